@@ -1,0 +1,421 @@
+"""The `boardloop` command: a thin face over `boardloop.service`.
+
+Human text goes to stderr, machine output (JSON, reports without `-o`) to
+stdout. Exit codes: 0 clean, 1 when lint finds an error-level finding, 2 on a
+usage error or input that cannot be read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+if TYPE_CHECKING:
+    from boardloop.catalog import Catalog
+    from boardloop.domain.model import Target
+    from boardloop.report import BoardSection
+    from boardloop.service import FileImport
+    from boardloop.store import Workspace
+
+__all__ = ["main"]
+
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+REPORT_FORMATS = ("md", "html", "json")
+
+
+class UsageFailure(click.ClickException):
+    """A failure the user can fix by changing the command or its input."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def fail(message: str) -> NoReturn:
+    raise UsageFailure(message)
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2027-03-14")
+
+
+def default_actor() -> str:
+    try:
+        return os.environ.get("BOARDLOOP_ACTOR") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def open_workspace_or_fail(directory: Path) -> Workspace:
+    from boardloop.store import ConfigError, WorkspaceError, open_workspace
+
+    try:
+        return open_workspace(directory)
+    except (WorkspaceError, ConfigError) as error:
+        fail(str(error))
+
+
+def read_error_types() -> tuple[type[Exception], ...]:
+    """Return the exception classes that mean 'this input cannot be read'."""
+    from boardloop.catalog import CatalogError
+    from boardloop.io import ReadError
+    from boardloop.store import ConfigError, WorkspaceError
+
+    return (ReadError, CatalogError, ConfigError, WorkspaceError)
+
+
+workspace_option = click.option(
+    "--workspace",
+    "-w",
+    "workspace_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=lambda: os.environ.get("BOARDLOOP_WORKSPACE", "."),
+    show_default="current folder or its parents; env BOARDLOOP_WORKSPACE",
+    help="Workspace folder, the one holding boardloop.toml.",
+)
+as_of_option = click.option(
+    "--as-of",
+    "as_of_text",
+    metavar="DATE",
+    help="Date the register is judged at (YYYY-MM-DD). Default: the workspace's "
+    "board_date, else today.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="boardloop")
+def main() -> None:
+    """Keep a company's customer-success initiatives honest for its board."""
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--company", required=True, help="Company name shown in the board section.")
+@click.option(
+    "--fiscal-start-month",
+    type=click.IntRange(1, 12),
+    default=1,
+    show_default=True,
+    help="Month (1-12) in which the fiscal year starts.",
+)
+@click.option(
+    "--fiscal-naming",
+    type=click.Choice(["end", "start"]),
+    default="end",
+    show_default=True,
+    help="Name a fiscal year by the calendar year in which it ends or starts.",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing boardloop.toml.")
+def init(
+    directory: Path,
+    company: str,
+    fiscal_start_month: int,
+    fiscal_naming: str,
+    force: bool,
+) -> None:
+    """Create a workspace: boardloop.toml and its SQLite database."""
+    from boardloop.store import WorkspaceError, init_workspace
+
+    try:
+        workspace = init_workspace(
+            directory,
+            company=company,
+            fiscal_start_month=fiscal_start_month,
+            fiscal_naming=fiscal_naming,
+            force=force,
+        )
+    except WorkspaceError as error:
+        fail(str(error))
+    click.echo(f"Created workspace for {company} in {workspace.root}", err=True)
+    click.echo("Next: boardloop import FILE... (YAML, CSV or Markdown)", err=True)
+
+
+@main.command("import")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@workspace_option
+@click.option("--actor", default=default_actor, help="Name recorded in the history.")
+def import_command(files: tuple[Path, ...], workspace_dir: Path, actor: str) -> None:
+    """Import register files and KPI value CSVs into the workspace."""
+    from boardloop.service import import_files
+
+    for path in files:
+        if not path.is_file():
+            fail(f"file not found: {path}")
+    workspace = open_workspace_or_fail(workspace_dir)
+    now = dt.datetime.now().replace(microsecond=0)
+    try:
+        imports = import_files(workspace, files, actor=actor, at=now)
+    except read_error_types() as error:
+        fail(str(error))
+    for item in imports:
+        print_import(item)
+
+
+def print_import(item: FileImport) -> None:
+    if item.result is None:
+        click.echo(f"{item.path}: {item.kpi_value_count} KPI values stored", err=True)
+        return
+    click.echo(item.result.summary.format_text(), err=True)
+    if item.changes is not None:
+        changes = item.changes
+        click.echo(
+            f"{item.path}: {len(changes.created)} created, {len(changes.updated)} "
+            f"updated, {len(changes.unchanged)} unchanged",
+            err=True,
+        )
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@workspace_option
+@as_of_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (board week).")
+def lint(
+    files: tuple[Path, ...],
+    workspace_dir: Path,
+    as_of_text: str | None,
+    output_format: str,
+    strict: bool,
+) -> None:
+    """Lint register files, or the workspace's register when no file is given."""
+    from boardloop.domain.model import Register
+    from boardloop.lint import format_text, report_to_json
+    from boardloop.service import lint_register, read_files
+
+    workspace = find_workspace(workspace_dir) if files else open_workspace_or_fail(
+        workspace_dir
+    )
+    as_of = resolve_as_of(as_of_text, workspace)
+    try:
+        catalog = load_workspace_catalog_or_bundled(workspace)
+        if files:
+            for path in files:
+                if not path.is_file():
+                    fail(f"file not found: {path}")
+            results = read_files(files, workspace=workspace, catalog=catalog, as_of=as_of)
+            for result in results:
+                click.echo(result.summary.format_text(), err=True)
+            initiatives = tuple(i for result in results for i in result.initiatives)
+            company = workspace.config.company if workspace else "register"
+            register = Register(company, initiatives)
+            values = None
+        else:
+            assert workspace is not None
+            company = workspace.config.company
+            register = workspace.store.load_register(company)
+            values = workspace.store.load_kpi_values(company) or None
+    except read_error_types() as error:
+        fail(str(error))
+
+    report = lint_register(
+        register,
+        workspace=workspace,
+        catalog=catalog,
+        as_of=as_of,
+        kpi_values=values,
+        strict=strict,
+    )
+    if output_format == "json":
+        click.echo(json.dumps(report_to_json(report), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_text(report))
+    if report.has_errors:
+        sys.exit(EXIT_FINDINGS)
+
+
+def find_workspace(directory: Path) -> Workspace | None:
+    """Open the workspace when there is one; linting plain files needs none."""
+    from boardloop.store import WorkspaceError, open_workspace
+
+    try:
+        return open_workspace(directory)
+    except WorkspaceError:
+        return None
+
+
+def load_workspace_catalog_or_bundled(workspace: Workspace | None) -> Catalog:
+    from boardloop.catalog import load_catalog
+
+    if workspace is None:
+        return load_catalog()
+    return load_catalog(workspace.catalog_path)
+
+
+def resolve_as_of(as_of_text: str | None, workspace: Workspace | None) -> dt.date:
+    as_of = parse_date(as_of_text, "--as-of")
+    if as_of is not None:
+        return as_of
+    if workspace is not None and workspace.config.board_date is not None:
+        return workspace.config.board_date
+    return dt.date.today()
+
+
+@main.command()
+@click.argument("phrase")
+@as_of_option
+@workspace_option
+@click.option(
+    "--fiscal-start-month",
+    type=click.IntRange(1, 12),
+    help="Fiscal year start month; default: the workspace's, else January.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+def target(
+    phrase: str,
+    as_of_text: str | None,
+    workspace_dir: Path,
+    fiscal_start_month: int | None,
+    output_format: str,
+) -> None:
+    """Show how boardloop reads a target phrase."""
+    from boardloop.catalog import load_catalog
+    from boardloop.domain.fiscal import FiscalCalendar
+    from boardloop.domain.targets import format_target, parse_target, target_to_json
+
+    workspace = find_workspace(workspace_dir)
+    calendar = workspace.config.fiscal if workspace else FiscalCalendar()
+    if fiscal_start_month is not None:
+        calendar = FiscalCalendar(fiscal_start_month, calendar.naming)
+    as_of = parse_date(as_of_text, "--as-of") or dt.date.today()
+    catalog = load_catalog(workspace.catalog_path if workspace else None)
+    parsed = parse_target(
+        phrase, calendar=calendar, as_of=as_of, kpi_aliases=catalog.aliases()
+    )
+    labels = catalog.labels()
+    if output_format == "json":
+        document = target_to_json(parsed, kpi_labels=labels)
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_target_text(parsed, format_target(parsed, kpi_labels=labels)))
+    if parsed.problems:
+        sys.exit(EXIT_FINDINGS)
+
+
+def format_target_text(parsed: Target, canonical: str) -> str:
+    rows = [
+        ("canonical", canonical),
+        ("kpi", parsed.kpi_id or "-"),
+        ("direction", parsed.direction or "-"),
+        ("amount", "-" if parsed.amount is None else str(parsed.amount)),
+        ("unit", parsed.unit or "-"),
+        ("currency", parsed.currency or "-"),
+        ("level", "-" if parsed.level is None else f"{parsed.level} ({parsed.level_bound})"),
+        ("from level", "-" if parsed.start_level is None else str(parsed.start_level)),
+        ("segment", parsed.segment or "-"),
+        ("window", "-" if parsed.window_days is None else f"{parsed.window_days} days"),
+        ("deadline", format_deadline(parsed)),
+    ]
+    lines = [f"{name:>10}: {value}" for name, value in rows]
+    lines.extend(f"   problem: {problem}" for problem in parsed.problems)
+    return "\n".join(lines)
+
+
+def format_deadline(parsed: Target) -> str:
+    if parsed.deadline is None:
+        return "-"
+    label = f" (end of {parsed.deadline_label})" if parsed.deadline_label else ""
+    return f"{parsed.deadline.isoformat()}{label}"
+
+
+@main.command()
+@workspace_option
+@as_of_option
+@click.option("--since", "since_text", metavar="DATE", help="List changes after DATE.")
+@click.option(
+    "--format", "output_format", type=click.Choice(REPORT_FORMATS), default="md",
+    show_default=True,
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of stdout.",
+)
+def report(
+    workspace_dir: Path,
+    as_of_text: str | None,
+    since_text: str | None,
+    output_format: str,
+    output: Path | None,
+) -> None:
+    """Render the board's Customer Success Initiatives section."""
+    from boardloop.report import render
+
+    workspace = open_workspace_or_fail(workspace_dir)
+    as_of = resolve_as_of(as_of_text, workspace)
+    since = parse_date(since_text, "--since") or workspace.config.since
+    section = build_section_or_fail(workspace, as_of=as_of, since=since)
+    text = render(section, output_format)
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        write_atomically(output, text)
+        click.echo(f"Wrote {output}", err=True)
+
+
+def build_section_or_fail(
+    workspace: Workspace, *, as_of: dt.date, since: dt.date | None
+) -> BoardSection:
+    from boardloop.service import build_section
+
+    try:
+        return build_section(workspace, as_of=as_of, since=since)
+    except read_error_types() as error:
+        fail(str(error))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write through a temporary file so a failed write leaves no half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
+@main.command()
+@click.argument(
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("boardloop-demo"),
+)
+@click.option("--force", is_flag=True, help="Replace an existing demo folder.")
+def demo(directory: Path, force: bool) -> None:
+    """Run the main job on the bundled example company and write its reports."""
+    from boardloop.cli._demo import run_demo
+
+    try:
+        outputs = run_demo(directory, force=force, actor=default_actor())
+    except read_error_types() as error:
+        fail(str(error))
+    except FileExistsError as error:
+        fail(f"{error}; pass --force to replace it, or name another folder")
+    click.echo("Board section written:", err=True)
+    for path in outputs:
+        click.echo(f"  {path}", err=True)

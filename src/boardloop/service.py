@@ -1,0 +1,201 @@
+"""Service functions shared by every face: import, lint, evaluate and report.
+
+The CLI (and later the web app, REST API and MCP server) call these and only
+format what they return. Heavy modules are imported inside the functions so the
+command line starts fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from boardloop.catalog import Catalog
+    from boardloop.domain.model import KpiValue, Register
+    from boardloop.evaluate import Evaluation
+    from boardloop.io import ImportResult
+    from boardloop.lint import LintReport
+    from boardloop.report import BoardSection
+    from boardloop.store import ImportChanges, Workspace
+
+__all__ = [
+    "FileImport",
+    "build_section",
+    "evaluate_register",
+    "import_files",
+    "lint_register",
+    "load_workspace_catalog",
+    "read_files",
+]
+
+KPI_VALUE_COLUMNS = frozenset({"kpi", "segment", "period_end", "value"})
+
+
+@dataclass(frozen=True, slots=True)
+class FileImport:
+    """What importing one file did: what was read, and what changed in the store."""
+
+    path: Path
+    result: ImportResult | None
+    changes: ImportChanges | None
+    kpi_value_count: int = 0
+
+
+def load_workspace_catalog(workspace: Workspace) -> Catalog:
+    """Load the catalog that the workspace names, or the bundled one."""
+    from boardloop.catalog import load_catalog
+
+    return load_catalog(workspace.catalog_path)
+
+
+def is_kpi_values_file(path: Path) -> bool:
+    """Tell a KPI value CSV from a register CSV by its header row."""
+    if path.suffix.lower() not in {".csv", ".tsv", ".txt"}:
+        return False
+    with path.open(encoding="utf-8-sig", errors="replace") as handle:
+        header = handle.readline()
+    for delimiter in (",", ";", "\t"):
+        columns = {part.strip().lower() for part in header.split(delimiter)}
+        if KPI_VALUE_COLUMNS <= columns:
+            return True
+    return False
+
+
+def read_files(
+    paths: Sequence[Path],
+    *,
+    workspace: Workspace | None,
+    catalog: Catalog,
+    as_of: dt.date,
+) -> list[ImportResult]:
+    """Read register files without a store, as `lint FILE...` does."""
+    from boardloop.domain.fiscal import FiscalCalendar
+    from boardloop.io import read_register_file
+
+    calendar = workspace.config.fiscal if workspace else FiscalCalendar()
+    aliases = catalog.aliases()
+    return [
+        read_register_file(path, calendar=calendar, as_of=as_of, kpi_aliases=aliases)
+        for path in paths
+    ]
+
+
+def import_files(
+    workspace: Workspace,
+    paths: Sequence[Path],
+    *,
+    actor: str,
+    at: dt.datetime,
+) -> list[FileImport]:
+    """Import register files and KPI value files into the workspace store.
+
+    Each file is one transaction: a file that fails to read or store leaves
+    nothing behind, and files before it stay imported.
+    """
+    from boardloop.io import read_kpi_values
+
+    catalog = load_workspace_catalog(workspace)
+    company = workspace.config.company
+    imports: list[FileImport] = []
+    for path in paths:
+        if is_kpi_values_file(path):
+            values = read_kpi_values(path, kpi_aliases=catalog.aliases())
+            workspace.store.replace_kpi_values(company, values, source_path=str(path))
+            imports.append(FileImport(path, None, None, kpi_value_count=len(values)))
+            continue
+        (result,) = read_files([path], workspace=workspace, catalog=catalog, as_of=at.date())
+        changes = workspace.store.import_initiatives(
+            company,
+            result.initiatives,
+            source_path=str(path),
+            actor=actor,
+            at=at,
+        )
+        imports.append(FileImport(path, result, changes))
+    return imports
+
+
+def lint_register(
+    register: Register,
+    *,
+    workspace: Workspace | None,
+    catalog: Catalog,
+    as_of: dt.date,
+    kpi_values: Sequence[KpiValue] | None,
+    strict: bool = False,
+) -> LintReport:
+    """Run every lint rule over a register with the workspace's settings."""
+    from dataclasses import replace
+
+    from boardloop.domain.fiscal import FiscalCalendar
+    from boardloop.lint import LintContext, LintSettings, run_lint
+
+    settings = LintSettings.from_mapping(workspace.config.lint if workspace else {})
+    if strict:
+        settings = replace(settings, strict=True)
+    context = LintContext(
+        as_of=as_of,
+        catalog=catalog,
+        calendar=workspace.config.fiscal if workspace else FiscalCalendar(),
+        settings=settings,
+        kpi_values=kpi_values,
+        roster=None,
+    )
+    return run_lint(register, context)
+
+
+def evaluate_register(
+    register: Register,
+    values: Sequence[KpiValue],
+    *,
+    catalog: Catalog,
+    as_of: dt.date,
+) -> dict[str, Evaluation]:
+    """Evaluate every initiative of the register at the as-of date."""
+    from boardloop.evaluate import evaluate
+
+    return {
+        initiative.id: evaluate(initiative, values, as_of=as_of, catalog=catalog)
+        for initiative in register.initiatives
+    }
+
+
+def build_section(
+    workspace: Workspace,
+    *,
+    as_of: dt.date,
+    since: dt.date | None,
+) -> BoardSection:
+    """Build the board section of the workspace's register at the as-of date."""
+    from boardloop.domain.targets import format_target
+    from boardloop.report import build_board_section
+
+    catalog = load_workspace_catalog(workspace)
+    company = workspace.config.company
+    register = workspace.store.load_register(company)
+    values = workspace.store.load_kpi_values(company)
+    evaluations = evaluate_register(register, values, catalog=catalog, as_of=as_of)
+    lint_report = lint_register(
+        register, workspace=workspace, catalog=catalog, as_of=as_of, kpi_values=values
+    )
+    calendar = workspace.config.fiscal
+    fiscal_year, quarter = calendar.quarter_of(as_of)
+    labels = catalog.labels()
+    return build_board_section(
+        company=company,
+        register=register,
+        evaluations=evaluations,
+        findings=lint_report.findings,
+        readiness_score=lint_report.score,
+        as_of=as_of,
+        since=since,
+        catalog_version=catalog.version,
+        kpi_labels=labels,
+        format_target=lambda target: format_target(target, kpi_labels=labels),
+        calendar_label=calendar.quarter_label(fiscal_year, quarter),
+    )

@@ -47,10 +47,10 @@ class FileImport:
 
 
 def load_workspace_catalog(workspace: Workspace) -> Catalog:
-    """Load the catalog that the workspace names, or the bundled one."""
-    from boardloop.catalog import load_catalog
+    """Load the bundled catalog with the workspace's catalog file laid over it."""
+    from boardloop.catalog import load_merged_catalog
 
-    return load_catalog(workspace.catalog_path)
+    return load_merged_catalog(workspace.catalog_path)
 
 
 def is_kpi_values_file(path: Path) -> bool:

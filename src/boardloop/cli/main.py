@@ -257,11 +257,9 @@ def find_workspace(directory: Path) -> Workspace | None:
 
 
 def load_workspace_catalog_or_bundled(workspace: Workspace | None) -> Catalog:
-    from boardloop.catalog import load_catalog
+    from boardloop.catalog import load_merged_catalog
 
-    if workspace is None:
-        return load_catalog()
-    return load_catalog(workspace.catalog_path)
+    return load_merged_catalog(workspace.catalog_path if workspace else None)
 
 
 def resolve_as_of(as_of_text: str | None, workspace: Workspace | None) -> dt.date:
@@ -297,7 +295,7 @@ def target(
     output_format: str,
 ) -> None:
     """Show how boardloop reads a target phrase."""
-    from boardloop.catalog import load_catalog
+    from boardloop.catalog import load_merged_catalog
     from boardloop.domain.fiscal import FiscalCalendar
     from boardloop.domain.targets import format_target, parse_target, target_to_json
 
@@ -306,7 +304,7 @@ def target(
     if fiscal_start_month is not None:
         calendar = FiscalCalendar(fiscal_start_month, calendar.naming)
     as_of = parse_date(as_of_text, "--as-of") or dt.date.today()
-    catalog = load_catalog(workspace.catalog_path if workspace else None)
+    catalog = load_merged_catalog(workspace.catalog_path if workspace else None)
     parsed = parse_target(
         phrase, calendar=calendar, as_of=as_of, kpi_aliases=catalog.aliases()
     )

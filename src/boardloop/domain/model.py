@@ -82,6 +82,7 @@ class Unit(StrEnum):
     PTS = "pts"
     CURRENCY = "currency"
     COUNT = "count"
+    DAYS = "days"
 
 
 class LevelBound(StrEnum):

@@ -1,0 +1,65 @@
+"""The board section: its view model, its builder and its renderers.
+
+`build_board_section` computes everything; `render_markdown`, `render_html` and
+`render_json` only lay out what the view model holds.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from boardloop.report._build import EvaluationLike, build_board_section
+from boardloop.report._html import render_html
+from boardloop.report._json import render_json
+from boardloop.report._markdown import escape_markdown, render_markdown
+from boardloop.report._view import (
+    KPI_FIELD_ID,
+    SCHEMA_ID,
+    SCHEMA_VERSION,
+    BoardSection,
+    json_schema,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = [
+    "KPI_FIELD_ID",
+    "RENDERERS",
+    "SCHEMA_ID",
+    "SCHEMA_VERSION",
+    "BoardSection",
+    "EvaluationLike",
+    "build_board_section",
+    "escape_markdown",
+    "json_schema",
+    "json_schema_text",
+    "render",
+    "render_html",
+    "render_json",
+    "render_markdown",
+]
+
+# Output format name -> renderer; the names are those of the CLI's --format.
+RENDERERS: dict[str, Callable[[BoardSection], str]] = {
+    "md": render_markdown,
+    "html": render_html,
+    "json": render_json,
+}
+
+
+def render(section: BoardSection, output_format: str) -> str:
+    """Render the section in one of the formats named in `RENDERERS`."""
+    renderer = RENDERERS.get(output_format)
+    if renderer is None:
+        known = ", ".join(RENDERERS)
+        raise ValueError(
+            f"unknown board section format {output_format!r}. Use one of: {known}."
+        )
+    return renderer(section)
+
+
+def json_schema_text() -> str:
+    """Return the text of the shipped `schema.json`, as `json_schema()` gives it."""
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"

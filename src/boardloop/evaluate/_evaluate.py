@@ -1,0 +1,289 @@
+"""Measure an initiative's KPI against its target at an as-of date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from boardloop.domain.model import Status
+from boardloop.evaluate import _progress as progress
+from boardloop.evaluate._judge import Context, Reading, judge_change, judge_level
+from boardloop.evaluate._verdict import Evaluation, Verdict
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from boardloop.catalog import Catalog, Kpi
+    from boardloop.domain.model import Initiative, KpiValue
+
+__all__ = ["DEFAULT_LAG_DAYS", "DEFAULT_SEGMENT", "evaluate", "evaluate_all"]
+
+# Days between launch and the first reading worth judging, for a KPI whose
+# catalog entry states no typical lag: one quarter.
+DEFAULT_LAG_DAYS = 90
+
+# The segment a target without one is measured on.
+DEFAULT_SEGMENT = "all"
+
+NOT_LAUNCHED = frozenset({Status.PLANNED, Status.IN_PROGRESS})
+
+
+def evaluate(
+    initiative: Initiative,
+    values: Sequence[KpiValue],
+    *,
+    as_of: dt.date,
+    catalog: Catalog,
+    lag_days: int | None = None,
+) -> Evaluation:
+    """Measure one initiative's target KPI at `as_of` and give it a verdict.
+
+    Args:
+        initiative: the initiative, whose target names the KPI and segment.
+        values: KPI values of any KPIs and segments; values after `as_of` are
+            ignored.
+        as_of: the date of the evaluation, normally the board-pack date.
+        catalog: resolves the KPI id or alias, its polarity, unit and lag.
+        lag_days: days after launch before the KPI can show an effect; default
+            the catalog's typical lag for the KPI, else 90.
+
+    Returns:
+        The evaluation; bad or missing input gives `no-data` with the reason.
+    """
+    target = initiative.target
+    segment = (target.segment or DEFAULT_SEGMENT).strip()
+    blank = Evaluation(
+        initiative_id=initiative.id,
+        kpi_id=target.kpi_id,
+        segment=segment,
+        verdict=Verdict.NO_DATA,
+        explanation="",
+        unit=target.unit,
+        as_of=as_of,
+    )
+    if target.kpi_id is None:
+        return replace(
+            blank, explanation="No target KPI, so there is nothing to measure."
+        )
+
+    kpi = catalog.get(target.kpi_id)
+    label = kpi.display_label if kpi else (target.kpi_label or target.kpi_id)
+    blank = replace(blank, kpi_id=kpi.id if kpi else target.kpi_id, label=label)
+    if not target.has_number:
+        return replace(
+            blank, explanation=f"The {label} target has no number to measure."
+        )
+
+    series = _select(values, target.kpi_id, kpi, catalog, segment, as_of)
+    stated = _stated_baseline(initiative)
+    context = _context(initiative, kpi, label, as_of, lag_days, stated)
+    blank = replace(blank, lag_days=context.lag_days)
+
+    early = _too_early(context, blank)
+    if early is not None:
+        return early
+    if context.start is None:
+        return replace(
+            blank,
+            explanation=f"{label} cannot be measured: no launch date and no dated "
+            "baseline. Record the launch date.",
+        )
+
+    baseline = stated or _baseline_at_launch(series, context.start)
+    current = _current(series, context)
+    missing = _missing_data(context, segment, baseline, current, blank)
+    if missing is not None:
+        return missing
+    assert current is not None
+    measured = replace(
+        blank,
+        current=current.value,
+        current_on=current.on,
+        n=current.n,
+        expected_attainment=progress.expected_attainment(
+            context.start, target.deadline, context.measured_until
+        ),
+    )
+    if baseline is not None:
+        measured = replace(
+            measured,
+            baseline=baseline.value,
+            baseline_on=baseline.on,
+            baseline_source=baseline.source,
+            relative_change=progress.relative_change(baseline.value, current.value),
+        )
+
+    if target.level is not None:
+        return judge_level(context, measured, baseline, current)
+    assert baseline is not None
+    return judge_change(context, measured, baseline, current)
+
+
+def evaluate_all(
+    initiatives: Iterable[Initiative],
+    values: Sequence[KpiValue],
+    *,
+    as_of: dt.date,
+    catalog: Catalog,
+) -> tuple[Evaluation, ...]:
+    """Evaluate each initiative with the same values, as-of date and catalog."""
+    return tuple(
+        evaluate(initiative, values, as_of=as_of, catalog=catalog)
+        for initiative in initiatives
+    )
+
+
+def _context(
+    initiative: Initiative,
+    kpi: Kpi | None,
+    label: str,
+    as_of: dt.date,
+    lag_days: int | None,
+    stated: Reading | None,
+) -> Context:
+    """Resolve lag, measurement start and the last date that counts."""
+    if lag_days is None:
+        lag_days = (
+            kpi.lag_days if kpi and kpi.lag_days is not None else DEFAULT_LAG_DAYS
+        )
+    start = initiative.launched_on or (stated.on if stated else None)
+    deadline = initiative.target.deadline
+
+    # A closed initiative, and an open one past its deadline, is measured at the
+    # deadline: later values do not change its result.
+    if not initiative.is_open:
+        closed_on = initiative.outcome.closed_on if initiative.outcome else None
+        until = deadline or closed_on or as_of
+        is_final = True
+    elif deadline is not None and as_of > deadline:
+        until, is_final = deadline, True
+    else:
+        until, is_final = as_of, False
+
+    return Context(
+        initiative=initiative,
+        target=initiative.target,
+        kpi=kpi,
+        label=label,
+        as_of=as_of,
+        lag_days=lag_days,
+        start=start,
+        measured_until=min(until, as_of),
+        is_final=is_final,
+    )
+
+
+def _select(
+    values: Sequence[KpiValue],
+    kpi_id: str,
+    kpi: Kpi | None,
+    catalog: Catalog,
+    segment: str,
+    as_of: dt.date,
+) -> list[KpiValue]:
+    """Keep the target KPI's values for the segment up to `as_of`, oldest first."""
+    segment_key = segment.casefold()
+    target_id = kpi.id if kpi else kpi_id
+
+    def is_target_kpi(value_id: str) -> bool:
+        if value_id.casefold() == target_id.casefold():
+            return True
+        found = catalog.get(value_id)
+        return found is not None and found.id == target_id
+
+    selected = [
+        value
+        for value in values
+        if value.period_end <= as_of
+        and value.segment.strip().casefold() == segment_key
+        and is_target_kpi(value.kpi_id)
+    ]
+    return sorted(selected, key=lambda value: value.period_end)
+
+
+def _stated_baseline(initiative: Initiative) -> Reading | None:
+    """Return the stated baseline, or the target's start level ("from 8% to 15%")."""
+    stated = initiative.baseline
+    if stated is not None:
+        source = f"stated ({stated.source})" if stated.source else "stated"
+        return Reading(stated.value, stated.as_of, source)
+    if initiative.target.start_level is not None:
+        return Reading(initiative.target.start_level, None, "target start level")
+    return None
+
+
+def _baseline_at_launch(series: list[KpiValue], launched_on: dt.date) -> Reading | None:
+    """Freeze the baseline as the last value on or before the launch date."""
+    before = [value for value in series if value.period_end <= launched_on]
+    if not before:
+        return None
+    last = before[-1]
+    return Reading(last.value, last.period_end, "series at launch", last.n)
+
+
+def _current(series: list[KpiValue], context: Context) -> Reading | None:
+    """Return the last value after the start and up to the measurement date."""
+    assert context.start is not None
+    after = [
+        value
+        for value in series
+        if context.start < value.period_end <= context.measured_until
+    ]
+    if not after:
+        return None
+    last = after[-1]
+    return Reading(last.value, last.period_end, "series", last.n)
+
+
+def _too_early(context: Context, blank: Evaluation) -> Evaluation | None:
+    """Return a too-early evaluation inside the lag window of an open initiative."""
+    initiative = context.initiative
+    if not initiative.is_open:
+        return None
+    if initiative.launched_on is None:
+        if initiative.status in NOT_LAUNCHED:
+            return replace(
+                blank,
+                verdict=Verdict.TOO_EARLY,
+                explanation=f"{context.label} too early to judge: not launched yet.",
+            )
+        return None
+    first_reading = initiative.launched_on + dt.timedelta(days=context.lag_days)
+    if context.as_of >= first_reading:
+        return None
+    return replace(
+        blank,
+        verdict=Verdict.TOO_EARLY,
+        explanation=(
+            f"{context.label} too early to judge: launched "
+            f"{initiative.launched_on.isoformat()}, typical lag {context.lag_days} "
+            f"days, so the first reading counts from {first_reading.isoformat()}."
+        ),
+    )
+
+
+def _missing_data(
+    context: Context,
+    segment: str,
+    baseline: Reading | None,
+    current: Reading | None,
+    blank: Evaluation,
+) -> Evaluation | None:
+    """Return a no-data evaluation when the baseline or current value is missing."""
+    assert context.start is not None
+    label, start = context.label, context.start.isoformat()
+    until = context.measured_until.isoformat()
+    if current is None:
+        return replace(
+            blank,
+            explanation=f"No {label} value for segment {segment!r} after {start} "
+            f"up to {until}.",
+        )
+    if baseline is None and context.target.level is None:
+        return replace(
+            blank,
+            explanation=f"No {label} value for segment {segment!r} on or before "
+            f"launch on {start} to freeze a baseline; state a baseline.",
+        )
+    return None

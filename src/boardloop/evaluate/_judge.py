@@ -1,0 +1,288 @@
+"""Verdicts for change, hold and level targets, with their explanation sentence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from boardloop.domain.model import Direction, LevelBound, Unit
+from boardloop.evaluate import _progress as progress
+from boardloop.evaluate import _wording as words
+from boardloop.evaluate._verdict import Evaluation, Verdict
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from decimal import Decimal
+
+    from boardloop.catalog import Kpi
+    from boardloop.domain.model import Initiative, Target
+
+__all__ = ["Context", "Reading", "judge_change", "judge_level"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A KPI value with where it came from, for the baseline or the current value."""
+
+    value: Decimal
+    on: dt.date | None
+    source: str
+    n: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Inputs shared by every step of one evaluation, resolved once."""
+
+    initiative: Initiative
+    target: Target
+    kpi: Kpi | None
+    label: str
+    as_of: dt.date
+    lag_days: int
+    start: dt.date | None
+    measured_until: dt.date
+    is_final: bool
+
+    @property
+    def native_unit(self) -> Unit | None:
+        if self.kpi is not None and self.kpi.native_unit is not None:
+            return self.kpi.native_unit
+        return self.target.unit
+
+
+def judge_change(
+    context: Context, measured: Evaluation, baseline: Reading, current: Reading
+) -> Evaluation:
+    """Judge a change target: increase, decrease or hold inside a band."""
+    target = context.target
+    unit = target.unit or context.native_unit
+    direction = target.direction or _direction_from_polarity(context.kpi)
+    measured = replace(measured, unit=unit)
+    if direction is None:
+        return replace(
+            measured,
+            explanation=f"The {context.label} target has no direction and the catalog "
+            "states no polarity; say increase or decrease.",
+        )
+
+    moved = progress.movement(baseline.value, current.value, unit)
+    if moved is None:
+        return replace(
+            measured,
+            explanation=f"{context.label} relative change is n/a from a baseline of 0, "
+            "so a % target cannot be scored; restate it in points or as a level.",
+        )
+    measured = replace(measured, movement=moved)
+
+    # The model keeps amounts as magnitudes; the sign of a stray negative amount
+    # is for lint to flag, not for the measurement to flip.
+    assert target.amount is not None
+    amount = abs(target.amount)
+    if direction is Direction.HOLD:
+        return _judge_hold(context, measured, moved, amount, unit)
+
+    attainment = progress.change_attainment(moved, direction, amount)
+    if attainment is None:
+        return replace(
+            measured,
+            explanation=f"The {context.label} target amount is 0, so attainment "
+            "cannot be computed.",
+        )
+    measured = replace(measured, attainment=attainment)
+    margin = _noise_margin(context, baseline, current)
+    noisy = _in_noise(baseline, current, margin)
+    verdict = _verdict(context, attainment, measured.expected_attainment, noisy)
+
+    currency = target.currency
+    gap = amount - (moved if direction is Direction.INCREASE else -moved)
+    parts = [
+        f"{context.label} {words.change(moved, unit, currency)} against "
+        f"{words.target_change(direction, amount, unit, currency)} target "
+        f"({_gap(gap, unit, currency)})",
+    ]
+    return _finish(context, measured, verdict, parts, margin)
+
+
+def _judge_hold(
+    context: Context,
+    measured: Evaluation,
+    moved: Decimal,
+    band: Decimal,
+    unit: Unit | None,
+) -> Evaluation:
+    """Judge a hold target: achieved while the movement stays inside the band."""
+    currency = context.target.currency
+    outside = abs(moved) - band
+    text = (
+        f"{context.label} {words.change(moved, unit, currency)} from baseline, "
+        f"{'inside' if outside <= 0 else 'outside'} the ±"
+        f"{words.magnitude(band, unit, currency)} band"
+    )
+    if outside <= 0:
+        verdict = Verdict.ACHIEVED
+    else:
+        verdict = Verdict.MISSED if context.is_final else Verdict.BEHIND
+        text += f" by {words.magnitude(outside, unit, currency)}"
+    return replace(measured, verdict=verdict, explanation=text + ".")
+
+
+def judge_level(
+    context: Context,
+    measured: Evaluation,
+    baseline: Reading | None,
+    current: Reading,
+) -> Evaluation:
+    """Judge a level target ("GRR 94%+"): compare the current value with the level."""
+    target = context.target
+    assert target.level is not None
+    native = context.native_unit
+    start = baseline.value if baseline else None
+    bound = target.level_bound or _bound_for(context.kpi, start, target.level)
+    if baseline is not None:
+        measured = replace(
+            measured,
+            unit=native,
+            movement=current.value - baseline.value,
+            attainment=progress.level_attainment(
+                baseline.value, current.value, target.level
+            ),
+        )
+
+    currency = target.currency
+    margin: Decimal | None = None
+    met = progress.level_met(current.value, target.level, bound)
+    gap_unit = Unit.PP if native is Unit.PP else native
+    gap = abs(target.level - current.value)
+    sentence = (
+        f"{context.label} {words.level(current.value, native, currency)} against "
+        f"{words.target_level(target.level, bound, native, currency)}"
+    )
+    sentence += (
+        " (level met)"
+        if met
+        else f" ({words.magnitude(gap, gap_unit, currency)} short)"
+    )
+
+    if met:
+        verdict = Verdict.ACHIEVED
+    elif context.is_final:
+        verdict = Verdict.MISSED
+    elif measured.attainment is None:
+        return replace(
+            measured,
+            verdict=Verdict.INCONCLUSIVE,
+            explanation=sentence + ", with no baseline to measure progress from.",
+        )
+    else:
+        margin = _noise_margin(context, baseline, current) if baseline else None
+        noisy = baseline is not None and _in_noise(baseline, current, margin)
+        verdict = _verdict(
+            context, measured.attainment, measured.expected_attainment, noisy
+        )
+    parts = [sentence]
+    if baseline is not None and measured.attainment is not None:
+        parts.append(
+            f"{words.share(measured.attainment)} of the way from "
+            f"{words.level(baseline.value, native, currency)}"
+        )
+    return _finish(context, measured, verdict, parts, margin, way_done=True)
+
+
+def _verdict(
+    context: Context,
+    attainment: Decimal,
+    expected: Decimal | None,
+    noisy: bool,
+) -> Verdict:
+    """Turn attainment into a verdict, given the time path and the noise."""
+    if attainment >= 1:
+        return Verdict.ACHIEVED
+    if context.is_final:
+        return Verdict.MISSED
+    if expected is None:
+        return Verdict.INCONCLUSIVE
+    if noisy:
+        return Verdict.INCONCLUSIVE
+    return Verdict.ON_TRACK if attainment >= expected else Verdict.BEHIND
+
+
+def _finish(
+    context: Context,
+    measured: Evaluation,
+    verdict: Verdict,
+    parts: list[str],
+    margin: Decimal | None,
+    *,
+    way_done: bool = False,
+) -> Evaluation:
+    """Add the progress and time clauses to the sentence and set the verdict."""
+    attainment, expected = measured.attainment, measured.expected_attainment
+    if attainment is not None and not way_done:
+        parts.append(f"{words.share(attainment)} of the way")
+    if verdict is Verdict.INCONCLUSIVE and expected is None:
+        parts.append("with no deadline after launch to set the expected pace")
+    elif verdict is Verdict.INCONCLUSIVE and margin is not None:
+        sample = f" (n={measured.n})" if measured.n is not None else ""
+        parts.append(f"inside the noise of ±{words.magnitude(margin, Unit.PP)}{sample}")
+    elif context.is_final:
+        parts.append(f"measured at {context.measured_until.isoformat()}")
+    elif expected is not None and verdict is not Verdict.ACHIEVED:
+        parts[-1] += f" at {words.share(expected)} of the time"
+    return replace(
+        measured, verdict=verdict, margin=margin, explanation=", ".join(parts) + "."
+    )
+
+
+def _gap(gap: Decimal, unit: Unit | None, currency: str | None) -> str:
+    if gap > 0:
+        return f"{words.magnitude(gap, unit, currency)} short"
+    if gap < 0:
+        return f"{words.magnitude(gap, unit, currency)} beyond"
+    return "target met"
+
+
+def _noise_margin(
+    context: Context, baseline: Reading, current: Reading
+) -> Decimal | None:
+    """Estimate the noise margin for KPIs that are a share of customers or responses.
+
+    Revenue-weighted rates (a `moneyBasis` in the catalog) need a bootstrap over
+    customers, which needs the raw data, so they get no margin here.
+    """
+    kpi = context.kpi
+    if kpi is None or kpi.native_unit is not Unit.PP:
+        return None
+    basis = kpi.raw.get("metricBasis")
+    if isinstance(basis, dict) and basis.get("moneyBasis"):
+        return None
+    # NOTE: a stated baseline carries no sample size, so the current value's is
+    # used for both; the margin is then an estimate for comparable samples.
+    baseline_n = baseline.n if baseline.n is not None else current.n
+    return progress.rate_noise_margin(
+        baseline.value, current.value, baseline_n, current.n
+    )
+
+
+def _in_noise(baseline: Reading, current: Reading, margin: Decimal | None) -> bool:
+    """Return True when the change of the rate is within the noise margin.
+
+    The margin is in points of the rate, so the raw difference of the values is
+    compared even when the target is stated as a relative change.
+    """
+    return margin is not None and abs(current.value - baseline.value) <= margin
+
+
+def _direction_from_polarity(kpi: Kpi | None) -> Direction | None:
+    if kpi is None or kpi.higher_is_better is None:
+        return None
+    return Direction.INCREASE if kpi.higher_is_better else Direction.DECREASE
+
+
+def _bound_for(kpi: Kpi | None, baseline: Decimal | None, level: Decimal) -> LevelBound:
+    """Infer a missing level bound from the polarity, else from the baseline."""
+    if kpi is not None and kpi.higher_is_better is not None:
+        return LevelBound.AT_LEAST if kpi.higher_is_better else LevelBound.AT_MOST
+    if baseline is not None and baseline > level:
+        return LevelBound.AT_MOST
+    return LevelBound.AT_LEAST

@@ -1,0 +1,32 @@
+"""Render the board section as one self-contained HTML page."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+import jinja2
+
+if TYPE_CHECKING:
+    from boardloop.report._view import BoardSection
+
+__all__ = ["render_html"]
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    # Autoescaping is on for every template, whatever its file name.
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("boardloop.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_html(section: BoardSection) -> str:
+    """Render the section as a page with inline CSS, no scripts and no links."""
+    template = _environment().get_template("section.html.j2")
+    return template.render(section=section)

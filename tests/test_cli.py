@@ -1,0 +1,243 @@
+"""The `boardloop` command end to end, on real files and a real SQLite store."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from boardloop.cli.main import main
+
+VAGUE_REGISTER = """\
+initiatives:
+  - id: wishlist-one
+    name: Better onboarding
+    target: improve retention
+    status: in-progress
+  - id: wishlist-two
+    name: Customer advocacy push
+    owner: ""
+    target: TBD
+    status: launched
+"""
+
+GOOD_REGISTER = """\
+initiatives:
+  - id: onboarding-revamp
+    name: Onboarding revamp for SMB
+    owner: Maya Okafor (Customer Success)
+    target: +5pp lift in 90-day GRR for SMB cohort by Q4 FY27
+    status: planned
+    next_checkpoint: 2026-12-10
+"""
+
+
+def run(*args: str, cwd: Path | None = None) -> Result:
+    """Run the CLI in-process, inside `cwd` when given."""
+    previous = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+
+
+def output_of(result: Result) -> str:
+    return f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+
+
+def make_workspace(tmp_path: Path) -> Path:
+    workspace = tmp_path / "acme"
+    result = run(
+        "init", str(workspace), "--company", "Acme Ltd", "--fiscal-start-month", "2"
+    )
+    assert result.exit_code == 0, output_of(result)
+    return workspace
+
+
+def test_demo_writes_three_formats(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    result = run("demo", str(folder))
+    assert result.exit_code == 0, output_of(result)
+
+    markdown = (folder / "board-section.md").read_text(encoding="utf-8")
+    html = (folder / "board-section.html").read_text(encoding="utf-8")
+    document = json.loads((folder / "board-section.json").read_text(encoding="utf-8"))
+    assert "Customer Success Initiatives" in markdown
+    assert "Onboarding revamp" in markdown
+    assert html.lstrip().lower().startswith("<!doctype html>")
+    assert "<script" not in html.lower()
+    assert document["company"] == "Tallyfern Software"
+    names = {entry["name"] for entry in document["kpiField"]}
+    assert "Onboarding revamp for new SMB accounts" in names
+    assert "Infinity" not in markdown + html
+
+
+def test_demo_refuses_existing_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    assert run("demo", str(folder)).exit_code == 0
+    again = run("demo", str(folder))
+    assert again.exit_code == 2, output_of(again)
+    assert "--force" in again.stderr
+    assert run("demo", str(folder), "--force").exit_code == 0
+
+
+def test_target_phrase_reads_as_expected() -> None:
+    result = run(
+        "target",
+        "+5pp lift in 90-day GRR for SMB cohort by Q2",
+        "--as-of",
+        "2026-12-04",
+        "--fiscal-start-month",
+        "2",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, output_of(result)
+    document = json.loads(result.stdout)
+    assert document["kpi"] == "customers.gross_revenue_retention"
+    assert document["direction"] == "increase"
+    assert document["amount"] == 5
+    assert document["unit"] == "pp"
+    assert document["segment"] == "SMB"
+    assert document["window_days"] == 90
+    assert document["deadline"] == "2027-07-31"
+    assert document["canonical"]
+
+
+def test_target_unreadable_phrase_exits_one() -> None:
+    result = run("target", "make customers happier", "--as-of", "2026-12-04")
+    assert result.exit_code == 1, output_of(result)
+    assert "problem" in result.stdout
+
+
+def test_lint_vague_register_points_at_lines(tmp_path: Path) -> None:
+    register = tmp_path / "register.yaml"
+    register.write_text(VAGUE_REGISTER, encoding="utf-8")
+    result = run("lint", str(register), "--as-of", "2026-12-04", cwd=tmp_path)
+    assert result.exit_code == 1, output_of(result)
+
+    lines = result.stdout.splitlines()
+    path = str(register)
+    assert any(re.match(rf"{re.escape(path)}:[23]: OW101", line) for line in lines), (
+        output_of(result)
+    )
+    assert any(re.match(rf"{re.escape(path)}:9: OW101", line) for line in lines), (
+        output_of(result)
+    )
+    assert any(re.match(rf"{re.escape(path)}:4: TG201", line) for line in lines)
+    assert any(re.match(rf"{re.escape(path)}:10: WD804", line) for line in lines)
+    assert sum("DT302" in line for line in lines) == 2
+
+
+def test_lint_json_is_parseable(tmp_path: Path) -> None:
+    register = tmp_path / "register.yaml"
+    register.write_text(VAGUE_REGISTER, encoding="utf-8")
+    result = run(
+        "lint", str(register), "--as-of", "2026-12-04", "--format", "json", cwd=tmp_path
+    )
+    assert result.exit_code == 1, output_of(result)
+    document = json.loads(result.stdout)
+    rules = {finding["rule"] for finding in document["findings"]}
+    assert {"OW101", "TG201", "DT302", "WD804"} <= rules
+    assert 0 <= document["score"] <= 100
+
+
+def test_lint_clean_register_exits_zero(tmp_path: Path) -> None:
+    register = tmp_path / "register.yaml"
+    register.write_text(GOOD_REGISTER, encoding="utf-8")
+    result = run("lint", str(register), "--as-of", "2026-11-20", cwd=tmp_path)
+    assert result.exit_code == 0, output_of(result)
+
+
+def test_lint_bad_date_is_usage_error(tmp_path: Path) -> None:
+    register = tmp_path / "register.yaml"
+    register.write_text(GOOD_REGISTER, encoding="utf-8")
+    result = run("lint", str(register), "--as-of", "14/03/2027", cwd=tmp_path)
+    assert result.exit_code == 2, output_of(result)
+    assert "YYYY-MM-DD" in result.stderr
+
+
+def test_lint_missing_file_is_usage_error(tmp_path: Path) -> None:
+    result = run("lint", str(tmp_path / "nope.yaml"), cwd=tmp_path)
+    assert result.exit_code == 2, output_of(result)
+    assert "nope.yaml" in result.stderr
+
+
+def test_import_twice_never_duplicates(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    register = workspace / "register.yaml"
+    register.write_text(GOOD_REGISTER, encoding="utf-8")
+
+    first = run("import", str(register), "--workspace", str(workspace))
+    second = run("import", str(register), "--workspace", str(workspace))
+    assert first.exit_code == 0, output_of(first)
+    assert second.exit_code == 0, output_of(second)
+    assert "1 created" in first.stderr
+    assert "0 created, 0 updated, 1 unchanged" in second.stderr
+
+    report = run(
+        "report", "--workspace", str(workspace), "--as-of", "2026-11-20", "--format",
+        "json",
+    )
+    assert report.exit_code == 0, output_of(report)
+    assert len(json.loads(report.stdout)["kpiField"]) == 1
+
+
+def test_failed_import_leaves_nothing(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    good = workspace / "register.yaml"
+    good.write_text(GOOD_REGISTER, encoding="utf-8")
+    broken = workspace / "broken.yaml"
+    broken.write_text("initiatives:\n  - id: x\n    name: [unclosed\n", encoding="utf-8")
+
+    result = run("import", str(broken), "--workspace", str(workspace))
+    assert result.exit_code == 2, output_of(result)
+    assert "broken.yaml" in result.stderr
+
+    report = run(
+        "report", "--workspace", str(workspace), "--as-of", "2026-11-20", "--format",
+        "json",
+    )
+    assert json.loads(report.stdout)["kpiField"] == []
+
+
+def test_report_writes_file(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    register = workspace / "register.yaml"
+    register.write_text(GOOD_REGISTER, encoding="utf-8")
+    assert run("import", str(register), "--workspace", str(workspace)).exit_code == 0
+
+    for output_format in ("md", "html", "json"):
+        path = tmp_path / f"out.{output_format}"
+        result = run(
+            "report", "--workspace", str(workspace), "--as-of", "2026-11-20",
+            "--format", output_format, "-o", str(path),
+        )
+        assert result.exit_code == 0, output_of(result)
+        assert "Onboarding revamp for SMB" in path.read_text(encoding="utf-8")
+
+
+def test_console_script_runs_help() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "boardloop", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    for command in ("init", "import", "lint", "target", "report", "demo"):
+        assert command in completed.stdout
+
+
+@pytest.mark.parametrize("command", ["init", "import", "lint", "target", "report", "demo"])
+def test_every_command_documented_in_readme(command: str) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert f"boardloop {command}" in readme

@@ -1,0 +1,648 @@
+"""Measurement: baselines, direction-aware progress and verdicts, computed by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from boardloop.catalog import Catalog, load_catalog
+from boardloop.domain.model import (
+    Baseline,
+    Direction,
+    Initiative,
+    KpiValue,
+    LevelBound,
+    Outcome,
+    OutcomeResult,
+    Owner,
+    Status,
+    Target,
+    Unit,
+)
+from boardloop.evaluate import Evaluation, Verdict, evaluate, summarise
+
+GRR = "customers.gross_revenue_retention"
+LOGO_CHURN = "customers.logo_churn_rate"
+LOGO_RETENTION = "customers.logo_retention_rate"
+NPS = "customers.nps_score"
+EXPANSION = "customers.expansion_revenue"
+
+LAUNCH = dt.date(2025, 1, 1)
+DEADLINE = dt.date(2025, 12, 31)  # 364 days after launch
+
+# GRR for the SMB cohort, as a KPI value file would hold it.
+GRR_SMB = """
+kpi_id,segment,period_end,value,n
+customers.gross_revenue_retention,SMB,2024-09-30,87.0,
+customers.gross_revenue_retention,SMB,2024-12-31,88.0,
+customers.gross_revenue_retention,SMB,2025-03-31,89.0,
+customers.gross_revenue_retention,SMB,2025-06-30,91.2,
+customers.gross_revenue_retention,Enterprise,2025-06-30,99.0,
+customers.nps_score,SMB,2025-06-30,50,
+"""
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def values(table: str) -> list[KpiValue]:
+    """Read a small KPI value table written the way the CSV files are."""
+    rows = [line for line in table.strip().splitlines()[1:] if line.strip()]
+    result = []
+    for row in rows:
+        kpi_id, segment, period_end, value, n = row.split(",")
+        result.append(
+            KpiValue(
+                kpi_id=kpi_id,
+                segment=segment,
+                period_end=dt.date.fromisoformat(period_end),
+                value=Decimal(value),
+                n=int(n) if n else None,
+            )
+        )
+    return result
+
+
+def initiative(target: Target, **fields: Any) -> Initiative:
+    """Build an initiative launched on 1 Jan 2025 and being measured."""
+    fields.setdefault("status", Status.MEASURING)
+    fields.setdefault("launched_on", LAUNCH)
+    return Initiative(
+        id="onboarding-revamp",
+        name="Onboarding revamp",
+        owner=Owner("Dana Whitfield", "CS"),
+        target=target,
+        **fields,
+    )
+
+
+def grr_lift(amount: str = "5", **fields: Any) -> Target:
+    """The target "+5pp lift in GRR for the SMB cohort by end of 2025"."""
+    fields.setdefault("deadline", DEADLINE)
+    fields.setdefault("segment", "SMB")
+    return Target(
+        text=f"+{amount}pp lift in GRR for SMB cohort by end of 2025",
+        kpi_id=GRR,
+        direction=Direction.INCREASE,
+        amount=Decimal(amount),
+        unit=Unit.PP,
+        **fields,
+    )
+
+
+def run(
+    catalog: Catalog, item: Initiative, table: str, as_of: dt.date, **kwargs: Any
+) -> Evaluation:
+    return evaluate(item, values(table), as_of=as_of, catalog=catalog, **kwargs)
+
+
+# Change targets, one verdict each
+
+
+def test_on_track(catalog: Catalog) -> None:
+    result = run(catalog, initiative(grr_lift()), GRR_SMB, dt.date(2025, 7, 20))
+    assert result.verdict is Verdict.ON_TRACK
+    assert result.baseline == Decimal("88.0")
+    assert result.baseline_on == dt.date(2024, 12, 31)
+    assert result.baseline_source == "series at launch"
+    assert result.current == Decimal("91.2")
+    assert result.current_on == dt.date(2025, 6, 30)
+    assert result.movement == Decimal("3.2")
+    assert result.attainment == Decimal("0.64")
+    # 200 of 364 days elapsed.
+    assert result.expected_attainment == Decimal(200) / Decimal(364)
+    assert result.unit is Unit.PP
+    assert result.explanation == (
+        "GRR +3.2pp against +5.0pp target (1.8pp short), "
+        "64% of the way at 55% of the time."
+    )
+
+
+def test_behind(catalog: Catalog) -> None:
+    # 200 / 364 = 0.549 of the time; 3.2pp of a 6pp target is 0.533.
+    result = run(catalog, initiative(grr_lift("6")), GRR_SMB, dt.date(2025, 7, 20))
+    assert result.attainment == Decimal("3.2") / Decimal(6)
+    assert result.verdict is Verdict.BEHIND
+    result = run(catalog, initiative(grr_lift("8")), GRR_SMB, dt.date(2025, 7, 20))
+    assert result.attainment == Decimal("0.4")
+    assert result.verdict is Verdict.BEHIND
+    assert "4.8pp short" in result.explanation
+    assert "40% of the way at 55% of the time" in result.explanation
+
+
+def test_achieved_before_deadline_uncapped(catalog: Catalog) -> None:
+    result = run(catalog, initiative(grr_lift("2.5")), GRR_SMB, dt.date(2025, 7, 20))
+    assert result.verdict is Verdict.ACHIEVED
+    assert result.attainment == Decimal("1.28")
+    assert result.explanation == (
+        "GRR +3.2pp against +2.5pp target (0.7pp beyond), 128% of the way."
+    )
+
+
+def test_wrong_way_movement_is_negative(catalog: Catalog) -> None:
+    table = GRR_SMB + "customers.gross_revenue_retention,SMB,2025-07-15,86.5,\n"
+    result = run(catalog, initiative(grr_lift()), table, dt.date(2025, 7, 20))
+    assert result.movement == Decimal("-1.5")
+    assert result.attainment == Decimal("-0.3")
+    assert result.verdict is Verdict.BEHIND
+
+
+def test_too_early_inside_lag(catalog: Catalog) -> None:
+    # GRR's typical lag is 90 days: the first reading counts from 1 Apr 2025.
+    result = run(catalog, initiative(grr_lift()), GRR_SMB, dt.date(2025, 3, 31))
+    assert result.verdict is Verdict.TOO_EARLY
+    assert result.lag_days == 90
+    assert "2025-04-01" in result.explanation
+    after = run(catalog, initiative(grr_lift()), GRR_SMB, dt.date(2025, 4, 1))
+    assert after.verdict is not Verdict.TOO_EARLY
+
+
+def test_lag_override(catalog: Catalog) -> None:
+    as_of = dt.date(2025, 7, 20)
+    result = run(catalog, initiative(grr_lift()), GRR_SMB, as_of, lag_days=365)
+    assert result.verdict is Verdict.TOO_EARLY
+    assert result.lag_days == 365
+
+
+def test_not_launched_is_too_early(catalog: Catalog) -> None:
+    item = initiative(grr_lift(), status=Status.PLANNED, launched_on=None)
+    result = run(catalog, item, GRR_SMB, dt.date(2025, 7, 20))
+    assert result.verdict is Verdict.TOO_EARLY
+    assert "not launched" in result.explanation
+
+
+def test_closed_measured_at_deadline(catalog: Catalog) -> None:
+    # The 95.0 after the deadline would be an achievement; it must not count.
+    table = GRR_SMB + "customers.gross_revenue_retention,SMB,2025-09-30,95.0,\n"
+    item = initiative(
+        grr_lift(deadline=dt.date(2025, 6, 30)),
+        status=Status.CLOSED,
+        outcome=Outcome(result=OutcomeResult.MISSED, closed_on=dt.date(2025, 7, 5)),
+    )
+    result = run(catalog, item, table, dt.date(2025, 10, 15))
+    assert result.verdict is Verdict.MISSED
+    assert result.current == Decimal("91.2")
+    assert result.current_on == dt.date(2025, 6, 30)
+    assert result.attainment == Decimal("0.64")
+    assert result.explanation.endswith("measured at 2025-06-30.")
+
+
+def test_closed_achieved(catalog: Catalog) -> None:
+    item = initiative(
+        grr_lift("3", deadline=dt.date(2025, 6, 30)), status=Status.CLOSED
+    )
+    result = run(catalog, item, GRR_SMB, dt.date(2025, 10, 15))
+    assert result.verdict is Verdict.ACHIEVED
+
+
+def test_closed_inside_lag_still_judged(catalog: Catalog) -> None:
+    item = initiative(grr_lift(deadline=dt.date(2025, 3, 31)), status=Status.CLOSED)
+    result = run(catalog, item, GRR_SMB, dt.date(2025, 3, 31))
+    assert result.verdict is Verdict.MISSED
+    assert result.attainment == Decimal("0.2")
+
+
+def test_open_past_deadline_missed(catalog: Catalog) -> None:
+    table = GRR_SMB + "customers.gross_revenue_retention,SMB,2025-09-30,95.0,\n"
+    item = initiative(grr_lift(deadline=dt.date(2025, 6, 30)))
+    result = run(catalog, item, table, dt.date(2025, 10, 15))
+    assert result.verdict is Verdict.MISSED
+    assert result.current_on == dt.date(2025, 6, 30)
+
+
+def test_values_after_as_of_ignored(catalog: Catalog) -> None:
+    table = GRR_SMB + "customers.gross_revenue_retention,SMB,2025-07-31,99.0,\n"
+    result = run(catalog, initiative(grr_lift()), table, dt.date(2025, 7, 20))
+    assert result.current == Decimal("91.2")
+    assert result.verdict is Verdict.ON_TRACK
+
+
+# Baselines and data selection
+
+
+def test_stated_baseline_wins(catalog: Catalog) -> None:
+    stated = Baseline(Decimal("90.0"), dt.date(2024, 12, 31), "board pack Q4")
+    item = initiative(grr_lift(), baseline=stated)
+    result = run(catalog, item, GRR_SMB, dt.date(2025, 7, 20))
+    assert result.baseline == Decimal("90.0")
+    assert result.baseline_source == "stated (board pack Q4)"
+    assert result.movement == Decimal("1.2")
+    assert result.attainment == Decimal("0.24")
+
+
+def test_baseline_frozen_at_launch(catalog: Catalog) -> None:
+    item = initiative(grr_lift(), launched_on=dt.date(2025, 4, 15))
+    result = run(catalog, item, GRR_SMB, dt.date(2025, 7, 20))
+    assert result.baseline == Decimal("89.0")
+    assert result.baseline_on == dt.date(2025, 3, 31)
+    assert result.movement == Decimal("2.2")
+
+
+def test_segment_matches_case_insensitively(catalog: Catalog) -> None:
+    item = initiative(grr_lift(segment="smb"))
+    result = run(catalog, item, GRR_SMB, dt.date(2025, 7, 20))
+    assert result.current == Decimal("91.2")
+    assert result.segment == "smb"
+
+
+def test_target_without_segment_uses_all(catalog: Catalog) -> None:
+    table = GRR_SMB + (
+        "customers.gross_revenue_retention,all,2024-12-31,90.0,\n"
+        "customers.gross_revenue_retention,ALL,2025-06-30,90.5,\n"
+    )
+    target = Target(
+        kpi_id=GRR,
+        direction=Direction.INCREASE,
+        amount=Decimal(2),
+        unit=Unit.PP,
+        deadline=DEADLINE,
+    )
+    result = run(catalog, initiative(target), table, dt.date(2025, 7, 20))
+    assert result.segment == "all"
+    assert result.movement == Decimal("0.5")
+
+
+def test_value_kpi_alias_matches(catalog: Catalog) -> None:
+    table = GRR_SMB.replace("customers.gross_revenue_retention", "GRR")
+    result = run(catalog, initiative(grr_lift()), table, dt.date(2025, 7, 20))
+    assert result.current == Decimal("91.2")
+
+
+def test_target_kpi_alias_resolves(catalog: Catalog) -> None:
+    target = grr_lift()
+    target = Target(**{**_fields(target), "kpi_id": "GRR"})
+    result = run(catalog, initiative(target), GRR_SMB, dt.date(2025, 7, 20))
+    assert result.kpi_id == GRR
+    assert result.verdict is Verdict.ON_TRACK
+
+
+def _fields(target: Target) -> dict[str, Any]:
+    return {name: getattr(target, name) for name in Target.__slots__}
+
+
+# No data
+
+
+def test_no_target_kpi(catalog: Catalog) -> None:
+    result = run(catalog, initiative(Target(text="improve onboarding")), "h\n", LAUNCH)
+    assert result.verdict is Verdict.NO_DATA
+    assert "No target KPI" in result.explanation
+
+
+def test_no_number(catalog: Catalog) -> None:
+    target = Target(text="improve GRR", kpi_id=GRR, direction=Direction.INCREASE)
+    result = run(catalog, initiative(target), GRR_SMB, dt.date(2025, 7, 20))
+    assert result.verdict is Verdict.NO_DATA
+    assert "no number" in result.explanation
+
+
+def test_no_values_for_segment(catalog: Catalog) -> None:
+    item = initiative(grr_lift(segment="Mid-market"))
+    result = run(catalog, item, GRR_SMB, dt.date(2025, 7, 20))
+    assert result.verdict is Verdict.NO_DATA
+    assert "'Mid-market'" in result.explanation
+
+
+def test_no_value_at_launch(catalog: Catalog) -> None:
+    item = initiative(grr_lift(), launched_on=dt.date(2024, 6, 1))
+    result = run(catalog, item, GRR_SMB, dt.date(2025, 7, 20))
+    assert result.verdict is Verdict.NO_DATA
+    assert "freeze a baseline" in result.explanation
+
+
+# Decrease targets on lower-is-better KPIs
+
+CHURN = """
+kpi_id,segment,period_end,value,n
+customers.logo_churn_rate,all,2024-12-31,6.0,
+customers.logo_churn_rate,all,2025-06-30,4.8,
+"""
+
+
+def churn_cut(**fields: Any) -> Target:
+    """The target "reduce logo churn by 2pp by end of 2025"."""
+    return Target(
+        text="reduce logo churn by 2pp by end of 2025",
+        kpi_id=LOGO_CHURN,
+        direction=Direction.DECREASE,
+        amount=Decimal(2),
+        unit=Unit.PP,
+        deadline=DEADLINE,
+        **fields,
+    )
+
+
+def test_decrease_counts_fall_as_progress(catalog: Catalog) -> None:
+    result = run(catalog, initiative(churn_cut()), CHURN, dt.date(2025, 7, 20))
+    assert result.movement == Decimal("-1.2")
+    assert result.attainment == Decimal("0.6")
+    assert result.verdict is Verdict.ON_TRACK
+    assert result.explanation.startswith(
+        "Logo churn -1.2pp against -2.0pp target (0.8pp short), 60% of the way"
+    )
+
+
+def test_decrease_direction_from_polarity(catalog: Catalog) -> None:
+    target = Target(**{**_fields(churn_cut()), "direction": None})
+    result = run(catalog, initiative(target), CHURN, dt.date(2025, 7, 20))
+    assert result.attainment == Decimal("0.6")
+
+
+def test_relative_decrease(catalog: Catalog) -> None:
+    target = Target(
+        **{**_fields(churn_cut()), "amount": Decimal(25), "unit": Unit.PERCENT}
+    )
+    result = run(catalog, initiative(target), CHURN, dt.date(2025, 7, 20))
+    # (4.8 - 6.0) / 6.0 = -20 %, against a 25 % cut.
+    assert result.movement == Decimal(-20)
+    assert result.relative_change == Decimal(-20)
+    assert result.attainment == Decimal("0.8")
+    assert "-20.0% against -25.0% target" in result.explanation
+
+
+# Baseline 0
+
+EXPANSION_ZERO = """
+kpi_id,segment,period_end,value,n
+customers.expansion_revenue,all,2024-12-31,0,
+customers.expansion_revenue,all,2025-06-30,30000,
+"""
+
+
+def test_baseline_zero_percent_target_is_no_data(catalog: Catalog) -> None:
+    target = Target(
+        kpi_id=EXPANSION,
+        direction=Direction.INCREASE,
+        amount=Decimal(20),
+        unit=Unit.PERCENT,
+        deadline=DEADLINE,
+    )
+    result = run(catalog, initiative(target), EXPANSION_ZERO, dt.date(2025, 7, 20))
+    assert result.verdict is Verdict.NO_DATA
+    assert result.relative_change is None
+    assert result.movement is None
+    assert "n/a" in result.explanation
+    assert "Infinity" not in result.explanation
+
+
+def test_baseline_zero_absolute_target(catalog: Catalog) -> None:
+    target = Target(
+        kpi_id=EXPANSION,
+        direction=Direction.INCREASE,
+        amount=Decimal(50000),
+        unit=Unit.CURRENCY,
+        currency="USD",
+        deadline=DEADLINE,
+    )
+    result = run(catalog, initiative(target), EXPANSION_ZERO, dt.date(2025, 7, 20))
+    assert result.movement == Decimal(30000)
+    assert result.relative_change is None
+    assert result.attainment == Decimal("0.6")
+    assert result.verdict is Verdict.ON_TRACK
+    assert result.explanation.startswith(
+        "Expansion +30,000 USD against +50,000 USD target (20,000 USD short)"
+    )
+
+
+# Level targets
+
+NPS_SERIES = """
+kpi_id,segment,period_end,value,n
+customers.nps_score,all,2024-12-31,38,
+customers.nps_score,all,2025-06-30,41.5,
+"""
+
+
+def nps_level(level: str, **fields: Any) -> Target:
+    """The target "NPS 45+ by end of 2025"."""
+    fields.setdefault("level_bound", LevelBound.AT_LEAST)
+    return Target(
+        text=f"NPS {level}+ by end of 2025",
+        kpi_id=NPS,
+        level=Decimal(level),
+        deadline=DEADLINE,
+        **fields,
+    )
+
+
+def test_level_not_yet_met(catalog: Catalog) -> None:
+    # Lag for NPS is 60 days; 3.5 of the 7 points from 38 to 45.
+    result = run(catalog, initiative(nps_level("45")), NPS_SERIES, dt.date(2025, 7, 20))
+    assert result.attainment == Decimal("0.5")
+    assert result.movement == Decimal("3.5")
+    assert result.verdict is Verdict.BEHIND
+    assert result.explanation == (
+        "NPS 41.5 against a level of 45.0 or more (3.5 pts short), "
+        "50% of the way from 38.0 at 55% of the time."
+    )
+
+
+def test_level_met(catalog: Catalog) -> None:
+    result = run(catalog, initiative(nps_level("40")), NPS_SERIES, dt.date(2025, 7, 20))
+    assert result.verdict is Verdict.ACHIEVED
+    assert "(level met)" in result.explanation
+
+
+def test_level_at_most_on_churn(catalog: Catalog) -> None:
+    # "logo churn 4% or less" from 6.0, now 4.8: 1.2 of the 2.0 points.
+    target = Target(kpi_id=LOGO_CHURN, level=Decimal(4), deadline=DEADLINE)
+    result = run(catalog, initiative(target), CHURN, dt.date(2025, 7, 20))
+    assert result.attainment == Decimal("0.6")
+    assert result.verdict is Verdict.ON_TRACK
+    assert "4.8% against a level of 4.0% or less (0.8pp short)" in result.explanation
+
+
+def test_level_closed_missed(catalog: Catalog) -> None:
+    item = initiative(nps_level("45"), status=Status.CLOSED)
+    result = run(catalog, item, NPS_SERIES, dt.date(2026, 1, 31))
+    assert result.verdict is Verdict.MISSED
+
+
+def test_level_start_level_is_baseline(catalog: Catalog) -> None:
+    target = nps_level("45", start_level=Decimal(31))
+    result = run(catalog, initiative(target), NPS_SERIES, dt.date(2025, 7, 20))
+    assert result.baseline == Decimal(31)
+    assert result.baseline_source == "target start level"
+    assert result.attainment == Decimal("0.75")
+    assert result.verdict is Verdict.ON_TRACK
+
+
+# Hold targets
+
+HOLD_SERIES = """
+kpi_id,segment,period_end,value,n
+customers.gross_revenue_retention,all,2024-12-31,92.0,
+customers.gross_revenue_retention,all,2025-06-30,{current},
+"""
+
+
+def grr_hold() -> Target:
+    """The target "hold GRR within 1pp through 2025"."""
+    return Target(
+        kpi_id=GRR,
+        direction=Direction.HOLD,
+        amount=Decimal(1),
+        unit=Unit.PP,
+        deadline=DEADLINE,
+    )
+
+
+def test_hold_inside_band(catalog: Catalog) -> None:
+    table = HOLD_SERIES.format(current="92.6")
+    result = run(catalog, initiative(grr_hold()), table, dt.date(2025, 7, 20))
+    assert result.verdict is Verdict.ACHIEVED
+    assert result.attainment is None
+    assert result.explanation == "GRR +0.6pp from baseline, inside the ±1.0pp band."
+
+
+def test_hold_outside_band(catalog: Catalog) -> None:
+    table = HOLD_SERIES.format(current="90.5")
+    result = run(catalog, initiative(grr_hold()), table, dt.date(2025, 7, 20))
+    assert result.verdict is Verdict.BEHIND
+    assert "outside the ±1.0pp band by 0.5pp" in result.explanation
+    closed = initiative(grr_hold(), status=Status.CLOSED)
+    assert run(catalog, closed, table, dt.date(2026, 1, 31)).verdict is Verdict.MISSED
+
+
+# Noise
+
+RETENTION = """
+kpi_id,segment,period_end,value,n
+customers.logo_retention_rate,all,2024-12-31,90.0,200
+customers.logo_retention_rate,all,2025-06-30,91.0,200
+"""
+
+
+def retention_lift(amount: str) -> Target:
+    return Target(
+        kpi_id=LOGO_RETENTION,
+        direction=Direction.INCREASE,
+        amount=Decimal(amount),
+        unit=Unit.PP,
+        deadline=DEADLINE,
+    )
+
+
+def test_movement_inside_noise_inconclusive(catalog: Catalog) -> None:
+    # 1.96 * sqrt(0.9 * 0.1 / 200 + 0.91 * 0.09 / 200) * 100 = 5.75pp.
+    result = run(
+        catalog, initiative(retention_lift("3")), RETENTION, dt.date(2025, 7, 20)
+    )
+    assert result.verdict is Verdict.INCONCLUSIVE
+    assert result.margin is not None
+    assert result.margin == pytest.approx(Decimal("5.746"), abs=Decimal("0.001"))
+    assert result.n == 200
+    assert "inside the noise of ±5.7pp (n=200)" in result.explanation
+
+
+def test_no_sample_size_no_noise_check(catalog: Catalog) -> None:
+    table = RETENTION.replace(",200", ",")
+    result = run(catalog, initiative(retention_lift("3")), table, dt.date(2025, 7, 20))
+    assert result.margin is None
+    assert result.verdict is Verdict.BEHIND
+
+
+def test_revenue_rates_get_no_binomial_margin(catalog: Catalog) -> None:
+    table = GRR_SMB.replace(",\n", ",5000\n")
+    result = run(catalog, initiative(grr_lift()), table, dt.date(2025, 7, 20))
+    assert result.margin is None
+    assert result.verdict is Verdict.ON_TRACK
+
+
+def test_no_deadline_inconclusive(catalog: Catalog) -> None:
+    target = Target(**{**_fields(grr_lift()), "deadline": None})
+    result = run(catalog, initiative(target), GRR_SMB, dt.date(2025, 7, 20))
+    assert result.verdict is Verdict.INCONCLUSIVE
+    assert result.expected_attainment is None
+    assert "no deadline" in result.explanation
+
+
+# Summary
+
+
+def test_summarise_counts_every_verdict(catalog: Catalog) -> None:
+    results = [
+        run(catalog, initiative(grr_lift()), GRR_SMB, dt.date(2025, 7, 20)),
+        run(catalog, initiative(grr_lift("8")), GRR_SMB, dt.date(2025, 7, 20)),
+        run(catalog, initiative(grr_lift()), GRR_SMB, dt.date(2025, 2, 1)),
+    ]
+    counts = summarise(results)
+    assert list(counts) == list(Verdict)
+    assert counts[Verdict.ON_TRACK] == 1
+    assert counts[Verdict.BEHIND] == 1
+    assert counts[Verdict.TOO_EARLY] == 1
+    assert counts[Verdict.MISSED] == 0
+
+
+# Properties
+
+rates = st.decimals(min_value=0, max_value=100, places=1)
+amounts = st.decimals(min_value=Decimal("0.1"), max_value=50, places=1)
+
+
+@given(baseline=rates, current=rates, amount=amounts)
+def test_decrease_mirrors_increase(
+    catalog: Catalog, baseline: Decimal, current: Decimal, amount: Decimal
+) -> None:
+    table = (
+        "kpi_id,segment,period_end,value,n\n"
+        f"{GRR},all,2024-12-31,{baseline},\n{GRR},all,2025-06-30,{current},\n"
+        f"{LOGO_CHURN},all,2024-12-31,{baseline},\n"
+        f"{LOGO_CHURN},all,2025-06-30,{current},\n"
+    )
+    up = Target(
+        kpi_id=GRR,
+        direction=Direction.INCREASE,
+        amount=amount,
+        unit=Unit.PP,
+        deadline=DEADLINE,
+    )
+    down = Target(
+        kpi_id=LOGO_CHURN,
+        direction=Direction.DECREASE,
+        amount=amount,
+        unit=Unit.PP,
+        deadline=DEADLINE,
+    )
+    as_of = dt.date(2025, 7, 20)
+    rise = run(catalog, initiative(up), table, as_of)
+    fall = run(catalog, initiative(down), table, as_of)
+    assert rise.attainment is not None
+    assert fall.attainment is not None
+    assert rise.attainment == -fall.attainment
+    assert rise.attainment == (current - baseline) / amount
+
+
+@given(
+    baseline=st.decimals(min_value=-100, max_value=1000, places=2),
+    current=st.decimals(min_value=-100, max_value=1000, places=2),
+    unit=st.sampled_from(list(Unit)),
+)
+def test_never_infinite(
+    catalog: Catalog, baseline: Decimal, current: Decimal, unit: Unit
+) -> None:
+    target = Target(
+        kpi_id=NPS,
+        direction=Direction.INCREASE,
+        amount=Decimal(5),
+        unit=unit,
+        deadline=DEADLINE,
+    )
+    table = (
+        "kpi_id,segment,period_end,value,n\n"
+        f"{NPS},all,2024-12-31,{baseline},\n{NPS},all,2025-06-30,{current},\n"
+    )
+    result = run(catalog, initiative(target), table, dt.date(2025, 7, 20))
+    for number in (result.movement, result.relative_change, result.attainment):
+        assert number is None or number.is_finite()
+    assert (result.relative_change is None) == (baseline == 0)
+    assert "Infinity" not in result.explanation
+    assert "NaN" not in result.explanation
+    assert result.explanation.endswith(".")

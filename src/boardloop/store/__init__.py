@@ -1,0 +1,70 @@
+"""The workspace (boardloop.toml) and the store: initiatives, events and KPI values.
+
+`open_workspace` finds boardloop.toml, reads it and opens the database at the
+latest migration. `Store` is the database API on its own, for a SQLite file or a
+PostgreSQL server addressed by URL.
+"""
+
+from __future__ import annotations
+
+from boardloop.store._config import (
+    CONFIG_FILE_NAME,
+    ConfigError,
+    WorkspaceConfig,
+    load_config,
+    parse_config,
+    render_config,
+    write_config,
+)
+from boardloop.store._errors import (
+    DuplicateKeyError,
+    StaleVersionError,
+    StoreError,
+    UnknownInitiativeError,
+    UnknownSchemaError,
+)
+from boardloop.store._records import (
+    ImportChanges,
+    ImportRecord,
+    KpiValueChanges,
+    StoredInitiative,
+)
+from boardloop.store._store import Store
+from boardloop.store._workspace import (
+    DATABASE_URL_VARIABLE,
+    DEFAULT_DATABASE_FILE,
+    Workspace,
+    WorkspaceError,
+    find_config,
+    init_workspace,
+    open_workspace,
+    resolve_database_url,
+)
+
+__all__ = [
+    "CONFIG_FILE_NAME",
+    "DATABASE_URL_VARIABLE",
+    "DEFAULT_DATABASE_FILE",
+    "ConfigError",
+    "DuplicateKeyError",
+    "ImportChanges",
+    "ImportRecord",
+    "KpiValueChanges",
+    "StaleVersionError",
+    "Store",
+    "StoreError",
+    "StoredInitiative",
+    "UnknownInitiativeError",
+    "UnknownSchemaError",
+    "Workspace",
+    "WorkspaceConfig",
+    "WorkspaceError",
+    "find_config",
+    "init_workspace",
+    "load_config",
+    "open_workspace",
+    "parse_config",
+    "render_config",
+    "resolve_database_url",
+    "write_config",
+]

@@ -1,0 +1,75 @@
+"""Errors of the store, each carrying the HTTP status a web face would return."""
+
+from __future__ import annotations
+
+__all__ = [
+    "DuplicateKeyError",
+    "StaleVersionError",
+    "StoreError",
+    "UnknownInitiativeError",
+    "UnknownSchemaError",
+]
+
+
+class StoreError(Exception):
+    """A store operation that cannot be carried out as requested."""
+
+    http_status = 500
+
+
+class StaleVersionError(StoreError):
+    """An edit based on an outdated version, rejected so that no edit is lost."""
+
+    http_status = 409
+
+    def __init__(self, key: str, expected: int, current: int) -> None:
+        super().__init__(
+            f"initiative {key!r} was changed by someone else: the edit is based on "
+            f"version {expected}, the stored version is {current}; reload the "
+            "initiative, apply the edit again and save"
+        )
+        self.key = key
+        self.expected = expected
+        self.current = current
+
+
+class UnknownSchemaError(StoreError):
+    """A database migrated by a newer boardloop than the one running."""
+
+    def __init__(self, url: str, revision: str, head: str) -> None:
+        super().__init__(
+            f"database {url} has schema revision {revision!r}, which this boardloop "
+            f"does not know (its latest is {head!r}); upgrade boardloop"
+        )
+        self.url = url
+        self.revision = revision
+        self.head = head
+
+
+class UnknownInitiativeError(StoreError, LookupError):
+    """An initiative key that the company's register does not hold."""
+
+    http_status = 404
+
+    def __init__(self, company: str, key: str) -> None:
+        super().__init__(
+            f"initiative {key!r} not found in the register of {company!r}; "
+            "import it first or check the id"
+        )
+        self.company = company
+        self.key = key
+
+
+class DuplicateKeyError(StoreError, ValueError):
+    """The same key given twice in one write, so the store cannot pick one."""
+
+    http_status = 400
+
+    def __init__(self, what: str, key: str, source_path: str) -> None:
+        super().__init__(
+            f"{source_path}: {what} {key!r} appears more than once; keep one entry "
+            "per key and import again"
+        )
+        self.what = what
+        self.key = key
+        self.source_path = source_path

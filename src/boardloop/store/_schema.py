@@ -1,0 +1,161 @@
+"""Database tables of the store, as SQLAlchemy 2 typed declarative classes.
+
+The Alembic migrations in `migrations/versions` create these tables; a test
+checks that the two never drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Dialect
+
+__all__ = [
+    "Base",
+    "CompanyRow",
+    "EventRow",
+    "ImportRow",
+    "InitiativeRow",
+    "KpiValueRow",
+    "UtcDateTime",
+]
+
+# Constraint names fixed by convention, so migrations can refer to them on every
+# database (SQLite batch mode needs named constraints to alter a table).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored as naive UTC and read back as aware UTC.
+
+    A naive datetime given to the store is taken to be in UTC already.
+    """
+
+    impl = DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        return to_utc(value).replace(tzinfo=None)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC)
+
+
+def to_utc(value: dt.datetime) -> dt.datetime:
+    """Convert to aware UTC, reading a naive datetime as UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the store's tables."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class CompanyRow(Base):
+    """A company; one database can hold the registers of several."""
+
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(), unique=True)
+
+
+class InitiativeRow(Base):
+    """Current state of one initiative; `data` is the encoded initiative."""
+
+    __tablename__ = "initiatives"
+    __table_args__ = (UniqueConstraint("company_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    key: Mapped[str] = mapped_column(String())
+    name: Mapped[str] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String())
+    data: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class EventRow(Base):
+    """One change to an initiative. The store only ever inserts these rows."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_company_id_at", "company_id", "at"),
+        Index("ix_events_company_id_initiative_key", "company_id", "initiative_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    initiative_key: Mapped[str] = mapped_column(String())
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    actor: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String())
+    changes: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class KpiValueRow(Base):
+    """One KPI value; `value` is the Decimal's text, so no digit is rounded away."""
+
+    __tablename__ = "kpi_values"
+    __table_args__ = (
+        UniqueConstraint("company_id", "kpi_id", "segment", "period_end"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    kpi_id: Mapped[str] = mapped_column(String())
+    segment: Mapped[str] = mapped_column(String())
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    value: Mapped[str] = mapped_column(String())
+    n: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str | None] = mapped_column(Text)
+    source_line: Mapped[int | None] = mapped_column(Integer)
+
+
+class ImportRow(Base):
+    """One import of a file into the store, with what it changed."""
+
+    __tablename__ = "imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    actor: Mapped[str] = mapped_column(Text)
+    counts: Mapped[str] = mapped_column(Text)

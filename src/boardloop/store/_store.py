@@ -1,0 +1,445 @@
+"""The store: initiatives, their event history and KPI values in one database.
+
+SQLite is the default and PostgreSQL works by URL. Every write method runs in one
+transaction, so a failure leaves the database as it was. Events are only ever
+inserted, and no method of this class updates or deletes one.
+
+NOTE: PostgreSQL text cannot contain NUL characters, so a name, actor or reason
+containing one fails the write with a database error (SQLite stores it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.orm import Session
+
+from boardloop.domain.model import Event, Initiative, KpiValue, Register, Source
+from boardloop.store._codec import encode_initiative
+from boardloop.store._errors import (
+    StaleVersionError,
+    UnknownInitiativeError,
+    UnknownSchemaError,
+)
+from boardloop.store._records import (
+    ImportChanges,
+    ImportRecord,
+    KpiValueChanges,
+    StoredInitiative,
+)
+from boardloop.store._rows import (
+    absent_keys,
+    add_event,
+    add_history,
+    add_import,
+    add_initiative,
+    company_id_for_write,
+    decode_row,
+    event_signatures,
+    file_sha256,
+    find_company_id,
+    initiative_row,
+    initiative_rows,
+    kpi_value_key,
+    load_events,
+    load_json,
+    reject_duplicates,
+    save_changes,
+)
+from boardloop.store._schema import CompanyRow, ImportRow, InitiativeRow, KpiValueRow
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sqlalchemy.engine import URL, Engine
+
+__all__ = ["Store"]
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class Store:
+    """The database behind a workspace, addressed by a SQLAlchemy URL."""
+
+    def __init__(self, url: str | URL) -> None:
+        self.engine: Engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            use_immediate_transactions(self.engine)
+
+    @property
+    def url(self) -> str:
+        """The database URL, with any password masked."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    # --- migrations ---------------------------------------------------------
+
+    def migrate(self) -> str:
+        """Upgrade the schema to the latest migration and return its revision.
+
+        Running it on an up-to-date database changes nothing.
+        """
+        config = alembic_config()
+        script = ScriptDirectory.from_config(config)
+        head = script.get_current_head()
+        current = self.revision()
+        known = {revision.revision for revision in script.walk_revisions()}
+        if current is not None and current not in known:
+            raise UnknownSchemaError(self.url, current, str(head))
+        if current == head:
+            return str(head)
+        logger.info("migrating %s from %s to %s", self.url, current or "empty", head)
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        logger.info("migrated %s to %s", self.url, head)
+        return str(head)
+
+    def revision(self) -> str | None:
+        """Return the schema revision of the database, None when it has none."""
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    # --- companies ------------------------------------------------------------
+
+    def ensure_company(self, company: str) -> None:
+        """Add the company when the database does not hold it yet."""
+        with Session(self.engine) as session, session.begin():
+            company_id_for_write(session, company)
+
+    def companies(self) -> list[str]:
+        """Return the names of the companies in the database."""
+        with Session(self.engine) as session:
+            return list(
+                session.scalars(select(CompanyRow.name).order_by(CompanyRow.name))
+            )
+
+    # --- initiatives ------------------------------------------------------------
+
+    def import_initiatives(
+        self,
+        company: str,
+        initiatives: Sequence[Initiative],
+        *,
+        source_path: str,
+        actor: str,
+        at: dt.datetime,
+    ) -> ImportChanges:
+        """Create, update or keep each initiative of one file, in one transaction.
+
+        A stored initiative is compared field by field, ignoring its source
+        location, and gets an `updated` event listing the changed fields. A new
+        one gets a `created` event. History events carried by the file are
+        stored once. Any error rolls the whole import back.
+        """
+        reject_duplicates("initiative", [item.id for item in initiatives], source_path)
+        reason = f"imported from {source_path}"
+        created: list[str] = []
+        updated: list[str] = []
+        unchanged: list[str] = []
+        history_added = 0
+
+        with Session(self.engine) as session, session.begin():
+            company_id = company_id_for_write(session, company)
+            rows = initiative_rows(session, company_id)
+            signatures = event_signatures(session, company_id)
+            for initiative in initiatives:
+                known = signatures.setdefault(initiative.id, set())
+                new_history = add_history(session, company_id, initiative, known)
+                history_added += len(new_history)
+                row = rows.get(initiative.id)
+                if row is None:
+                    add_initiative(session, company_id, initiative, at=at)
+                    add_event(
+                        session,
+                        company_id,
+                        initiative.id,
+                        Event(at=at, actor=actor, kind="created", reason=reason),
+                    )
+                    created.append(initiative.id)
+                elif save_changes(
+                    session,
+                    company_id,
+                    row,
+                    initiative,
+                    new_history,
+                    Event(at=at, actor=actor, kind="updated", reason=reason),
+                    expected_version=row.version,
+                ):
+                    updated.append(initiative.id)
+                else:
+                    unchanged.append(initiative.id)
+                session.flush()
+
+            absent = absent_keys(rows, initiatives, source_path)
+            changes = ImportChanges(
+                tuple(created), tuple(updated), tuple(unchanged), history_added, absent
+            )
+            counts = {
+                "kind": "initiatives",
+                "created": len(created),
+                "updated": len(updated),
+                "unchanged": len(unchanged),
+                "history_added": history_added,
+                "absent": len(absent),
+            }
+            digest = file_sha256(
+                source_path, [encode_initiative(i) for i in initiatives]
+            )
+            add_import(session, company_id, source_path, digest, at, actor, counts)
+        logger.info("imported %s into %r: %s", source_path, company, counts)
+        return changes
+
+    def load_register(self, company: str) -> Register:
+        """Return the company's register, with every initiative's events as its history.
+
+        Each history is in time order. A company missing from the database has an
+        empty register.
+        """
+        with Session(self.engine) as session:
+            company_id = find_company_id(session, company)
+            if company_id is None:
+                return Register(company=company)
+            history: dict[str, list[Event]] = {}
+            for key, stored_event in load_events(session, company_id):
+                history.setdefault(key, []).append(stored_event)
+            rows = session.scalars(
+                select(InitiativeRow)
+                .where(InitiativeRow.company_id == company_id)
+                .order_by(InitiativeRow.id)
+            )
+            initiatives = tuple(
+                replace(decode_row(row), history=tuple(history.get(row.key, ())))
+                for row in rows
+            )
+        return Register(company=company, initiatives=initiatives)
+
+    def get_initiative(self, company: str, key: str) -> StoredInitiative:
+        """Return one initiative with its full history and its current version."""
+        with Session(self.engine) as session:
+            company_id = find_company_id(session, company)
+            row = (
+                None if company_id is None else initiative_row(session, company_id, key)
+            )
+            if company_id is None or row is None:
+                raise UnknownInitiativeError(company, key)
+            history = tuple(
+                stored_event
+                for event_key, stored_event in load_events(session, company_id, key=key)
+                if event_key == key
+            )
+            return StoredInitiative(
+                initiative=replace(decode_row(row), history=history),
+                version=row.version,
+                created_at=row.created_at,
+                updated_at=row.updated_at,
+            )
+
+    def update_initiative(
+        self,
+        company: str,
+        initiative: Initiative,
+        *,
+        expected_version: int,
+        actor: str,
+        at: dt.datetime,
+        reason: str,
+    ) -> int:
+        """Save an edited initiative and return its new version.
+
+        The edit must be based on the stored version, otherwise it raises
+        `StaleVersionError`. Changed fields are recorded in an `updated` event
+        with `reason`; events appended to the initiative's history (for example
+        by `transition`) are stored as they are.
+        """
+        with Session(self.engine) as session, session.begin():
+            company_id = find_company_id(session, company)
+            row = (
+                None
+                if company_id is None
+                else initiative_row(session, company_id, initiative.id)
+            )
+            if company_id is None or row is None:
+                raise UnknownInitiativeError(company, initiative.id)
+            if row.version != expected_version:
+                raise StaleVersionError(initiative.id, expected_version, row.version)
+            known = event_signatures(session, company_id, key=initiative.id).get(
+                initiative.id, set()
+            )
+            new_history = add_history(session, company_id, initiative, known)
+            save_changes(
+                session,
+                company_id,
+                row,
+                initiative,
+                new_history,
+                Event(at=at, actor=actor, kind="updated", reason=reason),
+                expected_version=expected_version,
+            )
+            return row.version
+
+    def events(
+        self, company: str, since: dt.date | None = None
+    ) -> list[tuple[str, Event]]:
+        """Return (initiative key, event) pairs in time order, from `since` on."""
+        with Session(self.engine) as session:
+            company_id = find_company_id(session, company)
+            if company_id is None:
+                return []
+            return load_events(session, company_id, since=since)
+
+    def import_log(self, company: str) -> list[ImportRecord]:
+        """Return the company's past imports, oldest first."""
+        with Session(self.engine) as session:
+            company_id = find_company_id(session, company)
+            if company_id is None:
+                return []
+            rows = session.scalars(
+                select(ImportRow)
+                .where(ImportRow.company_id == company_id)
+                .order_by(ImportRow.at, ImportRow.id)
+            )
+            return [
+                ImportRecord(
+                    row.path, row.sha256, row.at, row.actor, load_json(row.counts)
+                )
+                for row in rows
+            ]
+
+    # --- KPI values -------------------------------------------------------------
+
+    def replace_kpi_values(
+        self,
+        company: str,
+        values: Sequence[KpiValue],
+        *,
+        source_path: str,
+        actor: str = "",
+        at: dt.datetime | None = None,
+    ) -> KpiValueChanges:
+        """Store KPI values in one transaction, replacing those with the same key.
+
+        The key is (KPI, segment, period end). Stored values of other keys stay.
+        """
+        keys = [kpi_value_key(value) for value in values]
+        reject_duplicates(
+            "KPI value", [" / ".join(map(str, key)) for key in keys], source_path
+        )
+        at = at or dt.datetime.now(dt.UTC)
+        created = updated = unchanged = 0
+
+        with Session(self.engine) as session, session.begin():
+            company_id = company_id_for_write(session, company)
+            rows = {
+                (row.kpi_id, row.segment, row.period_end): row
+                for row in session.scalars(
+                    select(KpiValueRow).where(KpiValueRow.company_id == company_id)
+                )
+            }
+            for key, value in zip(keys, values, strict=True):
+                source = value.source or Source(source_path)
+                row = rows.get(key)
+                if row is None:
+                    row = KpiValueRow(
+                        company_id=company_id,
+                        kpi_id=value.kpi_id,
+                        segment=value.segment,
+                        period_end=value.period_end,
+                    )
+                    session.add(row)
+                    rows[key] = row
+                    created += 1
+                elif row.value == str(value.value) and row.n == value.n:
+                    unchanged += 1
+                else:
+                    updated += 1
+                row.value = str(value.value)
+                row.n = value.n
+                row.source = source.path
+                row.source_line = source.line
+                session.flush()
+
+            counts = {
+                "kind": "kpi_values",
+                "created": created,
+                "updated": updated,
+                "unchanged": unchanged,
+            }
+            digest = file_sha256(source_path, [list(map(str, key)) for key in keys])
+            add_import(session, company_id, source_path, digest, at, actor, counts)
+        logger.info("imported %s into %r: %s", source_path, company, counts)
+        return KpiValueChanges(created, updated, unchanged)
+
+    def load_kpi_values(self, company: str) -> list[KpiValue]:
+        """Return the company's KPI values, by KPI, segment and period end."""
+        with Session(self.engine) as session:
+            company_id = find_company_id(session, company)
+            if company_id is None:
+                return []
+            rows = session.scalars(
+                select(KpiValueRow)
+                .where(KpiValueRow.company_id == company_id)
+                .order_by(
+                    KpiValueRow.kpi_id, KpiValueRow.segment, KpiValueRow.period_end
+                )
+            )
+            return [
+                KpiValue(
+                    kpi_id=row.kpi_id,
+                    segment=row.segment,
+                    period_end=row.period_end,
+                    value=Decimal(row.value),
+                    n=row.n,
+                    source=None
+                    if row.source is None
+                    else Source(row.source, row.source_line),
+                )
+                for row in rows
+            ]
+
+
+# --- engine and migrations -------------------------------------------------------
+
+
+def use_immediate_transactions(engine: Engine) -> None:
+    """Make SQLite take its write lock when a transaction begins.
+
+    With the driver's default deferred transactions, two writers that both read
+    first fail on the lock upgrade; BEGIN IMMEDIATE makes the second one wait for
+    the busy timeout instead. It also makes migrations transactional on SQLite.
+    """
+
+    @event.listens_for(engine, "connect")
+    def disable_driver_transactions(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "connect")
+    def enable_foreign_keys(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+    @event.listens_for(engine, "begin")
+    def begin_immediate(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def alembic_config() -> Config:
+    """Build the Alembic configuration in code, so no alembic.ini is needed."""
+    config = Config()
+    # Config values pass through configparser interpolation, where "%" is special.
+    config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    return config

@@ -104,7 +104,7 @@ def import_files(
     imports: list[FileImport] = []
     for path in paths:
         if is_kpi_values_file(path):
-            values = read_kpi_values(path, kpi_aliases=catalog.aliases())
+            values = read_kpi_values(path, aliases=catalog.aliases())
             workspace.store.replace_kpi_values(company, values, source_path=str(path))
             imports.append(FileImport(path, None, None, kpi_value_count=len(values)))
             continue

@@ -1,0 +1,299 @@
+"""Markdown registers: tables, nested objective lists, goal lists, real files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from boardloop.domain.fiscal import FiscalCalendar
+from boardloop.domain.model import Owner, Status
+from boardloop.io import ImportResult, read_register_file
+
+ALIASES = {"grr": "customers.gross_revenue_retention", "nrr": "customers.nrr"}
+REAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "real"
+REAL_INITIATIVES = REAL / "initiatives"
+
+
+def read(
+    tmp_path: Path,
+    text: str,
+    calendar: FiscalCalendar | None = None,
+    name: str = "okrs.md",
+) -> ImportResult:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return read_register_file(
+        path,
+        calendar=calendar or FiscalCalendar(1, "end"),
+        as_of=dt.date(2026, 1, 15),
+        kpi_aliases=ALIASES,
+    )
+
+
+def test_table_by_header_names(tmp_path: Path) -> None:
+    result = read(
+        tmp_path,
+        """\
+        # Support plan
+
+        | #  | Status | DRI          | Project                      |
+        |----|--------|--------------|------------------------------|
+        | 1  | ✅     | Dana Reyes   | Ship the [playbook](x.md)    |
+        | 2  | 🚧     | <CSM lead>   | Renewal desk                 |
+        | 3  | Blocked|              |                              |
+        """,
+    )
+    first, second = result.initiatives
+    assert first.id == "1"
+    assert first.name == "Ship the playbook"
+    assert first.status is Status.CLOSED
+    assert first.source is not None
+    assert first.source.line == 5
+    assert second.owner == Owner("<CSM lead>")
+    assert second.status is Status.IN_PROGRESS
+    assert any(n.location.endswith(":7") for n in result.summary.dropped)
+
+
+def test_nested_objectives_and_key_results(tmp_path: Path) -> None:
+    result = read(
+        tmp_path,
+        """\
+        1. **CS Ops: Rebuild the health score.** => 75% complete
+            1. CS Ops KR: Model covers 100% of Enterprise accounts.
+            1. CS Ops KR: Weekly review in place. => Done
+            1. **TAM: Launch EBR template.** => Not Started
+                1. TAM KR: Template approved.
+        """,
+    )
+    parent, child = result.initiatives
+    assert parent.name == "Rebuild the health score"
+    assert parent.owner == Owner(None, "CS Ops")
+    assert parent.status is Status.IN_PROGRESS
+    assert parent.progress_note == "75% complete"
+    assert parent.target.text == "Model covers 100% of Enterprise accounts."
+    assert parent.field_lines["target"] == 2
+    krs = parent.extra["key_results"]
+    assert [kr["line"] for kr in krs] == [2, 3]
+    assert krs[1]["status"] == "Done"
+    assert child.program == "Rebuild the health score"
+    assert child.owner.function == "TAM"
+    assert child.status is Status.PLANNED
+    assert child.extra["key_results"][0]["text"] == "Template approved."
+
+
+def test_orphan_key_result_dropped(tmp_path: Path) -> None:
+    result = read(tmp_path, "Intro text.\n\n- Sales KR: Close 3 deals.\n")
+    assert result.initiatives == ()
+    assert any(n.location.endswith(":3") for n in result.summary.dropped)
+
+
+def test_goal_list_under_heading_with_period(tmp_path: Path) -> None:
+    result = read(
+        tmp_path,
+        """\
+        ## Q2 2026 Goals
+
+        - Lift GRR to 92% for SMB (<CS lead>)
+        - Run a renewal playbook pilot (Dana Reyes)
+        """,
+    )
+    assert result.period is not None
+    assert result.period.label == "Q2 2026"
+    assert result.period.end == dt.date(2026, 6, 30)
+    first, second = result.initiatives
+    assert first.name == "Lift GRR to 92% for SMB"
+    assert first.owner == Owner("<CS lead>")
+    assert first.target.text == "Lift GRR to 92% for SMB"
+    assert second.owner == Owner("Dana Reyes")
+    assert second.target.deadline == dt.date(2026, 6, 30)
+    assert second.extra["guessed"] == ["target.deadline"]
+    assert second.field_lines["deadline"] == 1
+    assert "deadline read as 2026-06-30, the end of Q2 2026" in (
+        result.summary.format_text()
+    )
+
+
+def test_mdx_heading_gives_owner(tmp_path: Path) -> None:
+    result = read(
+        tmp_path,
+        """\
+        ### <TeamMember name="<CSM 1>" photo />
+
+        **We'll know we're successful when**:
+
+        ### <TeamMember name="<CSM 2>" photo />
+        **Cut time to first value in half**
+
+        *Build a guided setup.*
+
+        **We'll know we're successful when**:
+        - Median time to first value under 10 days.
+        - Setup tickets drop.
+        """,
+        name="team.mdx",
+    )
+    (only,) = result.initiatives
+    assert only.name == "Cut time to first value in half"
+    assert only.owner == Owner("<CSM 2>")
+    assert only.notes == "Build a guided setup."
+    assert only.target.text == "Median time to first value under 10 days."
+    assert len(only.extra["key_results"]) == 2
+
+
+def test_header_block_and_key_result_table(tmp_path: Path) -> None:
+    result = read(
+        tmp_path,
+        """\
+        # Retention program
+
+        **Status:** Active
+        **Owner:** CS (<VP CS>)
+        **Sponsor:** CFO
+
+        ## Objective 1: Keep more renewals
+
+        | KR  | Measure | Target       | Timeline |
+        |-----|---------|--------------|----------|
+        | 1.1 | GRR     | TBD          | TBD      |
+        | 1.2 | GRR     | GRR 94%+     | By Q4    |
+
+        ## Team
+
+        | Role | Person |
+        |------|--------|
+        | Lead | <VP CS> |
+        """,
+    )
+    (only,) = result.initiatives
+    assert only.id == "objective-1"
+    assert only.name == "Keep more renewals"
+    assert only.owner == Owner("<VP CS>", "CS")
+    assert only.field_lines["owner"] == 4
+    assert only.status is Status.IN_PROGRESS
+    assert only.target.text == "GRR 94%+"
+    assert only.field_lines["target"] == 12
+    assert only.extra["Sponsor"] == "CFO"
+    assert [kr["id"] for kr in only.extra["key_results"]] == ["1.1", "1.2"]
+    text = result.summary.format_text()
+    assert "table with columns Role, Person not read" in text
+    assert "header 'Sponsor' is not a register field, kept in extra" in text
+
+
+def test_period_sentence(tmp_path: Path) -> None:
+    result = read(
+        tmp_path,
+        """\
+        This fiscal quarter will run from February 1, 2026 to April 30, 2026.
+
+        1. **CS: Launch advocacy program.**
+        """,
+        calendar=FiscalCalendar(2, "end"),
+    )
+    assert result.period is not None
+    assert result.period.start == dt.date(2026, 2, 1)
+    assert result.period.end == dt.date(2026, 4, 30)
+    assert result.period.label == "Q1 FY27"
+    assert result.initiatives[0].target.deadline == dt.date(2026, 4, 30)
+
+
+def test_rereading_gives_same_ids(tmp_path: Path) -> None:
+    text = "## Goals\n\n- Same goal (Dana)\n- Same goal (Sam)\n"
+    first = read(tmp_path, text)
+    second = read(tmp_path, text)
+    assert [i.id for i in first.initiatives] == ["same-goal", "same-goal-2"]
+    assert [i.id for i in first.initiatives] == [i.id for i in second.initiatives]
+
+
+# --- real files, read in place ----------------------------------------------
+
+
+def read_real(name: str, calendar: FiscalCalendar) -> ImportResult:
+    path = REAL_INITIATIVES / name
+    if not path.exists():
+        pytest.skip(f"real register {name} is not present next to the repository")
+    return read_register_file(
+        path, calendar=calendar, as_of=dt.date(2026, 1, 15), kpi_aliases=ALIASES
+    )
+
+
+@pytest.mark.real_data
+def test_real_nested_okr_list() -> None:
+    result = read_real("gitlab-fy20q4-customer-success-okrs.md", FiscalCalendar(2))
+    assert len(result.initiatives) == 12
+    assert result.period is not None
+    assert result.period.label == "Q4 FY20"
+    assert result.period.end == dt.date(2020, 1, 31)
+    functions = {i.owner.function for i in result.initiatives}
+    assert {"CRO", "Customer Success", "TAM", "CS Ops", "PS Delivery"} <= functions
+    assert all(i.owner.person is None for i in result.initiatives)
+    statuses = [i.status for i in result.initiatives]
+    assert statuses.count(Status.CLOSED) == 2
+    assert statuses.count(Status.IN_PROGRESS) == 2
+    assert statuses.count(Status.PLANNED) == 8
+    assert all(i.target.deadline == dt.date(2020, 1, 31) for i in result.initiatives)
+    assert len(result.summary.dropped) == 1
+
+
+@pytest.mark.real_data
+def test_real_status_table_q3() -> None:
+    result = read_real("sourcegraph-support-fy22q3.md", FiscalCalendar(2))
+    assert len(result.initiatives) == 11
+    assert result.period is not None
+    assert result.period.label == "FY22Q3"
+    assert result.period.start == dt.date(2021, 8, 1)
+    assert result.period.end == dt.date(2021, 10, 31)
+    statuses = [i.status for i in result.initiatives]
+    assert statuses.count(Status.CLOSED) == 5
+    assert statuses.count(Status.IN_PROGRESS) == 6
+    by_id = {i.id: i for i in result.initiatives}
+    assert by_id["9"].owner == Owner("<Support lead>")
+    assert "workgroup" in by_id["8"].extra["details"]
+
+
+@pytest.mark.real_data
+def test_real_status_table_q4() -> None:
+    result = read_real("sourcegraph-support-fy22q4.md", FiscalCalendar(2))
+    assert len(result.initiatives) == 4
+    assert result.period is not None
+    assert result.period.end == dt.date(2022, 1, 31)
+    objective = result.initiatives[0]
+    assert len(objective.extra["key_results"]) == 3
+    assert [i.status for i in result.initiatives[1:]] == [
+        Status.CLOSED,
+        Status.CLOSED,
+        Status.IN_PROGRESS,
+    ]
+
+
+@pytest.mark.real_data
+def test_real_mdx_goals() -> None:
+    result = read_real("posthog-cs-na-objectives.md", FiscalCalendar(1))
+    assert len(result.initiatives) == 7
+    assert result.period is not None
+    assert result.period.label == "Q4 2026"
+    assert result.period.end == dt.date(2026, 12, 31)
+    owners = [i.owner.person for i in result.initiatives]
+    assert owners[1] == "<CS NA lead>"
+    assert owners[2:] == ["<CSM 2>", "<CSM 3>", "<CSM 4>", "<CSM 6>", "<CSM 8>"]
+    assert all(i.status is Status.PLANNED for i in result.initiatives)
+
+
+@pytest.mark.real_data
+def test_real_charter_with_header_block() -> None:
+    result = read_real("upstack-2026-cx-program-okrs.md", FiscalCalendar(1))
+    assert [i.id for i in result.initiatives] == [
+        "objective-2",
+        "objective-3.1",
+        "objective-3.2",
+    ]
+    assert result.period is not None
+    assert result.period.label == "2026"
+    charter = result.initiatives[1:]
+    assert all(i.owner == Owner("<CX leader>", "CX") for i in charter)
+    assert all(i.status is Status.IN_PROGRESS for i in result.initiatives)
+    assert result.initiatives[2].target.text == "TBD"
+    assert result.initiatives[2].target.problems
+    assert len(result.summary.dropped) >= 4

@@ -205,11 +205,10 @@ def test_extension_fields_read(
     assert kpi.lag_days == lag
 
 
-def test_days_unit_has_no_member_yet(bundled: Catalog) -> None:
+def test_days_unit_loads(bundled: Catalog) -> None:
     kpi = bundled.get("TTV")
     assert kpi is not None
-    assert kpi.native_unit is None
-    assert kpi.raw["boardloop"]["nativeUnit"] == "days"
+    assert kpi.native_unit is Unit.DAYS
     assert kpi.higher_is_better is False
 
 

@@ -35,10 +35,6 @@ BUNDLED_CATALOG = "customers.json"
 EXTENSION_KEY = "boardloop"
 KINDS = frozenset({"outcome", "activity", "cumulative"})
 
-# Native units that have no `Unit` member yet. A KPI with one of these loads with
-# `native_unit` None, and the name stays readable in `raw`.
-UNITS_WITHOUT_MEMBER = frozenset({"days"})
-
 # Days between two values of a KPI, for each refresh frequency name.
 REFRESH_DAYS = {
     "daily": 1,
@@ -280,9 +276,8 @@ def _native_unit(
         try:
             return Unit(text)
         except ValueError:
-            if text in UNITS_WITHOUT_MEMBER:
-                return None
-    allowed = ", ".join([*(unit.value for unit in Unit), *sorted(UNITS_WITHOUT_MEMBER)])
+            pass
+    allowed = ", ".join(unit.value for unit in Unit)
     raise CatalogError(name, f"{where}: nativeUnit {text!r} is not one of {allowed}")
 
 

@@ -1,0 +1,150 @@
+"""Measurement rules MS501-MS507."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from boardloop.catalog import Catalog
+from boardloop.domain.model import Severity
+from test_lint_support import CATALOG, entry, found, lint_entries, series
+
+
+def _catalog_with(kpi_id: str, **cleared: object) -> Catalog:
+    kpis = tuple(
+        dataclasses.replace(kpi, **cleared) if kpi.id == kpi_id else kpi
+        for kpi in CATALOG.kpis
+    )
+    return Catalog(CATALOG.version, CATALOG.released_at, kpis)
+
+
+def test_good_measurement_passes() -> None:
+    report = lint_entries(entry(), kpi_values=series([88, 88.6, 89.1]))
+    for rule_id in ("MS501", "MS502", "MS503", "MS504", "MS505", "MS506", "MS507"):
+        assert found(report, rule_id, real=False) == [], rule_id
+
+
+def test_kpi_not_in_catalog() -> None:
+    [item] = found(lint_entries(entry(target__kpi="customers.happiness")), "MS501")
+    assert "'customers.happiness' is not in the catalog" in item.message
+
+
+def test_kpi_label_names_another_kpi() -> None:
+    [item] = found(lint_entries(entry(target__kpi_label="NPS")), "MS501")
+    assert "'NPS'" in item.message
+
+
+def test_alias_in_longer_label_passes() -> None:
+    assert (
+        found(lint_entries(entry(target__kpi_label="90-day logo retention")), "MS501")
+        == []
+    )
+
+
+def test_kpi_unknown_not_checked_without_catalog() -> None:
+    assert "MS501" in lint_entries(entry(), catalog=None).not_checked
+
+
+def test_definition_incomplete() -> None:
+    catalog = _catalog_with(
+        "customers.logo_retention_rate", data_owner=None, formula=None
+    )
+    [item] = found(lint_entries(entry(), catalog=catalog), "MS502")
+    assert "no formula, data owner" in item.message
+
+
+def test_definition_not_checked_without_catalog() -> None:
+    assert "MS502" in lint_entries(entry(), catalog=None).not_checked
+
+
+def test_activity_kpi_from_catalog() -> None:
+    report = lint_entries(
+        entry(target__kpi="customers.ebr_coverage", target__kpi_label=None)
+    )
+    [item] = found(report, "MS503")
+    assert "as activity" in item.message
+
+
+def test_activity_words_in_target() -> None:
+    report = lint_entries(entry(name="Run 12 webinars for SMB admins"), catalog=None)
+    [item] = found(report, "MS503")
+    assert "'webinars'" in item.message
+
+
+def test_cumulative_words_in_target() -> None:
+    report = lint_entries(entry(target__text="total customers registered to date"))
+    assert len(found(report, "MS503")) == 1
+
+
+def test_refresh_longer_than_window() -> None:
+    catalog = _catalog_with("customers.logo_retention_rate", refresh_days=91)
+    report = lint_entries(entry(target__window_days=60), catalog=catalog)
+    messages = [item.message for item in found(report, "MS504")]
+    assert any("every 91 days, longer than the 60-day window" in m for m in messages)
+
+
+def test_lag_longer_than_room_before_deadline() -> None:
+    catalog = _catalog_with("customers.logo_retention_rate", lag_days=90)
+    report = lint_entries(entry(target__deadline=dt.date(2027, 6, 30)), catalog=catalog)
+    [item] = found(report, "MS504")
+    assert "lags 90 days, but only 46 days" in item.message
+    assert "(44 short)" in item.message
+
+
+def test_unmeasurable_not_checked_without_timing_fields() -> None:
+    catalog = _catalog_with(
+        "customers.logo_retention_rate", refresh_days=None, lag_days=None
+    )
+    report = lint_entries(entry(), catalog=catalog)
+    [item] = found(report, "MS504", real=False)
+    assert item.message.startswith("not checked")
+    assert item.initiative_id == "onboarding"
+
+
+def test_flat_series_is_stalled() -> None:
+    report = lint_entries(entry(), kpi_values=series([88.5, 88.52, 88.55]))
+    [item] = found(report, "MS505")
+    assert "within the stall tolerance" in item.message
+
+
+def test_series_below_baseline_is_wrong_way() -> None:
+    report = lint_entries(entry(), kpi_values=series([88, 87.5, 87.0]))
+    [item] = found(report, "MS505")
+    assert "1 below the baseline 88" in item.message
+
+
+def test_stall_not_checked_without_values() -> None:
+    assert "MS505" in lint_entries(entry()).not_checked
+
+
+def test_slow_trend_is_off_trajectory() -> None:
+    report = lint_entries(entry(), kpi_values=series([88.0, 88.1, 88.2]))
+    [item] = found(report, "MS506")
+    assert item.severity is Severity.INFO
+    assert "89.73 at the deadline 2027-09-30" in item.message
+    assert "86% of the target" in item.message
+
+
+def test_falling_trend_is_a_warning() -> None:
+    report = lint_entries(entry(), kpi_values=series([88.0, 87.8, 87.7]))
+    [item] = found(report, "MS506")
+    assert item.severity is Severity.WARNING
+
+
+def test_trajectory_needs_three_points() -> None:
+    report = lint_entries(entry(), kpi_values=series([88.0, 88.5]))
+    [item] = found(report, "MS506", real=False)
+    assert "2 measurements since launch" in item.message
+
+
+def test_guardrail_missing() -> None:
+    [item] = found(lint_entries(entry(guardrails=None)), "MS507")
+    assert item.severity is Severity.INFO
+    assert "customers.gross_revenue_retention" in item.message
+
+
+def test_guardrail_named_in_notes_passes() -> None:
+    report = lint_entries(
+        entry(guardrails=None, notes="Watch customers.gross_revenue_retention.")
+    )
+    assert found(report, "MS507") == []

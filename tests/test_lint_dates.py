@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from boardloop.domain.model import Severity
-from test_lint_support import entry, found, lint_entries, lint_yaml, series
+from test_lint_support import GOOD, entry, found, lint_entries, lint_yaml, series
 
 
 def test_good_dates_pass() -> None:
@@ -122,3 +122,23 @@ def test_deadline_before_launch_is_inconsistent() -> None:
         entry(target__deadline=dt.date(2027, 1, 1)), as_of=dt.date(2026, 12, 20)
     )
     assert any("before launch" in item.message for item in found(report, "DT305"))
+
+
+def test_closing_after_deadline_is_consistent() -> None:
+    closing = {
+        "at": dt.date(2027, 10, 15),
+        "actor": "dana",
+        "kind": "closed",
+        "changes": {"status": ["measuring", "closed"]},
+        "reason": "measured after the deadline",
+    }
+    report = lint_entries(
+        entry(history=[*GOOD["history"], closing]), as_of=dt.date(2027, 11, 1)
+    )
+    assert [item for item in found(report, "DT305") if "deadline" in item.message] == []
+
+
+def test_deadline_before_creation_flagged() -> None:
+    report = lint_entries(entry(created_on=dt.date(2027, 10, 1)))
+    messages = [item.message for item in found(report, "DT305")]
+    assert any("before the initiative was created on 2027-10-01" in m for m in messages)

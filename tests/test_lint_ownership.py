@@ -126,3 +126,17 @@ def test_owner_cap_counts_only_active() -> None:
     entries = [entry(id=f"i{n}", name=f"Program number {n} for SMB") for n in range(3)]
     entries.append(entry(id="p", name="Planned program for SMB", status="planned"))
     assert found(lint_entries(*entries), "OW104") == []
+
+
+@pytest.mark.parametrize(
+    "function", ["VP Customer Success", "Director Enterprise CS", "CS Operations"]
+)
+def test_job_title_names_known_function(function: str) -> None:
+    report = lint_entries(entry(owner_function=function))
+    assert found(report, "OW103") == []
+
+
+def test_unknown_function_still_flagged() -> None:
+    report = lint_entries(entry(owner_function="Head of Vibes"))
+    [item] = found(report, "OW103")
+    assert "Head of Vibes" in item.message

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from boardloop.domain.model import Severity
+from boardloop.domain.model import KpiValue, Severity
 from test_lint_support import entry, found, lint_entries, lint_yaml
 
 
@@ -300,4 +301,34 @@ def test_target_moves_not_checked_without_history() -> None:
 def test_incomplete_target_skips_segment_warning() -> None:
     report = lint_entries(entry(target__amount=None, target__segment=None))
     [item] = found(report, "TG201")
+    assert item.severity is Severity.ERROR
+
+
+def test_series_value_at_launch_is_the_baseline() -> None:
+    values = [
+        KpiValue(
+            "customers.logo_retention_rate", "SMB", dt.date(2026, 12, 31), Decimal("88")
+        ),
+        KpiValue(
+            "customers.logo_retention_rate",
+            "SMB",
+            dt.date(2027, 1, 31),
+            Decimal("88.5"),
+        ),
+    ]
+    report = lint_entries(entry(baseline=None), kpi_values=values)
+    assert found(report, "TG202") == []
+
+
+def test_series_after_launch_is_no_baseline() -> None:
+    values = [
+        KpiValue(
+            "customers.logo_retention_rate",
+            "SMB",
+            dt.date(2027, 1, 31),
+            Decimal("88.5"),
+        ),
+    ]
+    report = lint_entries(entry(baseline=None), kpi_values=values)
+    [item] = found(report, "TG202")
     assert item.severity is Severity.ERROR

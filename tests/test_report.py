@@ -559,3 +559,15 @@ def test_metadata_fields() -> None:
     assert built.as_of_label == "31 Mar 2027"
     assert built.generation.generator.startswith("boardloop ")
     assert built.generation.generated_at is None
+
+
+def test_changes_old_initiative_imported_late_is_not_new() -> None:
+    old = initiative(
+        1,
+        Status.LAUNCHED,
+        created_on=dt.date(2026, 6, 1),
+        history=(Event(at("2027-02-10"), "importer", "created"),),
+    )
+    built = section(old)
+    kinds = [group.kind for group in built.changes.groups] if built.changes else []
+    assert "new" not in kinds

@@ -200,9 +200,10 @@ def _reversed_dates(initiative: Initiative) -> Iterator[tuple[str, str]]:
     """Yield each pair of dates recorded in an impossible order."""
     history_days = sorted(event.at.date() for event in initiative.history)
     deadline = initiative.target.deadline
-    if deadline is not None and history_days and deadline < history_days[0]:
+    created_on = initiative.created_on or (history_days[0] if history_days else None)
+    if deadline is not None and created_on is not None and deadline < created_on:
         yield (
-            f"deadline {deadline} is before the first history entry {history_days[0]}",
+            f"deadline {deadline} is before the initiative was created on {created_on}",
             "deadline",
         )
     upcoming = initiative.next_checkpoint

@@ -103,7 +103,7 @@ def check_owner_function(register: Register, context: LintContext) -> Iterator[F
         person = _person(initiative)
         if not function:
             message = "owner's function is missing"
-        elif normalise(function) not in functions:
+        elif not _names_known_function(function, functions):
             known = ", ".join(context.settings.functions)
             message = (
                 f"owner's function {quoted(function)} is not in the function list "
@@ -122,6 +122,16 @@ def check_owner_function(register: Register, context: LintContext) -> Iterator[F
         yield finding(
             "OW103", Severity.WARNING, initiative, message, "owner_function", "owner"
         )
+
+
+def _names_known_function(function: str, functions: dict[str, str]) -> bool:
+    """Tell whether a function text names a configured function.
+
+    A job title such as 'VP Customer Success' names the function it contains,
+    'Customer Success', so titles written beside the owner's name pass.
+    """
+    padded = f" {normalise(function)} "
+    return any(f" {name} " in padded for name in functions)
 
 
 def check_owner_overloaded(

@@ -29,6 +29,7 @@ from boardloop.lint._rules_base import (
     number,
     partly_checked,
     quoted,
+    series,
     status_change,
     unit_value,
     window_of,
@@ -137,6 +138,8 @@ def check_baseline_missing(
         baseline = initiative.baseline
         if baseline is not None and baseline.as_of is not None:
             continue
+        if baseline is None and _series_has_launch_value(initiative, context):
+            continue
         severity = (
             Severity.WARNING if initiative.status is Status.PLANNED else Severity.ERROR
         )
@@ -152,6 +155,14 @@ def check_baseline_missing(
         if initiative.status is not Status.PLANNED:
             message += f" while it is {initiative.status or 'without status'}"
         yield finding("TG202", severity, initiative, message, "baseline", "target")
+
+
+def _series_has_launch_value(initiative: Initiative, context: LintContext) -> bool:
+    """Tell whether the KPI series holds a value at launch, the frozen baseline."""
+    launched_on = initiative.launched_on
+    if launched_on is None:
+        return False
+    return any(value.period_end <= launched_on for value in series(initiative, context))
 
 
 def check_no_change_target(

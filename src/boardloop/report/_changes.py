@@ -64,16 +64,14 @@ def _initiative_changes(
     initiative: Initiative, since: dt.date, as_of: dt.date
 ) -> Iterator[ChangeItem]:
     events = [e for e in initiative.history if since <= e.at.date() <= as_of]
-    has_created_event = any(e.kind == "created" for e in initiative.history)
 
-    # An initiative imported without history is new when it was created in the window.
+    # The register's own creation date wins over the day the record was imported,
+    # so importing an old register does not list every initiative as new.
     created_on = initiative.created_on
-    if (
-        not has_created_event
-        and created_on is not None
-        and since <= created_on <= as_of
-    ):
-        yield _new_item(initiative, created_on, "")
+    if created_on is not None:
+        if since <= created_on <= as_of:
+            yield _new_item(initiative, created_on, "")
+        events = [e for e in events if e.kind != "created"]
 
     for event in events:
         yield from _event_changes(initiative, event)

@@ -12,6 +12,7 @@ from boardloop.domain.model import (
     Direction,
     Initiative,
     OutcomeResult,
+    Severity,
     Status,
     Target,
 )
@@ -160,7 +161,11 @@ def build_board_section(
     )
     closed_views = tuple(v for v in views if isinstance(v, ClosedInitiative))
     finding_view = build_findings(findings, initiatives)
-    summary = _summary(initiatives, open_views, finding_view.counts, readiness_score)
+    with_errors = {f.initiative_id for f in findings if f.severity is Severity.ERROR}
+    board_ready = sum(1 for i in initiatives if i.id not in with_errors)
+    summary = _summary(
+        initiatives, open_views, finding_view.counts, readiness_score, board_ready
+    )
 
     return BoardSection(
         company=company,
@@ -431,6 +436,7 @@ def _summary(
     open_views: tuple[OpenInitiative, ...],
     finding_counts: FindingCounts,
     readiness_score: float,
+    board_ready: int,
 ) -> Summary:
     statuses = [i.status for i in initiatives]
     closed = [i for i in initiatives if i.status is Status.CLOSED]
@@ -468,7 +474,8 @@ def _summary(
             ),
             _verdict_sentence(verdicts, verdict_counts.not_evaluated),
             _findings_sentence(finding_counts.errors, finding_counts.warnings),
-            f"Register readiness {readiness}/100.",
+            f"Register readiness {readiness}/100: {board_ready} of "
+            f"{len(initiatives)} initiatives have no error-level finding.",
         )
         if part
     )
@@ -483,6 +490,7 @@ def _summary(
         findings=finding_counts,
         readiness_score=readiness_score,
         readiness_label=f"{readiness}/100",
+        board_ready=board_ready,
         text=text,
     )
 

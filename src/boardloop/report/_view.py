@@ -270,6 +270,9 @@ class Summary(_View):
     findings: FindingCounts
     readiness_score: float = Field(ge=0, le=100)
     readiness_label: str
+    board_ready: int = Field(
+        description="Initiatives with no error-level finding, ready for the board."
+    )
     text: str
 
 

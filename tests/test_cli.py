@@ -50,7 +50,9 @@ def run(*args: str, cwd: Path | None = None) -> Result:
 
 
 def output_of(result: Result) -> str:
-    return f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    return (
+        f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    )
 
 
 def make_workspace(tmp_path: Path) -> Path:
@@ -184,7 +186,12 @@ def test_import_twice_never_duplicates(tmp_path: Path) -> None:
     assert "0 created, 0 updated, 1 unchanged" in second.stderr
 
     report = run(
-        "report", "--workspace", str(workspace), "--as-of", "2026-11-20", "--format",
+        "report",
+        "--workspace",
+        str(workspace),
+        "--as-of",
+        "2026-11-20",
+        "--format",
         "json",
     )
     assert report.exit_code == 0, output_of(report)
@@ -196,14 +203,21 @@ def test_failed_import_leaves_nothing(tmp_path: Path) -> None:
     good = workspace / "register.yaml"
     good.write_text(GOOD_REGISTER, encoding="utf-8")
     broken = workspace / "broken.yaml"
-    broken.write_text("initiatives:\n  - id: x\n    name: [unclosed\n", encoding="utf-8")
+    broken.write_text(
+        "initiatives:\n  - id: x\n    name: [unclosed\n", encoding="utf-8"
+    )
 
     result = run("import", str(broken), "--workspace", str(workspace))
     assert result.exit_code == 2, output_of(result)
     assert "broken.yaml" in result.stderr
 
     report = run(
-        "report", "--workspace", str(workspace), "--as-of", "2026-11-20", "--format",
+        "report",
+        "--workspace",
+        str(workspace),
+        "--as-of",
+        "2026-11-20",
+        "--format",
         "json",
     )
     assert json.loads(report.stdout)["kpiField"] == []
@@ -218,8 +232,15 @@ def test_report_writes_file(tmp_path: Path) -> None:
     for output_format in ("md", "html", "json"):
         path = tmp_path / f"out.{output_format}"
         result = run(
-            "report", "--workspace", str(workspace), "--as-of", "2026-11-20",
-            "--format", output_format, "-o", str(path),
+            "report",
+            "--workspace",
+            str(workspace),
+            "--as-of",
+            "2026-11-20",
+            "--format",
+            output_format,
+            "-o",
+            str(path),
         )
         assert result.exit_code == 0, output_of(result)
         assert "Onboarding revamp for SMB" in path.read_text(encoding="utf-8")
@@ -237,7 +258,9 @@ def test_console_script_runs_help() -> None:
         assert command in completed.stdout
 
 
-@pytest.mark.parametrize("command", ["init", "import", "lint", "target", "report", "demo"])
+@pytest.mark.parametrize(
+    "command", ["init", "import", "lint", "target", "report", "demo"]
+)
 def test_every_command_documented_in_readme(command: str) -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     assert f"boardloop {command}" in readme

@@ -61,7 +61,7 @@ def is_kpi_values_file(path: Path) -> bool:
         header = handle.readline()
     for delimiter in (",", ";", "\t"):
         columns = {part.strip().lower() for part in header.split(delimiter)}
-        if KPI_VALUE_COLUMNS <= columns:
+        if columns >= KPI_VALUE_COLUMNS:
             return True
     return False
 
@@ -108,7 +108,9 @@ def import_files(
             workspace.store.replace_kpi_values(company, values, source_path=str(path))
             imports.append(FileImport(path, None, None, kpi_value_count=len(values)))
             continue
-        (result,) = read_files([path], workspace=workspace, catalog=catalog, as_of=at.date())
+        (result,) = read_files(
+            [path], workspace=workspace, catalog=catalog, as_of=at.date()
+        )
         changes = workspace.store.import_initiatives(
             company,
             result.initiatives,
@@ -194,7 +196,7 @@ def build_section(
         readiness_score=lint_report.score,
         as_of=as_of,
         since=since,
-        catalog_version=catalog.version,
+        catalog_version=catalog.version_label.removeprefix("catalog "),
         kpi_labels=labels,
         format_target=lambda target: format_target(target, kpi_labels=labels),
         calendar_label=calendar.quarter_label(fiscal_year, quarter),

@@ -50,7 +50,9 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        fail(f"{option} {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2027-03-14")
+        fail(
+            f"{option} {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2027-03-14"
+        )
 
 
 def default_actor() -> str:
@@ -104,7 +106,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--company", required=True, help="Company name shown in the board section.")
+@click.option(
+    "--company", required=True, help="Company name shown in the board section."
+)
 @click.option(
     "--fiscal-start-month",
     type=click.IntRange(1, 12),
@@ -205,8 +209,10 @@ def lint(
     from boardloop.lint import format_text, report_to_json
     from boardloop.service import lint_register, read_files
 
-    workspace = find_workspace(workspace_dir) if files else open_workspace_or_fail(
-        workspace_dir
+    workspace = (
+        find_workspace(workspace_dir)
+        if files
+        else open_workspace_or_fail(workspace_dir)
     )
     as_of = resolve_as_of(as_of_text, workspace)
     try:
@@ -215,7 +221,9 @@ def lint(
             for path in files:
                 if not path.is_file():
                     fail(f"file not found: {path}")
-            results = read_files(files, workspace=workspace, catalog=catalog, as_of=as_of)
+            results = read_files(
+                files, workspace=workspace, catalog=catalog, as_of=as_of
+            )
             for result in results:
                 click.echo(result.summary.format_text(), err=True)
             initiatives = tuple(i for result in results for i in result.initiatives)
@@ -326,7 +334,10 @@ def format_target_text(parsed: Target, canonical: str) -> str:
         ("amount", "-" if parsed.amount is None else str(parsed.amount)),
         ("unit", parsed.unit or "-"),
         ("currency", parsed.currency or "-"),
-        ("level", "-" if parsed.level is None else f"{parsed.level} ({parsed.level_bound})"),
+        (
+            "level",
+            "-" if parsed.level is None else f"{parsed.level} ({parsed.level_bound})",
+        ),
         ("from level", "-" if parsed.start_level is None else str(parsed.start_level)),
         ("segment", parsed.segment or "-"),
         ("window", "-" if parsed.window_days is None else f"{parsed.window_days} days"),
@@ -349,11 +360,16 @@ def format_deadline(parsed: Target) -> str:
 @as_of_option
 @click.option("--since", "since_text", metavar="DATE", help="List changes after DATE.")
 @click.option(
-    "--format", "output_format", type=click.Choice(REPORT_FORMATS), default="md",
+    "--format",
+    "output_format",
+    type=click.Choice(REPORT_FORMATS),
+    default="md",
     show_default=True,
 )
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of stdout.",
 )
 def report(

@@ -310,7 +310,9 @@ class InvalidTransition(ValueError):
     """A status change that the lifecycle does not allow."""
 
     def __init__(self, initiative_id: str, current: Status | None, new: Status) -> None:
-        allowed = sorted(ALLOWED_TRANSITIONS.get(current, frozenset())) if current else []
+        allowed = (
+            sorted(ALLOWED_TRANSITIONS.get(current, frozenset())) if current else []
+        )
         allowed_text = ", ".join(allowed) if allowed else "none"
         super().__init__(
             f"initiative {initiative_id!r} cannot move from "

@@ -6,7 +6,7 @@ The JSON form uses camelCase keys; `json_schema()` describes that form.
 
 from __future__ import annotations
 
-import datetime as dt  # noqa: TC003 (pydantic reads the annotations at run time)
+import datetime as dt
 import math
 from decimal import Decimal
 from typing import Annotated, Any, Final, Literal

@@ -196,7 +196,7 @@ def build_section(
         readiness_score=lint_report.score,
         as_of=as_of,
         since=since,
-        catalog_version=catalog.version_label.removeprefix("catalog "),
+        catalog_version=catalog.version_label,
         kpi_labels=labels,
         format_target=lambda target: format_target(target, kpi_labels=labels),
         calendar_label=calendar.quarter_label(fiscal_year, quarter),

@@ -120,7 +120,9 @@ def parse_catalog(text: str, *, name: str, path: Path | None = None) -> Catalog:
         kpis=kpis,
         path=path,
     )
-    logger.debug("loaded %s from %s: %d KPIs", catalog.version_label, name, len(kpis))
+    logger.debug(
+        "loaded catalog %s from %s: %d KPIs", catalog.version_label, name, len(kpis)
+    )
     return catalog
 
 

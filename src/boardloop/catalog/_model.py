@@ -141,7 +141,7 @@ class Catalog:
     @property
     def version_label(self) -> str:
         """Name the catalog for a report footer: its version and what it overlays."""
-        name = f"catalog {self.version or 'unversioned'}"
+        name = self.version or "unversioned"
         if self.based_on:
             name += " over " + ", ".join(self.based_on)
         return name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as stdlib_calendar
 import datetime as dt
+import itertools
 import re
 from typing import TYPE_CHECKING
 
@@ -71,7 +72,12 @@ def test_quarter_bounds_every_start_month(
     ],
 )
 def test_quarter_bounds_known_calendars(
-    start_month: int, naming: Naming, fiscal_year: int, quarter: int, first: str, last: str
+    start_month: int,
+    naming: Naming,
+    fiscal_year: int,
+    quarter: int,
+    first: str,
+    last: str,
 ) -> None:
     calendar = FiscalCalendar(start_month, naming)
     bounds = calendar.quarter_bounds(fiscal_year, quarter)
@@ -81,7 +87,10 @@ def test_quarter_bounds_known_calendars(
 def test_january_start_is_calendar_year() -> None:
     for naming in NAMINGS:
         calendar = FiscalCalendar(1, naming)
-        assert calendar.year_bounds(2027) == (dt.date(2027, 1, 1), dt.date(2027, 12, 31))
+        assert calendar.year_bounds(2027) == (
+            dt.date(2027, 1, 1),
+            dt.date(2027, 12, 31),
+        )
         assert calendar.fiscal_year(dt.date(2027, 6, 15)) == 2027
 
 
@@ -127,7 +136,7 @@ def test_invalid_start_month_rejected(start_month: object) -> None:
 
 
 def test_invalid_naming_rejected() -> None:
-    with pytest.raises(ValueError, match="naming must be 'end'.*got 'begin'"):
+    with pytest.raises(ValueError, match=r"naming must be 'end'.*got 'begin'"):
         FiscalCalendar(2, "begin")  # type: ignore[arg-type]
 
 
@@ -173,10 +182,13 @@ def test_quarters_tile_the_year(calendar: FiscalCalendar, fiscal_year: int) -> N
     quarters = [calendar.quarter_bounds(fiscal_year, q) for q in (1, 2, 3, 4)]
     assert quarters[0][0] == year_first
     assert quarters[-1][1] == year_last
-    for (_, end), (next_start, _) in zip(quarters, quarters[1:], strict=False):
+    for (_, end), (next_start, _) in itertools.pairwise(quarters):
         assert end + ONE_DAY == next_start
     halves = [calendar.half_bounds(fiscal_year, h) for h in (1, 2)]
-    assert halves == [(quarters[0][0], quarters[1][1]), (quarters[2][0], quarters[3][1])]
+    assert halves == [
+        (quarters[0][0], quarters[1][1]),
+        (quarters[2][0], quarters[3][1]),
+    ]
     next_first, _ = calendar.year_bounds(fiscal_year + 1)
     assert year_last + ONE_DAY == next_first
     assert add_months(year_first, 12) == next_first

@@ -127,24 +127,51 @@ EXAMPLES: list[tuple[str, dict[str, Any]]] = [
     ("end of FY27", {"deadline": dt.date(2027, 1, 31), "deadline_label": "FY27"}),
     ("by FY2028", {"deadline": dt.date(2028, 1, 31), "deadline_label": "FY28"}),
     ("next quarter", {"deadline": dt.date(2027, 4, 30), "deadline_label": "Q1 FY28"}),
-    ("by end of quarter", {"deadline": dt.date(2027, 1, 31), "deadline_label": "Q4 FY27"}),
+    (
+        "by end of quarter",
+        {"deadline": dt.date(2027, 1, 31), "deadline_label": "Q4 FY27"},
+    ),
     ("by EOY", {"deadline": dt.date(2027, 1, 31), "deadline_label": "FY27"}),
     ("next half", {"deadline": dt.date(2027, 7, 31), "deadline_label": "H1 FY28"}),
     ("by end of 2027", {"deadline": dt.date(2027, 12, 31), "deadline_label": "CY2027"}),
     ("by March 2027", {"deadline": dt.date(2027, 3, 31), "deadline_label": "Mar 2027"}),
-    ("by 14 Mar 2027", {"deadline": dt.date(2027, 3, 14), "deadline_label": "2027-03-14"}),
-    ("by Mar 14, 2027", {"deadline": dt.date(2027, 3, 14), "deadline_label": "2027-03-14"}),
+    (
+        "by 14 Mar 2027",
+        {"deadline": dt.date(2027, 3, 14), "deadline_label": "2027-03-14"},
+    ),
+    (
+        "by Mar 14, 2027",
+        {"deadline": dt.date(2027, 3, 14), "deadline_label": "2027-03-14"},
+    ),
     ("by 14 Mar", {"deadline": dt.date(2027, 3, 14), "deadline_label": "2027-03-14"}),
-    ("by 2027-03-14", {"deadline": dt.date(2027, 3, 14), "deadline_label": "2027-03-14"}),
-    ("by 14/03/2027", {"deadline": dt.date(2027, 3, 14), "deadline_label": "2027-03-14"}),
-    ("within 90 days", {"deadline": dt.date(2027, 3, 4), "deadline_label": "2027-03-04"}),
+    (
+        "by 2027-03-14",
+        {"deadline": dt.date(2027, 3, 14), "deadline_label": "2027-03-14"},
+    ),
+    (
+        "by 14/03/2027",
+        {"deadline": dt.date(2027, 3, 14), "deadline_label": "2027-03-14"},
+    ),
+    (
+        "by 31.12.2027",
+        {"deadline": dt.date(2027, 12, 31), "deadline_label": "2027-12-31"},
+    ),
+    (
+        "within 90 days",
+        {"deadline": dt.date(2027, 3, 4), "deadline_label": "2027-03-04"},
+    ),
     (
         "+3 pts NPS",
         {"kpi_id": NPS, "direction": Direction.INCREASE, "amount": 3, "unit": Unit.PTS},
     ),
     (
         "+5% NRR",
-        {"kpi_id": NRR, "direction": Direction.INCREASE, "amount": 5, "unit": Unit.PERCENT},
+        {
+            "kpi_id": NRR,
+            "direction": Direction.INCREASE,
+            "amount": 5,
+            "unit": Unit.PERCENT,
+        },
     ),
     (
         "expansion revenue +$50k",
@@ -193,7 +220,12 @@ EXAMPLES: list[tuple[str, dict[str, Any]]] = [
     ),
     (
         "decrease logo churn by 2pp",
-        {"kpi_id": CHURN, "direction": Direction.DECREASE, "amount": 2, "unit": Unit.PP},
+        {
+            "kpi_id": CHURN,
+            "direction": Direction.DECREASE,
+            "amount": 2,
+            "unit": Unit.PP,
+        },
     ),
     (
         "cut churn 20%",
@@ -284,6 +316,53 @@ EXAMPLES: list[tuple[str, dict[str, Any]]] = [
         },
     ),
     (
+        "keep logo churn below 3%",
+        {
+            "kpi_id": CHURN,
+            "direction": Direction.HOLD,
+            "level": Decimal(3),
+            "level_bound": LevelBound.AT_MOST,
+            "unit": Unit.PP,
+        },
+    ),
+    (
+        "lift NRR from 102 to 106% in SMB",
+        {
+            "kpi_id": NRR,
+            "direction": Direction.INCREASE,
+            "amount": Decimal(4),
+            "unit": Unit.PP,
+            "start_level": Decimal(102),
+            "level": Decimal(106),
+            "level_bound": LevelBound.AT_LEAST,
+            "segment": "SMB",
+        },
+    ),
+    (
+        "NPS from -5 to +10",
+        {
+            "kpi_id": NPS,
+            "direction": Direction.INCREASE,
+            "amount": Decimal(15),
+            "unit": Unit.PTS,
+            "start_level": Decimal(-5),
+            "level": Decimal(10),
+            "level_bound": LevelBound.AT_LEAST,
+        },
+    ),
+    (
+        "GRR 8–15%",
+        {
+            "kpi_id": GRR,
+            "direction": Direction.INCREASE,
+            "amount": Decimal(7),
+            "unit": Unit.PP,
+            "start_level": Decimal(8),
+            "level": Decimal(15),
+            "level_bound": LevelBound.AT_LEAST,
+        },
+    ),
+    (
         "+200 customers",
         {"direction": Direction.INCREASE, "amount": 200, "unit": Unit.COUNT},
     ),
@@ -320,11 +399,21 @@ PROBLEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("GRR +50k", "has no unit", ("amount", "unit")),
     ("GRR +2pp from 90% to 93%", "amount disagrees with range", ()),
     ("GRR to 94pp", "written in pp", ("level",)),
-    ("GRR +5pp (30-day) (90-day)", "more than one measurement window", ("window_days",)),
+    (
+        "GRR +5pp (30-day) (90-day)",
+        "more than one measurement window",
+        ("window_days",),
+    ),
+    ("GRR +5pp v2", "'v2' not understood", ()),
+    ("GRR +5pp by Dec 9999", "is out of range", ("deadline",)),
+    ("GRR +5pp by CY0000", "is out of range", ("deadline",)),
+    ("GRR +5pp by FY0000", "is out of range", ("deadline",)),
 ]
 
 
-@pytest.mark.parametrize(("phrase", "problem", "empty"), PROBLEMS, ids=[p for p, *_ in PROBLEMS])
+@pytest.mark.parametrize(
+    ("phrase", "problem", "empty"), PROBLEMS, ids=[p for p, *_ in PROBLEMS]
+)
 def test_problem_phrases(phrase: str, problem: str, empty: tuple[str, ...]) -> None:
     target = parse(phrase)
     assert any(problem in found for found in target.problems), target.problems
@@ -351,13 +440,22 @@ def test_relative_deadline_without_as_of(phrase: str, problem: str) -> None:
     assert any(found.startswith(problem) for found in target.problems), target.problems
 
 
+@pytest.mark.parametrize(
+    "phrase", ["next quarter", "next year", "within 90 days", "EOM", "next half"]
+)
+def test_relative_deadline_at_end_of_time(phrase: str) -> None:
+    target = parse(phrase, as_of=dt.date(9999, 12, 31))
+    assert target.deadline is None
+    assert any("out of range" in found for found in target.problems), target.problems
+
+
 def test_deadline_with_year_needs_no_as_of() -> None:
     target = parse("GRR +5pp by Q2 FY28", as_of=None)
     assert target.deadline == dt.date(2027, 7, 31)
     assert target.problems == ()
 
 
-def test_quarter_not_yet_ended_stays_in_year() -> None:
+def test_unended_quarter_stays_in_year() -> None:
     # On the last day of Q2 FY27 that quarter has not ended yet.
     target = parse("GRR +5pp by Q2", as_of=dt.date(2026, 7, 31))
     assert target.deadline == dt.date(2026, 7, 31)
@@ -395,11 +493,13 @@ def test_format_without_label_writes_id() -> None:
     assert reread.problems == ()
 
 
-def test_format_drops_label_that_disagrees_with_calendar() -> None:
+def test_format_drops_mismatched_label() -> None:
     target = Target(deadline=dt.date(2027, 6, 30), deadline_label="Q2 FY27")
     assert format_target(target, calendar=FEBRUARY) == "by 2027-06-30"
     assert format_target(target) == "by Q2 FY27 (2027-06-30)"
-    assert format_target(target, calendar=FiscalCalendar(1)) == "by Q2 FY27 (2027-06-30)"
+    assert (
+        format_target(target, calendar=FiscalCalendar(1)) == "by Q2 FY27 (2027-06-30)"
+    )
 
 
 def test_format_writes_date_for_free_label() -> None:
@@ -407,7 +507,7 @@ def test_format_writes_date_for_free_label() -> None:
     assert format_target(target) == "by 2027-03-14"
 
 
-def test_target_to_json_fields() -> None:
+def test_json_fields() -> None:
     target = parse("reduce logo churn from 6.5% to 4% for SMB (90-day) by end of FY27")
     data = target_to_json(target, kpi_labels=LABELS, calendar=FEBRUARY)
     assert data["kpi"] == CHURN
@@ -424,12 +524,15 @@ def test_target_to_json_fields() -> None:
     assert data["window_days"] == 90
     assert data["deadline"] == "2027-01-31"
     assert data["deadline_label"] == "FY27"
-    assert data["canonical"] == "logo churn from 6.5% to 4% for SMB (90-day) by FY27 (2027-01-31)"
+    assert (
+        data["canonical"]
+        == "logo churn from 6.5% to 4% for SMB (90-day) by FY27 (2027-01-31)"
+    )
     assert data["problems"] == []
     assert json.loads(json.dumps(data)) == data
 
 
-def test_target_to_json_keeps_problems_and_precision() -> None:
+def test_json_keeps_problems_and_precision() -> None:
     data = target_to_json(parse("TBD"))
     assert data["problems"] == ["placeholder 'TBD'"]
     assert data["canonical"] == ""
@@ -518,7 +621,9 @@ def movements(draw: st.DrawFn) -> dict[str, Any]:
         direction = draw(st.one_of(st.none(), changing))
         fields.update(direction=direction, level=draw(signed_numbers))
         if direction is None:
-            fields["level_bound"] = draw(st.one_of(st.none(), st.sampled_from(LevelBound)))
+            fields["level_bound"] = draw(
+                st.one_of(st.none(), st.sampled_from(LevelBound))
+            )
         else:
             fields["level_bound"] = BOUND_OF[direction]
     elif shape == "range":
@@ -536,7 +641,8 @@ def movements(draw: st.DrawFn) -> dict[str, Any]:
     else:
         fields["direction"] = Direction.HOLD
         if draw(st.booleans()):
-            fields.update(level=draw(signed_numbers), level_bound=LevelBound.EXACTLY)
+            bound = draw(st.sampled_from(LevelBound))
+            fields.update(level=draw(signed_numbers), level_bound=bound)
         if draw(st.booleans()):
             fields["amount"] = draw(numbers)
         if "level" not in fields and "amount" not in fields:
@@ -553,16 +659,24 @@ def deadlines(draw: st.DrawFn, calendar: FiscalCalendar) -> dict[str, Any]:
     if kind == "quarter":
         quarter = draw(st.integers(min_value=1, max_value=4))
         end = calendar.quarter_bounds(fiscal_year, quarter)[1]
-        return {"deadline": end, "deadline_label": calendar.quarter_label(fiscal_year, quarter)}
+        return {
+            "deadline": end,
+            "deadline_label": calendar.quarter_label(fiscal_year, quarter),
+        }
     if kind == "half":
         half = draw(st.integers(min_value=1, max_value=2))
         end = calendar.half_bounds(fiscal_year, half)[1]
-        return {"deadline": end, "deadline_label": calendar.half_label(fiscal_year, half)}
+        return {
+            "deadline": end,
+            "deadline_label": calendar.half_label(fiscal_year, half),
+        }
     if kind == "year":
         end = calendar.year_bounds(fiscal_year)[1]
         return {"deadline": end, "deadline_label": calendar.year_label(fiscal_year)}
     if kind == "date":
-        day = draw(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2110, 12, 31)))
+        day = draw(
+            st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2110, 12, 31))
+        )
         return {"deadline": day, "deadline_label": day.isoformat()}
     return {}
 
@@ -570,12 +684,15 @@ def deadlines(draw: st.DrawFn, calendar: FiscalCalendar) -> dict[str, Any]:
 @st.composite
 def targets(draw: st.DrawFn) -> tuple[Target, FiscalCalendar, bool]:
     calendar = FiscalCalendar(
-        draw(st.integers(min_value=1, max_value=12)), draw(st.sampled_from(["end", "start"]))
+        draw(st.integers(min_value=1, max_value=12)),
+        draw(st.sampled_from(["end", "start"])),
     )
     fields = draw(movements())
     fields["kpi_id"] = draw(st.sampled_from(KPI_IDS))
     fields["segment"] = draw(st.one_of(st.none(), st.sampled_from(SEGMENTS)))
-    fields["window_days"] = draw(st.one_of(st.none(), st.integers(min_value=1, max_value=730)))
+    fields["window_days"] = draw(
+        st.one_of(st.none(), st.integers(min_value=1, max_value=730))
+    )
     fields.update(draw(deadlines(calendar)))
     with_labels = draw(st.booleans())
     return Target(**fields), calendar, with_labels
@@ -583,7 +700,9 @@ def targets(draw: st.DrawFn) -> tuple[Target, FiscalCalendar, bool]:
 
 @settings(max_examples=400)
 @given(targets())
-def test_format_then_parse_round_trip(case: tuple[Target, FiscalCalendar, bool]) -> None:
+def test_format_then_parse_round_trip(
+    case: tuple[Target, FiscalCalendar, bool],
+) -> None:
     target, calendar, with_labels = case
     canonical = format_target(target, kpi_labels=LABELS if with_labels else None)
     reread = parse_target(canonical, calendar=calendar, kpi_aliases=ALIASES)
@@ -591,7 +710,9 @@ def test_format_then_parse_round_trip(case: tuple[Target, FiscalCalendar, bool])
     for name in COMPARED_FIELDS:
         assert getattr(reread, name) == getattr(target, name), (name, canonical)
     assert reread.deadline_label == target.deadline_label, canonical
-    assert format_target(reread, kpi_labels=LABELS if with_labels else None) == canonical
+    assert (
+        format_target(reread, kpi_labels=LABELS if with_labels else None) == canonical
+    )
 
 
 @given(targets())

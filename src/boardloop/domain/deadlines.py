@@ -1,0 +1,398 @@
+"""Deadline phrases: "by Q2", "end of FY27", "next quarter", "by 14 Mar 2027".
+
+A deadline is the last calendar day of the period it names, with a label such
+as "Q2 FY27". Quarters, halves and years follow the fiscal calendar, and a year
+written with a quarter or half ("Q2 2027", "2027Q2") is a fiscal year. A period
+without a year ("Q2", "H2") is the next one that has not ended on the as-of
+date. Relative phrases ("next quarter", "within 90 days") count from the as-of
+date. Without an as-of date both are problems, never today's date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from boardloop.domain.fiscal import FiscalCalendar, add_months
+from boardloop.domain.units import UNIT_AFTER_NUMBER_PATTERN
+
+__all__ = ["Deadline", "read_deadlines"]
+
+_MONTH_ABBREVIATIONS = (
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+)  # fmt: skip
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_YEAR = r"(?P<year>\d{4}|\d{2})(?!\d)"
+_FY_YEAR = rf"FY\s?'?{_YEAR}"
+_MARKED_YEAR = rf"(?:FY\s?'?|'){_YEAR}"
+
+_OPTIONAL_PREFIX = (
+    r"(?:\b(?P<prefix>by|until|till|through|thru|due|in|at|before)\s+)?"
+    r"(?:\b(?:the\s+)?end\s+of\s+(?:the\s+)?)?"
+)
+_REQUIRED_PREFIX = (
+    r"(?:\b(?P<prefix>by|until|till|through|thru|due|in|before)\s+"
+    r"(?:(?:the\s+)?end\s+of\s+(?:the\s+)?)?|\b(?:the\s+)?end\s+of\s+(?:the\s+)?)"
+)
+_CONFIRMATION = r"(?:\s*\(\s*(?P<confirm>\d{4}-\d{2}-\d{2})\s*\))?"
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A deadline read from a phrase: its last day, label, and text as written."""
+
+    on: dt.date
+    label: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    calendar: FiscalCalendar
+    as_of: dt.date | None
+
+
+_Resolved = tuple[dt.date, str] | str
+_Resolver = Callable[[re.Match[str], _Context], _Resolved]
+
+
+# -- resolvers: each turns one match into a last day and label, or a problem
+
+
+def _year_of(text: str) -> int:
+    digits = text.lstrip("'")
+    return 2000 + int(digits) if len(digits) == 2 else int(digits)
+
+
+def _month_of(text: str) -> int:
+    return _MONTH_ABBREVIATIONS.index(text[:3].capitalize()) + 1
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return add_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1)
+
+
+def _needs_as_of(match: re.Match[str], advice: str = "") -> str:
+    problem = f"deadline '{match['what']}' needs an as-of date"
+    return f"{problem}; {advice}" if advice else problem
+
+
+def _iso_date(match: re.Match[str], context: _Context) -> _Resolved:
+    return _calendar_date(
+        match, int(match["year"]), int(match["month"]), int(match["day"])
+    )
+
+
+def _calendar_date(match: re.Match[str], year: int, month: int, day: int) -> _Resolved:
+    try:
+        on = dt.date(year, month, day)
+    except ValueError:
+        return f"deadline '{match['what']}' is not a calendar date"
+    return on, on.isoformat()
+
+
+def _day_month(match: re.Match[str], context: _Context) -> _Resolved:
+    month, day = _month_of(match["month"]), int(match["day"])
+    if match["year"]:
+        return _calendar_date(match, int(match["year"]), month, day)
+    if context.as_of is None:
+        return _needs_as_of(match, "add the year")
+    for year in range(context.as_of.year, context.as_of.year + 9):
+        try:
+            on = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if on >= context.as_of:
+            return on, on.isoformat()
+    return f"deadline '{match['what']}' is not a calendar date"
+
+
+def _month_year(match: re.Match[str], context: _Context) -> _Resolved:
+    year, month = int(match["year"]), _month_of(match["month"])
+    return _month_end(year, month), f"{_MONTH_ABBREVIATIONS[month - 1]} {year}"
+
+
+def _month_only(match: re.Match[str], context: _Context) -> _Resolved:
+    if context.as_of is None:
+        return _needs_as_of(match, "add the year")
+    month = _month_of(match["month"])
+    year = context.as_of.year
+    if _month_end(year, month) < context.as_of:
+        year += 1
+    return _month_end(year, month), f"{_MONTH_ABBREVIATIONS[month - 1]} {year}"
+
+
+def _slash_date(match: re.Match[str], context: _Context) -> _Resolved:
+    first, second, year = int(match["first"]), int(match["second"]), int(match["year"])
+    if first > 12:
+        return _calendar_date(match, year, second, first)
+    if second > 12 or first == second:
+        return _calendar_date(match, year, first, second)
+    return (
+        f"deadline '{match['what']}' is ambiguous (day/month or month/day); "
+        f"write it as YYYY-MM-DD"
+    )
+
+
+def _dotted_date(match: re.Match[str], context: _Context) -> _Resolved:
+    # Dots separate day, month and year in that order ("31.12.2027").
+    year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+    return _calendar_date(match, year, month, day)
+
+
+def _fiscal_period(
+    match: re.Match[str], context: _Context, kind: str, index: int, year: int | None
+) -> _Resolved:
+    calendar = context.calendar
+    if year is None:
+        if context.as_of is None:
+            return _needs_as_of(
+                match, f"write the year, such as '{match['what']} FY27'"
+            )
+        year = calendar.fiscal_year(context.as_of)
+        if _period_end(calendar, kind, year, index) < context.as_of:
+            year += 1
+    try:
+        return _period_end(calendar, kind, year, index), _label(
+            calendar, kind, year, index
+        )
+    except ValueError:
+        return f"deadline '{match['what']}' is out of range"
+
+
+def _period_end(calendar: FiscalCalendar, kind: str, year: int, index: int) -> dt.date:
+    if kind == "quarter":
+        return calendar.quarter_bounds(year, index)[1]
+    if kind == "half":
+        return calendar.half_bounds(year, index)[1]
+    return calendar.year_bounds(year)[1]
+
+
+def _label(calendar: FiscalCalendar, kind: str, year: int, index: int) -> str:
+    if kind == "quarter":
+        return calendar.quarter_label(year, index)
+    if kind == "half":
+        return calendar.half_label(year, index)
+    return calendar.year_label(year)
+
+
+def _optional_year(match: re.Match[str]) -> int | None:
+    return _year_of(match["year"]) if match.groupdict().get("year") else None
+
+
+def _quarter(match: re.Match[str], context: _Context) -> _Resolved:
+    return _fiscal_period(
+        match, context, "quarter", int(match["q"]), _optional_year(match)
+    )
+
+
+def _half(match: re.Match[str], context: _Context) -> _Resolved:
+    groups = match.groupdict()
+    half = 1 if (groups.get("which") or "").lower() == "first" else 2
+    if groups.get("h"):
+        half = int(groups["h"])
+    return _fiscal_period(match, context, "half", half, _optional_year(match))
+
+
+def _fiscal_year(match: re.Match[str], context: _Context) -> _Resolved:
+    return _fiscal_period(match, context, "year", 0, _year_of(match["year"]))
+
+
+def _calendar_year(match: re.Match[str], context: _Context) -> _Resolved:
+    year = _year_of(match["year"])
+    return dt.date(year, 12, 31), f"CY{year}"
+
+
+def _relative(match: re.Match[str], context: _Context) -> _Resolved:
+    if context.as_of is None:
+        return _needs_as_of(match)
+    groups = match.groupdict()
+    period = (groups.get("period") or "").lower()
+    abbreviation = (groups.get("abbr") or "").upper()
+    step = 1 if (groups.get("which") or "").lower() == "next" else 0
+    calendar, as_of = context.calendar, context.as_of
+    if period == "month" or abbreviation == "M":
+        month_start = add_months(as_of.replace(day=1), step)
+        return _month_end(month_start.year, month_start.month), (
+            f"{_MONTH_ABBREVIATIONS[month_start.month - 1]} {month_start.year}"
+        )
+    if period == "quarter" or abbreviation == "Q":
+        year, quarter = (
+            calendar.next_quarter(as_of) if step else calendar.quarter_of(as_of)
+        )
+        return calendar.quarter_bounds(year, quarter)[1], calendar.quarter_label(
+            year, quarter
+        )
+    if period == "half" or abbreviation == "H":
+        year, half = calendar.next_half(as_of) if step else calendar.half_of(as_of)
+        return calendar.half_bounds(year, half)[1], calendar.half_label(year, half)
+    year = calendar.fiscal_year(as_of) + step
+    return calendar.year_bounds(year)[1], calendar.year_label(year)
+
+
+def _within(match: re.Match[str], context: _Context) -> _Resolved:
+    if context.as_of is None:
+        return _needs_as_of(match)
+    count, span = int(match["n"]), match["span"].lower().rstrip("s")
+    if span == "month":
+        on = add_months(context.as_of, count)
+    else:
+        on = context.as_of + dt.timedelta(days=count * (7 if span == "week" else 1))
+    return on, on.isoformat()
+
+
+# -- the forms, tried in this order; longer forms come before their prefixes
+
+_Form = tuple[str, str, _Resolver]  # prefix mode, core pattern, resolver
+
+_FORMS: tuple[_Form, ...] = (
+    (
+        "none",
+        r"(?:within|in|(?:over|in|within)\s+the\s+next)\s+(?P<n>\d+)\s+"
+        r"(?P<span>days?|weeks?|months?)\b",
+        _within,
+    ),
+    (
+        "optional",
+        r"(?<![\d(-])(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
+        r"(?![\d-])",
+        _iso_date,
+    ),
+    (
+        "optional",
+        r"(?<![\d/])(?P<first>\d{1,2})/(?P<second>\d{1,2})/(?P<year>\d{4})"
+        r"(?![\d/])",
+        _slash_date,
+    ),
+    (
+        "optional",
+        r"(?<![\d.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?![\d.])",
+        _dotted_date,
+    ),
+    (
+        "optional",
+        rf"(?<![\d.])(?P<day>\d{{1,2}})(?:st|nd|rd|th)?[\s-](?P<month>{_MONTHS})"
+        r"\.?(?:,?[\s-](?P<year>\d{4}))?(?![\w-])",
+        _day_month,
+    ),
+    (
+        "optional",
+        rf"\b(?P<month>{_MONTHS})\.?,?\s+(?P<year>\d{{4}})(?!\d)",
+        _month_year,
+    ),
+    (
+        "optional",
+        rf"\b(?P<month>{_MONTHS})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
+        r"(?:,?\s+(?P<year>\d{4}))?(?![\d.,%])",
+        _day_month,
+    ),
+    ("optional", rf"(?<!\w)(?:EO)?Q(?P<q>[1-4])\s?[-/]?\s?{_MARKED_YEAR}", _quarter),
+    (
+        "optional",
+        r"(?<!\w)(?:EO)?Q(?P<q>[1-4])\s?[-/]?\s?(?P<year>\d{4})(?!\d)",
+        _quarter,
+    ),
+    ("optional", rf"(?<!\w)(?:EO)?{_FY_YEAR}\s?[-/]?\s?Q(?P<q>[1-4])(?!\w)", _quarter),
+    ("optional", r"(?<![\w.])(?P<year>\d{4})\s?[-/]?\s?Q(?P<q>[1-4])(?!\w)", _quarter),
+    ("optional", rf"(?<!\w)(?:EO)?H(?P<h>[12])\s?[-/]?\s?{_MARKED_YEAR}", _half),
+    ("optional", r"(?<!\w)(?:EO)?H(?P<h>[12])\s?[-/]?\s?(?P<year>\d{4})(?!\d)", _half),
+    ("optional", rf"(?<!\w)(?:EO)?{_FY_YEAR}\s?[-/]?\s?H(?P<h>[12])(?!\w)", _half),
+    ("optional", r"(?<![\w.])(?P<year>\d{4})\s?[-/]?\s?H(?P<h>[12])(?!\w)", _half),
+    ("optional", rf"(?<![\w.])(?P<h>[12])H\s?(?:FY\s?'?|')?{_YEAR}", _half),
+    (
+        "optional",
+        rf"\b(?P<which>first|second)\s+half\s+(?:of\s+)?(?:FY\s?'?)?{_YEAR}",
+        _half,
+    ),
+    ("optional", rf"(?<!\w)(?:EO)?{_FY_YEAR}", _fiscal_year),
+    ("optional", rf"(?<!\w)CY\s?'?{_YEAR}", _calendar_year),
+    (
+        "required",
+        rf"(?P<year>(?:19|20)\d{{2}})(?![\d.,%/-])(?!{UNIT_AFTER_NUMBER_PATTERN})",
+        _calendar_year,
+    ),
+    (
+        "optional",
+        r"\b(?P<which>this|next|current)\s+(?:fiscal\s+)?"
+        r"(?P<period>quarter|half|year|month)\b",
+        _relative,
+    ),
+    ("optional", r"(?<!\w)EO(?P<abbr>FY|Q|H|Y|M)(?!\w)", _relative),
+    ("required", r"(?:fiscal\s+)?(?P<period>quarter|half|year|month)\b", _relative),
+    ("optional", r"(?<!\w)(?:EO)?Q(?P<q>[1-4])(?!\w)", _quarter),
+    ("optional", r"(?<!\w)(?:EO)?H(?P<h>[12])(?!\w)", _half),
+    ("optional", r"(?<![\w.])(?P<h>[12])H(?!\w)", _half),
+    ("optional", r"\b(?P<which>first|second)\s+half\b", _half),
+    ("required", rf"(?P<month>{_MONTHS})\b", _month_only),
+    # A date in brackets confirms the period before it ("Q2 FY28 (2027-07-31)"),
+    # so it is read on its own only when no period took it.
+    (
+        "optional",
+        r"\(\s*(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\s*\)",
+        _iso_date,
+    ),
+)
+
+
+def _compile(prefix_mode: str, core: str) -> re.Pattern[str]:
+    prefix = {"none": "", "optional": _OPTIONAL_PREFIX, "required": _REQUIRED_PREFIX}
+    pattern = f"{prefix[prefix_mode]}(?P<what>{core}){_CONFIRMATION}"
+    if prefix_mode == "none":
+        pattern = f"(?P<prefix>){pattern}"
+    return re.compile(pattern, re.IGNORECASE)
+
+
+_COMPILED = tuple((_compile(mode, core), resolver) for mode, core, resolver in _FORMS)
+
+
+def read_deadlines(
+    text: str,
+    *,
+    calendar: FiscalCalendar,
+    as_of: dt.date | None = None,
+    gap: str = "\x00",
+) -> tuple[str, list[Deadline], list[str]]:
+    """Find the deadlines in `text`.
+
+    Returns the text with each deadline replaced by `gap`, the deadlines read,
+    and the problems for deadlines found but not readable.
+    """
+    context = _Context(calendar, as_of)
+    deadlines: list[Deadline] = []
+    problems: list[str] = []
+    for pattern, resolver in _COMPILED:
+        while match := pattern.search(text):
+            text = f"{text[: match.start()]} {gap} {text[match.end() :]}"
+            outcome = _resolve(match, resolver, context)
+            if isinstance(outcome, str):
+                problems.append(outcome)
+            else:
+                on, label = outcome
+                deadlines.append(Deadline(on, label, match["what"]))
+    return text, deadlines, problems
+
+
+def _resolve(match: re.Match[str], resolver: _Resolver, context: _Context) -> _Resolved:
+    if (match["prefix"] or "").lower() == "before":
+        return (
+            f"deadline 'before {match['what']}' not understood; write 'by' and the "
+            f"last period or day that counts, such as 'by Q1'"
+        )
+    try:
+        outcome = resolver(match, context)
+    except (ValueError, OverflowError):
+        # A year or day count beyond what datetime.date can hold (year 1-9999).
+        return f"deadline '{match['what']}' is out of range"
+    confirm = match["confirm"]
+    if isinstance(outcome, str) or not confirm:
+        return outcome
+    on, _ = outcome
+    if confirm != on.isoformat():
+        return f"deadline '{match['what']}' ends on {on.isoformat()}, not {confirm}"
+    return outcome

@@ -264,3 +264,23 @@ def test_console_script_runs_help() -> None:
 def test_every_command_documented_in_readme(command: str) -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     assert f"boardloop {command}" in readme
+
+
+def test_lint_fiscal_start_month_sets_deadlines(tmp_path: Path) -> None:
+    register = tmp_path / "register.yaml"
+    register.write_text(
+        GOOD_REGISTER.replace("by Q4 FY27", "by Q2 FY27"), encoding="utf-8"
+    )
+    as_of = ("--as-of", "2026-09-15", "--format", "json")
+    february = run(
+        "lint", str(register), *as_of, "--fiscal-start-month", "2", cwd=tmp_path
+    )
+    january = run("lint", str(register), *as_of, cwd=tmp_path)
+
+    def rules(result: Result) -> set[str]:
+        return {item["rule"] for item in json.loads(result.stdout)["findings"]}
+
+    # Q2 FY27 ended on 2026-07-31 in a February year, and ends on 2027-06-30 in a
+    # calendar year, so only the February reading is past its deadline.
+    assert "DT301" in rules(february), output_of(february)
+    assert "DT301" not in rules(january), output_of(january)

@@ -37,6 +37,7 @@ def closed(
         "lesson": LESSON,
         "history": history,
         "target__window_days": 90,
+        "target__deadline": dt.date(2027, 5, 31),
         "next_checkpoint": None,
     }
     fields.update(changes)
@@ -151,7 +152,7 @@ def test_success_before_window_end() -> None:
         "achieved", target__window_days=200, target__deadline=dt.date(2027, 12, 31)
     )
     [item] = found(lint_closed(early), "CL605")
-    assert "before the measurement window ended on 2027-08-03" in item.message
+    assert "before the measurement window ended on 2027-12-31" in item.message
 
 
 def test_calibration_flags_sandbagging() -> None:

@@ -142,3 +142,27 @@ def test_deadline_before_creation_flagged() -> None:
     report = lint_entries(entry(created_on=dt.date(2027, 10, 1)))
     messages = [item.message for item in found(report, "DT305")]
     assert any("before the initiative was created on 2027-10-01" in m for m in messages)
+
+
+def test_import_events_after_as_of_ignored() -> None:
+    imported = {
+        "at": dt.date(2027, 12, 1),
+        "actor": "importer",
+        "kind": "created",
+        "changes": {},
+    }
+    report = lint_entries(entry(history=[*GOOD["history"], imported]))
+    assert found(report, "DT305") == []
+
+
+def test_typed_event_after_as_of_flagged() -> None:
+    typed = {
+        "at": dt.date(2027, 12, 1),
+        "actor": "dana",
+        "kind": "status",
+        "changes": {"status": ["in-progress", "launched"]},
+        "reason": "go-live",
+    }
+    report = lint_entries(entry(history=[*GOOD["history"], typed]))
+    [item] = found(report, "DT305")
+    assert "dated 2027-12-01" in item.message

@@ -87,8 +87,8 @@ def test_lag_longer_than_room_before_deadline() -> None:
     catalog = _catalog_with("customers.logo_retention_rate", lag_days=90)
     report = lint_entries(entry(target__deadline=dt.date(2027, 6, 30)), catalog=catalog)
     [item] = found(report, "MS504")
-    assert "lags 90 days, but only 46 days" in item.message
-    assert "(44 short)" in item.message
+    assert "opens 46 days after launch (2027-03-02)" in item.message
+    assert "44 days too early" in item.message
 
 
 def test_unmeasurable_not_checked_without_timing_fields() -> None:

@@ -225,10 +225,9 @@ def test_pp_vs_percent_not_checked_without_catalog() -> None:
     assert "TG206" in report.not_checked
 
 
-def test_window_ends_after_deadline() -> None:
-    report = lint_entries(entry(target__deadline=dt.date(2027, 4, 30)))
-    [item] = found(report, "TG207")
-    assert "after the deadline 2027-04-30" in item.message
+def test_window_without_deadline_starts_at_launch() -> None:
+    report = lint_entries(entry(target__deadline=None, target__window_days=120))
+    assert [i for i in found(report, "TG207") if "baseline" in i.message] == []
 
 
 def test_window_too_long() -> None:
@@ -241,9 +240,10 @@ def test_window_of_zero_days() -> None:
 
 
 def test_window_before_baseline() -> None:
-    report = lint_entries(entry(baseline={"value": 88, "as_of": dt.date(2027, 2, 1)}))
+    report = lint_entries(entry(target__deadline=dt.date(2027, 5, 1)))
     [item] = found(report, "TG207")
-    assert "before the baseline date" in item.message
+    assert "starts on 2027-01-01" in item.message
+    assert "before the baseline date 2027-01-10" in item.message
 
 
 def test_amount_eased_without_reason_is_error() -> None:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from boardloop.catalog import Catalog
+    from boardloop.domain.fiscal import FiscalCalendar
     from boardloop.domain.model import KpiValue, Register
     from boardloop.evaluate import Evaluation
     from boardloop.io import ImportResult
@@ -46,6 +47,13 @@ class FileImport:
     kpi_value_count: int = 0
 
 
+def fiscal_calendar_of(workspace: Workspace | None) -> FiscalCalendar:
+    """Return the workspace's fiscal calendar, or the calendar year without one."""
+    from boardloop.domain.fiscal import FiscalCalendar
+
+    return workspace.config.fiscal if workspace else FiscalCalendar()
+
+
 def load_workspace_catalog(workspace: Workspace) -> Catalog:
     """Load the bundled catalog with the workspace's catalog file laid over it."""
     from boardloop.catalog import load_merged_catalog
@@ -72,12 +80,16 @@ def read_files(
     workspace: Workspace | None,
     catalog: Catalog,
     as_of: dt.date,
+    calendar: FiscalCalendar | None = None,
 ) -> list[ImportResult]:
-    """Read register files without a store, as `lint FILE...` does."""
-    from boardloop.domain.fiscal import FiscalCalendar
+    """Read register files without a store, as `lint FILE...` does.
+
+    The fiscal calendar is `calendar` when given, else the workspace's, else a
+    calendar year.
+    """
     from boardloop.io import read_register_file
 
-    calendar = workspace.config.fiscal if workspace else FiscalCalendar()
+    calendar = calendar or fiscal_calendar_of(workspace)
     aliases = catalog.aliases()
     return [
         read_register_file(path, calendar=calendar, as_of=as_of, kpi_aliases=aliases)
@@ -130,11 +142,11 @@ def lint_register(
     as_of: dt.date,
     kpi_values: Sequence[KpiValue] | None,
     strict: bool = False,
+    calendar: FiscalCalendar | None = None,
 ) -> LintReport:
     """Run every lint rule over a register with the workspace's settings."""
     from dataclasses import replace
 
-    from boardloop.domain.fiscal import FiscalCalendar
     from boardloop.lint import LintContext, LintSettings, run_lint
 
     settings = LintSettings.from_mapping(workspace.config.lint if workspace else {})
@@ -143,7 +155,7 @@ def lint_register(
     context = LintContext(
         as_of=as_of,
         catalog=catalog,
-        calendar=workspace.config.fiscal if workspace else FiscalCalendar(),
+        calendar=calendar or fiscal_calendar_of(workspace),
         settings=settings,
         kpi_values=kpi_values,
         roster=None,
@@ -183,7 +195,11 @@ def build_section(
     values = workspace.store.load_kpi_values(company)
     evaluations = evaluate_register(register, values, catalog=catalog, as_of=as_of)
     lint_report = lint_register(
-        register, workspace=workspace, catalog=catalog, as_of=as_of, kpi_values=values
+        register,
+        workspace=workspace,
+        catalog=catalog,
+        as_of=as_of,
+        kpi_values=values or None,
     )
     calendar = workspace.config.fiscal
     fiscal_year, quarter = calendar.quarter_of(as_of)

@@ -19,6 +19,7 @@ import click
 
 if TYPE_CHECKING:
     from boardloop.catalog import Catalog
+    from boardloop.domain.fiscal import FiscalCalendar
     from boardloop.domain.model import Target
     from boardloop.report import BoardSection
     from boardloop.service import FileImport
@@ -88,6 +89,12 @@ workspace_option = click.option(
     default=lambda: os.environ.get("BOARDLOOP_WORKSPACE", "."),
     show_default="current folder or its parents; env BOARDLOOP_WORKSPACE",
     help="Workspace folder, the one holding boardloop.toml.",
+)
+fiscal_start_option = click.option(
+    "--fiscal-start-month",
+    type=click.IntRange(1, 12),
+    help="Month (1-12) in which the fiscal year starts; default: the workspace's, "
+    "else January.",
 )
 as_of_option = click.option(
     "--as-of",
@@ -197,12 +204,14 @@ def print_import(item: FileImport) -> None:
     show_default=True,
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (board week).")
+@fiscal_start_option
 def lint(
     files: tuple[Path, ...],
     workspace_dir: Path,
     as_of_text: str | None,
     output_format: str,
     strict: bool,
+    fiscal_start_month: int | None,
 ) -> None:
     """Lint register files, or the workspace's register when no file is given."""
     from boardloop.domain.model import Register
@@ -215,6 +224,7 @@ def lint(
         else open_workspace_or_fail(workspace_dir)
     )
     as_of = resolve_as_of(as_of_text, workspace)
+    calendar = resolve_calendar(workspace, fiscal_start_month)
     try:
         catalog = load_workspace_catalog_or_bundled(workspace)
         if files:
@@ -222,7 +232,11 @@ def lint(
                 if not path.is_file():
                     fail(f"file not found: {path}")
             results = read_files(
-                files, workspace=workspace, catalog=catalog, as_of=as_of
+                files,
+                workspace=workspace,
+                catalog=catalog,
+                as_of=as_of,
+                calendar=calendar,
             )
             for result in results:
                 click.echo(result.summary.format_text(), err=True)
@@ -245,6 +259,7 @@ def lint(
         as_of=as_of,
         kpi_values=values,
         strict=strict,
+        calendar=calendar,
     )
     if output_format == "json":
         click.echo(json.dumps(report_to_json(report), indent=2, ensure_ascii=False))
@@ -270,6 +285,19 @@ def load_workspace_catalog_or_bundled(workspace: Workspace | None) -> Catalog:
     return load_merged_catalog(workspace.catalog_path if workspace else None)
 
 
+def resolve_calendar(
+    workspace: Workspace | None, fiscal_start_month: int | None
+) -> FiscalCalendar:
+    """Return the workspace's fiscal calendar with the start month overridden."""
+    from boardloop.domain.fiscal import FiscalCalendar
+    from boardloop.service import fiscal_calendar_of
+
+    calendar = fiscal_calendar_of(workspace)
+    if fiscal_start_month is None:
+        return calendar
+    return FiscalCalendar(fiscal_start_month, calendar.naming)
+
+
 def resolve_as_of(as_of_text: str | None, workspace: Workspace | None) -> dt.date:
     as_of = parse_date(as_of_text, "--as-of")
     if as_of is not None:
@@ -283,11 +311,7 @@ def resolve_as_of(as_of_text: str | None, workspace: Workspace | None) -> dt.dat
 @click.argument("phrase")
 @as_of_option
 @workspace_option
-@click.option(
-    "--fiscal-start-month",
-    type=click.IntRange(1, 12),
-    help="Fiscal year start month; default: the workspace's, else January.",
-)
+@fiscal_start_option
 @click.option(
     "--format",
     "output_format",
@@ -304,13 +328,10 @@ def target(
 ) -> None:
     """Show how boardloop reads a target phrase."""
     from boardloop.catalog import load_merged_catalog
-    from boardloop.domain.fiscal import FiscalCalendar
     from boardloop.domain.targets import format_target, parse_target, target_to_json
 
     workspace = find_workspace(workspace_dir)
-    calendar = workspace.config.fiscal if workspace else FiscalCalendar()
-    if fiscal_start_month is not None:
-        calendar = FiscalCalendar(fiscal_start_month, calendar.naming)
+    calendar = resolve_calendar(workspace, fiscal_start_month)
     as_of = parse_date(as_of_text, "--as-of") or dt.date.today()
     catalog = load_merged_catalog(workspace.catalog_path if workspace else None)
     parsed = parse_target(

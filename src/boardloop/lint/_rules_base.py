@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal, Protocol
+from functools import lru_cache
+from typing import Literal, Protocol, overload
 
 from boardloop.domain.model import (
     Direction,
@@ -190,6 +191,10 @@ def source_of(initiative: Initiative, *fields: str) -> Source | None:
 # Text helpers.
 
 
+# Rules fold the same names, segments and word lists over and over, often inside
+# loops over pairs of initiatives, so folded text is kept. The bound caps memory in
+# a long-running process.
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Fold text for comparison: NFKC, casefold, no punctuation, single spaces."""
     folded = unicodedata.normalize("NFKC", text).casefold()
@@ -298,16 +303,17 @@ def _as_status(value: object) -> Status | None:
 def window_of(initiative: Initiative) -> tuple[dt.date, dt.date] | None:
     """Return the measurement window's first and last day, when it can be placed.
 
-    The window starts at launch; before launch it is placed to end on the deadline.
+    A windowed KPI such as "90-day GRR" is read at the deadline over the window
+    that ends there. Without a deadline the window is placed to start at launch.
     """
     target = initiative.target
     if target.window_days is None or target.window_days <= 0:
         return None
     length = dt.timedelta(days=target.window_days)
-    if initiative.launched_on is not None:
-        return initiative.launched_on, initiative.launched_on + length
     if target.deadline is not None:
         return target.deadline - length, target.deadline
+    if initiative.launched_on is not None:
+        return initiative.launched_on, initiative.launched_on + length
     return None
 
 
@@ -372,17 +378,57 @@ def series(initiative: Initiative, context: LintContext) -> list[KpiValue]:
     entry = lookup(context, kpi_id)
     ids = {kpi_id} | ({entry.id} if entry is not None else set())
     segment_key = normalise(initiative.target.segment or "")
-    whole = {"", "all", "all customers", "total"}
-    picked = [
-        value
-        for value in context.kpi_values
-        if value.kpi_id in ids
-        and (
-            normalise(value.segment) == segment_key
-            or (segment_key in whole and normalise(value.segment) in whole)
-        )
-    ]
-    return sorted(picked, key=lambda value: value.period_end)
+    segments = {segment_key} | (_WHOLE if segment_key in _WHOLE else set())
+    values = context.kpi_values
+    if not isinstance(values, KpiValueIndex):
+        values = KpiValueIndex(values)
+    return values.pick(ids, segments)
+
+
+# Segment names that mean the whole customer base, after `normalise`.
+_WHOLE = frozenset({"", "all", "all customers", "total"})
+
+
+class KpiValueIndex(Sequence[KpiValue]):
+    """KPI values in their given order, indexed by KPI id and normalised segment.
+
+    `run_lint` wraps the context's values in one, so `series` looks a KPI and segment
+    up instead of scanning every value for every initiative.
+    """
+
+    def __init__(self, values: Sequence[KpiValue]) -> None:
+        self._values = tuple(values)
+        self._by_key: dict[tuple[str, str], list[tuple[int, KpiValue]]] = {}
+        for position, value in enumerate(self._values):
+            key = (value.kpi_id, normalise(value.segment))
+            self._by_key.setdefault(key, []).append((position, value))
+
+    def pick(self, kpi_ids: Iterable[str], segments: Iterable[str]) -> list[KpiValue]:
+        """Return the values of these KPIs and normalised segments, oldest first.
+
+        Values with the same period end keep their given order.
+        """
+        picked = [
+            item
+            for kpi_id in kpi_ids
+            for segment in segments
+            for item in self._by_key.get((kpi_id, segment), ())
+        ]
+        picked.sort(key=lambda item: (item[1].period_end, item[0]))
+        return [value for _position, value in picked]
+
+    @overload
+    def __getitem__(self, index: int) -> KpiValue: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[KpiValue]: ...
+    def __getitem__(self, index: int | slice) -> KpiValue | Sequence[KpiValue]:
+        return self._values[index]
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __iter__(self) -> Iterator[KpiValue]:
+        return iter(self._values)
 
 
 def closed_on(initiative: Initiative) -> dt.date | None:

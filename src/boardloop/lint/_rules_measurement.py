@@ -12,6 +12,7 @@ from boardloop.domain.model import (
     KpiValue,
     Register,
     Severity,
+    Status,
     Unit,
 )
 from boardloop.lint._rules_base import (
@@ -184,11 +185,13 @@ def check_unmeasurable(register: Register, context: LintContext) -> Iterator[Fin
                 initiative,
             )
             continue
-        for message in _timing_problems(initiative, entry):
+        for message in _timing_problems(initiative, entry, context.as_of):
             yield finding("MS504", Severity.WARNING, initiative, message, "target")
 
 
-def _timing_problems(initiative: Initiative, entry: KpiInfo) -> Iterator[str]:
+def _timing_problems(
+    initiative: Initiative, entry: KpiInfo, as_of: dt.date
+) -> Iterator[str]:
     """Yield how the KPI's refresh or lag defeats the window or the checkpoints."""
     refresh, lag = entry.refresh_days, entry.lag_days
     days = initiative.target.window_days
@@ -203,16 +206,21 @@ def _timing_problems(initiative: Initiative, entry: KpiInfo) -> Iterator[str]:
             f"{quoted(entry.label)} refreshes every {days_text(refresh)}, longer than "
             f"the {days_text(interval)} between checkpoints"
         )
+
+    # The window read at the deadline should open only once the KPI has had its
+    # typical lag to react to the launch (or, before launch, to a launch today).
     window = window_of(initiative)
-    deadline = initiative.target.deadline
-    if lag is not None and window is not None and deadline is not None:
-        room = (deadline - window[1]).days
-        if lag > room:
-            yield (
-                f"{quoted(entry.label)} lags {days_text(lag)}, but only "
-                f"{days_text(room)} separate the window's end {window[1]} from the "
-                f"deadline {deadline} ({lag - room} short)"
-            )
+    if lag is None or window is None or initiative.status is Status.CLOSED:
+        return
+    start = initiative.launched_on or as_of
+    room = (window[0] - start).days
+    if lag > room:
+        yield (
+            f"{quoted(entry.label)} lags {days_text(lag)} after a change, but the "
+            f"window read at the deadline opens {days_text(room)} after "
+            f"{'launch' if initiative.launched_on else 'today'} ({window[0]}), "
+            f"{lag - room} days too early"
+        )
 
 
 def _checkpoint_interval(initiative: Initiative) -> int | None:
@@ -447,10 +455,11 @@ MEASUREMENT_RULES: tuple[Rule, ...] = (
         check=check_unmeasurable,
         doc=(
             "The KPI refreshes less often than the measurement window or the "
-            "interval between checkpoints, or its reporting lag is longer than the "
-            "time between the window's end and the deadline (an annual renewal rate "
-            "with a 90-day window). At the deadline the board would hear 'too early "
-            "to tell'."
+            "interval between checkpoints, or the window read at the deadline opens "
+            "before the KPI's typical lag has passed since launch (since today, for "
+            "an initiative not yet launched), as with an annual renewal rate and a "
+            "deadline three months after launch. At the deadline the board would "
+            "hear 'too early to tell'."
         ),
         hint="Lengthen the window, move the deadline, or target a faster leading KPI.",
     ),

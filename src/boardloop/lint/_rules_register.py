@@ -44,13 +44,13 @@ def _where(initiative: Initiative) -> str:
 def check_duplicate(register: Register, context: LintContext) -> Iterator[Finding]:
     """RG701: two rows describe the same effort."""
     threshold = context.settings.duplicate_similarity
-    earlier: list[Initiative] = []
+    earlier: list[tuple[Initiative, str]] = []
     for initiative in register.initiatives:
         key = _name_key(initiative.name)
-        for other in earlier:
+        for other, other_key in earlier:
             if other.id == initiative.id:
                 continue  # ST401 reports a reused id
-            reason = _duplicate_reason(initiative, other, key, threshold)
+            reason = _duplicate_reason(initiative, other, key, other_key, threshold)
             if reason is not None:
                 yield finding(
                     "RG701",
@@ -60,17 +60,20 @@ def check_duplicate(register: Register, context: LintContext) -> Iterator[Findin
                     "name",
                 )
                 break
-        earlier.append(initiative)
+        earlier.append((initiative, key))
 
 
 def _duplicate_reason(
-    initiative: Initiative, other: Initiative, key: str, threshold: float
+    initiative: Initiative,
+    other: Initiative,
+    key: str,
+    other_key: str,
+    threshold: float,
 ) -> str | None:
     """Say how two initiatives duplicate each other, or None."""
-    other_key = _name_key(other.name)
     if key and other_key:
-        ratio = SequenceMatcher(None, key, other_key).ratio()
-        if ratio >= threshold:
+        ratio = _similarity(key, other_key, threshold)
+        if ratio is not None:
             return f"name {quoted(initiative.name)} is {ratio:.0%} the same"
     first, second = initiative.target, other.target
     same_goal = (
@@ -84,6 +87,22 @@ def _duplicate_reason(
     return (
         "target has the same KPI, segment, window and deadline" if same_goal else None
     )
+
+
+def _similarity(first: str, second: str, threshold: float) -> float | None:
+    """Return the `SequenceMatcher` ratio of two name keys if it reaches threshold.
+
+    The length ratio and `quick_ratio` are upper bounds of `ratio`, so checking them
+    first (as `difflib.get_close_matches` does) skips most pairs without changing
+    which pairs pass.
+    """
+    if 2.0 * min(len(first), len(second)) / (len(first) + len(second)) < threshold:
+        return None
+    matcher = SequenceMatcher(None, first, second)
+    if matcher.quick_ratio() < threshold:
+        return None
+    ratio = matcher.ratio()
+    return ratio if ratio >= threshold else None
 
 
 def _active_pairs(

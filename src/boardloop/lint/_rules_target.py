@@ -606,9 +606,10 @@ TARGET_RULES: tuple[Rule, ...] = (
         check=check_window_deadline,
         doc=(
             "The measurement window is zero days or longer than the maximum, ends "
-            "after the deadline, or starts before the baseline's as-of date. The "
-            "window starts at launch; before launch it is placed to end on the "
-            "deadline. A result that cannot be measured by the deadline cannot be "
+            "after the deadline, or starts before the baseline's as-of date. A "
+            'windowed KPI such as "90-day GRR" is read at the deadline, over the '
+            "window that ends there; without a deadline the window starts at "
+            "launch. A result that cannot be measured by the deadline cannot be "
             "reported at it."
         ),
         hint=(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from boardloop.domain.model import Finding, Register, Severity
-from boardloop.lint._rules_base import NOT_CHECKED, LintContext, Rule
+from boardloop.lint._rules_base import NOT_CHECKED, KpiValueIndex, LintContext, Rule
 from boardloop.lint._rules_closure import CLOSURE_RULES
 from boardloop.lint._rules_dates import DATE_RULES
 from boardloop.lint._rules_measurement import MEASUREMENT_RULES
@@ -91,6 +91,8 @@ class LintReport:
 def run_lint(register: Register, context: LintContext) -> LintReport:
     """Run every enabled rule over the register and score the result."""
     settings = context.settings
+    if context.kpi_values is not None:
+        context = replace(context, kpi_values=KpiValueIndex(context.kpi_values))
     enabled = [rule for rule in RULES if rule.id not in settings.disabled]
     findings: list[Finding] = []
     for rule in enabled:

@@ -646,3 +646,19 @@ def test_never_infinite(
     assert "Infinity" not in result.explanation
     assert "NaN" not in result.explanation
     assert result.explanation.endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("fraction", "text"),
+    [
+        ("-0.001", "0%"),
+        ("-0.004", "0%"),
+        ("0.005", "1%"),
+        ("0.64", "64%"),
+        ("-0.3", "-30%"),
+    ],
+)
+def test_share_never_prints_negative_zero(fraction: str, text: str) -> None:
+    from boardloop.evaluate._wording import share
+
+    assert share(Decimal(fraction)) == text

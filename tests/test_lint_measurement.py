@@ -148,3 +148,11 @@ def test_guardrail_named_in_notes_passes() -> None:
         entry(guardrails=None, notes="Watch customers.gross_revenue_retention.")
     )
     assert found(report, "MS507") == []
+
+
+def test_window_opening_before_launch_worded() -> None:
+    catalog = _catalog_with("customers.logo_retention_rate", lag_days=90)
+    report = lint_entries(entry(target__deadline=dt.date(2027, 4, 30)), catalog=catalog)
+    [item] = found(report, "MS504")
+    assert "opens 15 days before launch (2026-12-31)" in item.message
+    assert "105 days too early" in item.message

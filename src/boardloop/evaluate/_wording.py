@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from decimal import ROUND_HALF_UP, Decimal
 
 from boardloop.domain.model import Direction, LevelBound, Unit
-
-if TYPE_CHECKING:
-    from decimal import Decimal
 
 __all__ = ["change", "level", "magnitude", "share", "target_change", "target_level"]
 
@@ -68,5 +65,6 @@ def target_level(
 
 
 def share(value: Decimal) -> str:
-    """Format a fraction as a whole percent: 0.64 -> 64%."""
-    return f"{value * 100:.0f}%"
+    """Format a fraction as a whole percent: 0.64 -> 64%, and -0.001 -> 0%."""
+    percent = (value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"{percent + 0:.0f}%"

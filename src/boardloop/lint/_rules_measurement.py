@@ -213,12 +213,17 @@ def _timing_problems(
     if lag is None or window is None or initiative.status is Status.CLOSED:
         return
     start = initiative.launched_on or as_of
+    start_name = "launch" if initiative.launched_on else "today"
     room = (window[0] - start).days
     if lag > room:
+        opens = (
+            f"{days_text(room)} after {start_name}"
+            if room >= 0
+            else f"{days_text(-room)} before {start_name}"
+        )
         yield (
             f"{quoted(entry.label)} lags {days_text(lag)} after a change, but the "
-            f"window read at the deadline opens {days_text(room)} after "
-            f"{'launch' if initiative.launched_on else 'today'} ({window[0]}), "
+            f"window read at the deadline opens {opens} ({window[0]}), "
             f"{lag - room} days too early"
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from boardloop.domain.model import Direction, Finding, Initiative, Register, Severity
 from boardloop.lint._rules_base import (
@@ -36,6 +36,18 @@ def _name_key(name: str) -> str:
     return " ".join(word for word in normalise(name).split() if word not in _STOP_WORDS)
 
 
+class _NameKey(NamedTuple):
+    """A name folded by `_name_key`, with the count of each of its characters."""
+
+    text: str
+    counts: Counter[str]
+
+
+def _fold_name(name: str) -> _NameKey:
+    key = _name_key(name)
+    return _NameKey(key, Counter(key))
+
+
 def _where(initiative: Initiative) -> str:
     """Return where an initiative sits, for messages that name another record."""
     return str(initiative.source) if initiative.source is not None else initiative.id
@@ -44,9 +56,9 @@ def _where(initiative: Initiative) -> str:
 def check_duplicate(register: Register, context: LintContext) -> Iterator[Finding]:
     """RG701: two rows describe the same effort."""
     threshold = context.settings.duplicate_similarity
-    earlier: list[tuple[Initiative, str]] = []
+    earlier: list[tuple[Initiative, _NameKey]] = []
     for initiative in register.initiatives:
-        key = _name_key(initiative.name)
+        key = _fold_name(initiative.name)
         for other, other_key in earlier:
             if other.id == initiative.id:
                 continue  # ST401 reports a reused id
@@ -66,12 +78,12 @@ def check_duplicate(register: Register, context: LintContext) -> Iterator[Findin
 def _duplicate_reason(
     initiative: Initiative,
     other: Initiative,
-    key: str,
-    other_key: str,
+    key: _NameKey,
+    other_key: _NameKey,
     threshold: float,
 ) -> str | None:
     """Say how two initiatives duplicate each other, or None."""
-    if key and other_key:
+    if key.text and other_key.text:
         ratio = _similarity(key, other_key, threshold)
         if ratio is not None:
             return f"name {quoted(initiative.name)} is {ratio:.0%} the same"
@@ -89,19 +101,22 @@ def _duplicate_reason(
     )
 
 
-def _similarity(first: str, second: str, threshold: float) -> float | None:
+def _similarity(first: _NameKey, second: _NameKey, threshold: float) -> float | None:
     """Return the `SequenceMatcher` ratio of two name keys if it reaches threshold.
 
-    The length ratio and `quick_ratio` are upper bounds of `ratio`, so checking them
-    first (as `difflib.get_close_matches` does) skips most pairs without changing
-    which pairs pass.
+    The length ratio and the shared character count (what `quick_ratio` computes)
+    give upper bounds of `ratio`, so checking them first, as
+    `difflib.get_close_matches` does, skips most pairs without changing which pass.
     """
-    if 2.0 * min(len(first), len(second)) / (len(first) + len(second)) < threshold:
+    total = len(first.text) + len(second.text)
+    if 2.0 * min(len(first.text), len(second.text)) / total < threshold:
         return None
-    matcher = SequenceMatcher(None, first, second)
-    if matcher.quick_ratio() < threshold:
+    shared = sum(
+        min(count, second.counts.get(char, 0)) for char, count in first.counts.items()
+    )
+    if 2.0 * shared / total < threshold:
         return None
-    ratio = matcher.ratio()
+    ratio = SequenceMatcher(None, first.text, second.text).ratio()
     return ratio if ratio >= threshold else None
 
 

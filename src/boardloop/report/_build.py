@@ -400,7 +400,9 @@ def _closed_view(
         lesson=(outcome.lesson.strip() if outcome else ""),
         closed_on=outcome.closed_on if outcome else None,
         closed_on_label=(
-            date_label(outcome.closed_on) if outcome and outcome.closed_on else "none"
+            date_label(outcome.closed_on)
+            if outcome and outcome.closed_on
+            else "date not recorded"
         ),
     )
 

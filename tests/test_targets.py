@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from boardloop.catalog import load_catalog
 from boardloop.domain.fiscal import FiscalCalendar
 from boardloop.domain.model import Direction, LevelBound, Target, Unit
 from boardloop.domain.targets import format_target, parse_target, target_to_json
@@ -563,6 +564,378 @@ def test_parse_never_raises_on_grammar_words(words: list[str]) -> None:
         assert target.amount is None or target.amount >= 0
 
 
+# -- counts: a number followed by a noun that is not a KPI
+
+COUNTS = [
+    ("2 webinars", Decimal(2), None, "webinars"),
+    ("1 Email campaigns", Decimal(1), None, "Email campaigns"),
+    ("2 partners MSAs signed", Decimal(2), None, "partners MSAs"),
+    ("50+ proven wins", Decimal(50), LevelBound.AT_LEAST, "proven wins"),
+    ("~10 cs skills", Decimal(10), None, "cs skills"),
+    ("2 digital content assets.", Decimal(2), None, "digital content assets"),
+    ("a list (50+) of proven wins", Decimal(50), LevelBound.AT_LEAST, "proven wins"),
+    (
+        "at least 1,200 trained admins",
+        Decimal(1200),
+        LevelBound.AT_LEAST,
+        "trained admins",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "level", "bound", "noun"), COUNTS, ids=[c[0] for c in COUNTS]
+)
+def test_count_of_noun(
+    phrase: str, level: Decimal, bound: LevelBound | None, noun: str
+) -> None:
+    target = parse(phrase)
+    assert target.unit is Unit.COUNT
+    assert target.level == level
+    assert target.level_bound is bound
+    assert target.kpi_id is None
+    assert target.kpi_label == noun
+    assert target.problems == ()
+
+
+def test_count_canonical_keeps_noun() -> None:
+    target = parse("2 webinars by Q2 FY28")
+    canonical = format_target(target, kpi_labels=LABELS)
+    assert canonical == "2 webinars by Q2 FY28 (2027-07-31)"
+    reread = parse(canonical)
+    for name in COMPARED_FIELDS:
+        assert getattr(reread, name) == getattr(target, name), name
+    assert reread.kpi_label == "webinars"
+
+
+def test_count_change_keeps_noun() -> None:
+    target = Target(
+        direction=Direction.INCREASE,
+        amount=Decimal(3),
+        unit=Unit.COUNT,
+        kpi_label="onboarding webinars",
+    )
+    canonical = format_target(target)
+    assert canonical == "+3 onboarding webinars"
+    reread = parse(canonical)
+    assert (reread.direction, reread.amount, reread.unit) == (
+        Direction.INCREASE,
+        Decimal(3),
+        Unit.COUNT,
+    )
+    assert reread.kpi_label == "onboarding webinars"
+
+
+def test_count_beside_kpi_keeps_kpi_label() -> None:
+    target = parse("NRR 110% across 40 accounts")
+    assert target.kpi_id == NRR
+    assert target.kpi_label == "NRR"
+    assert any("more than one level" in p for p in target.problems)
+
+
+def test_two_counted_nouns_are_a_problem() -> None:
+    target = parse("2 webinars, 1 newsletter")
+    assert target.kpi_label is None
+    assert any("more than one counted noun" in p for p in target.problems)
+
+
+@pytest.mark.parametrize(
+    "phrase", ["3 months", "2 weeks", "1 year outlook", "5 pp", "5 pts", "2 of them"]
+)
+def test_span_or_unit_is_not_counted(phrase: str) -> None:
+    target = parse(phrase)
+    assert target.unit is not Unit.COUNT
+    assert target.kpi_label is None
+
+
+# -- units of bare numbers: pts only beside a score KPI
+
+SCORE_ALIASES = {
+    **ALIASES,
+    "csat": "customers.csat",
+    "total customers": "customers.total_customers",
+    "new logos": "customers.new_customers",
+    "health coverage": "customers.health_score_coverage",
+}
+
+
+def parse_scored(text: str) -> Target:
+    return parse_target(text, calendar=FEBRUARY, as_of=AS_OF, kpi_aliases=SCORE_ALIASES)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "unit"),
+    [
+        ("NPS 45+", Unit.PTS),
+        ("NPS +5", Unit.PTS),
+        ("CSAT 4.5 or more", Unit.PTS),
+        ("GRR +2 points", Unit.PTS),
+        ("at least 45 pts", Unit.PTS),
+        ("total customers +50", Unit.COUNT),
+        ("new logos at least 50", Unit.COUNT),
+        ("50 new logos", Unit.COUNT),
+    ],
+)
+def test_bare_number_takes_kpi_unit(phrase: str, unit: Unit) -> None:
+    target = parse_scored(phrase)
+    assert target.unit is unit
+    assert target.problems == ()
+
+
+@pytest.mark.parametrize("phrase", ["GRR 94", "health coverage 80", "2"])
+def test_bare_number_without_unit_is_problem(phrase: str) -> None:
+    target = parse_scored(phrase)
+    assert target.unit is None
+    assert target.level is None
+    assert any("has no unit" in p for p in target.problems), target.problems
+
+
+def test_pts_level_written_with_unit() -> None:
+    target = Target(
+        kpi_id=GRR, level=Decimal(45), level_bound=LevelBound.AT_LEAST, unit=Unit.PTS
+    )
+    assert format_target(target, kpi_labels=LABELS) == "GRR at least 45 pts"
+    assert parse(format_target(target, kpi_labels=LABELS)).unit is Unit.PTS
+    score = replace(target, kpi_id=NPS)
+    assert format_target(score, kpi_labels=LABELS) == "NPS at least 45"
+
+
+# -- everyday words are not KPI names
+
+EVERYDAY_ALIASES = {
+    **ALIASES,
+    "customers": "customers.total_customers",
+    "accounts": "customers.total_customers",
+    "revenue": "customers.expansion_revenue",
+    "retention": GRR,
+    "initiatives": "customers.key_initiatives",
+}
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "Reporting delivered for 100% of customers",
+        "Survey sent to 100% of accounts",
+        "Complete data across 100% of managed revenue",
+        "Improve retention to 95%",
+        "Launch 3 initiatives",
+    ],
+)
+def test_everyday_word_is_not_kpi(phrase: str) -> None:
+    target = parse_target(
+        phrase, calendar=FEBRUARY, as_of=AS_OF, kpi_aliases=EVERYDAY_ALIASES
+    )
+    assert target.kpi_id is None
+
+
+def test_everyday_label_formats_as_id() -> None:
+    target = Target(
+        kpi_id="customers.total_customers",
+        direction=Direction.INCREASE,
+        amount=Decimal(50),
+        unit=Unit.COUNT,
+    )
+    labels = {"customers.total_customers": "Customers"}
+    canonical = format_target(target, kpi_labels=labels)
+    assert canonical == "customers.total_customers +50 count"
+    reread = parse_target(canonical, calendar=FEBRUARY, kpi_aliases=EVERYDAY_ALIASES)
+    assert reread.kpi_id == "customers.total_customers"
+    assert reread.problems == ()
+
+
+@pytest.mark.parametrize(
+    ("phrase", "kpi_id"),
+    [
+        ("customers +50", None),
+        ("number of customers +50", "customers.total_customers"),
+        ("customer count at least 500", "customers.total_customers"),
+        ("reduce churn to 4%", "customers.logo_churn_rate"),
+        ("revenue churn at most 2%", "customers.revenue_churn_rate"),
+        ("retention at least 90%", None),
+        ("grow our customer base 10%", None),
+        ("10 advocates", None),
+        ("reduce downgrades by 10%", None),
+        ("NRR for at-risk accounts at least 100%", "customers.net_revenue_retention"),
+    ],
+)
+def test_bundled_catalog_names(phrase: str, kpi_id: str | None) -> None:
+    aliases = load_catalog().aliases()
+    target = parse_target(phrase, calendar=FEBRUARY, kpi_aliases=aliases)
+    assert target.kpi_id == kpi_id, target
+
+
+# -- windows and time limits
+
+WINDOWS = [
+    ("+5pp lift in 90-day GRR", 90),
+    ("GRR 90 day +2pp", None),
+    ("90 day GRR +2pp", 90),
+    ("12-month NRR at least 105%", 365),
+    ("GRR over 90 days +2pp", 90),
+    ("GRR +2pp over the last 6 months", 180),
+    ("GRR +2pp (90-day)", 90),
+    ("GRR +2pp, 90-day window", 90),
+    ("NRR trailing 12 months at least 105%", 365),
+    ("NRR TTM at least 105%", 365),
+    ("resolution rate at least 95% measured over 4 weeks", 28),
+    ("Close backlog older than 120 days", None),
+    ("No customer goes more than 30 days without meaningful contact", None),
+    ("resolve 100% of issues within 7 days", None),
+    ("no account over 60 days overdue", None),
+    ("review tickets open 14+ days old", None),
+]
+
+
+@pytest.mark.parametrize(("phrase", "days"), WINDOWS, ids=[w[0] for w in WINDOWS])
+def test_window_only_where_written(phrase: str, days: int | None) -> None:
+    assert parse(phrase).window_days == days
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "Close backlog older than 120 days",
+        "No customer goes more than 30 days without meaningful contact",
+        "resolve 100% of issues within 7 days",
+    ],
+)
+def test_time_limit_stays_text(phrase: str) -> None:
+    target = parse(phrase)
+    assert target.deadline is None
+    assert target.text == phrase
+    assert not any("not understood" in p for p in target.problems), target.problems
+    assert not any("needs an as-of" in p for p in target.problems), target.problems
+
+
+@pytest.mark.parametrize(
+    ("phrase", "deadline"),
+    [
+        ("within 90 days", dt.date(2027, 3, 4)),
+        ("GRR +2pp within 90 days", dt.date(2027, 3, 4)),
+        ("+5pp lift in GRR within 90 days", dt.date(2027, 3, 4)),
+        ("GRR 94% for SMB, in 6 weeks", dt.date(2027, 1, 15)),
+        ("resolve 100% of issues within 7 days", None),
+        ("tickets answered in 2 days", None),
+    ],
+)
+def test_within_is_deadline_after_target(phrase: str, deadline: dt.date | None) -> None:
+    assert parse(phrase).deadline == deadline
+
+
+# -- segments only after a segment word
+
+SEGMENT_PHRASES = [
+    ("GRR +2pp for SMB", "SMB"),
+    ("GRR +2pp in mid-market", "mid-market"),
+    ("GRR +2pp in midmarket", "midmarket"),
+    ("GRR +2pp for enterprise accounts", "enterprise"),
+    ("GRR +2pp in EMEA", "EMEA"),
+    ("GRR +2pp in North America", "North America"),
+    ("GRR +2pp for Tier 1", "Tier 1"),
+    ("GRR +2pp for key accounts", "key"),
+    ("GRR +2pp for growth", "growth"),
+    ("GRR +2pp among self-serve customers", "self-serve"),
+    ("GRR +2pp for the design partner cohort", "design partner"),
+    ("GRR +2pp for the pilot segment", "pilot"),
+    ("GRR +2pp for key processes", None),
+    ("GRR +2pp in na", None),
+    ("Processes for each 3.", None),
+    ("10 cs skills live in the handbook", None),
+    ("GRR +2pp for all customers", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "segment"), SEGMENT_PHRASES, ids=[s[0] for s in SEGMENT_PHRASES]
+)
+def test_segment_needs_segment_word(phrase: str, segment: str | None) -> None:
+    target = parse(phrase)
+    assert target.segment == segment
+    assert not any("segment" in p for p in target.problems), target.problems
+
+
+@pytest.mark.parametrize(
+    ("segment", "phrase"),
+    [
+        ("SMB", "GRR +2pp for SMB"),
+        ("Design partners", "GRR +2pp for the Design partners segment"),
+    ],
+)
+def test_segment_canonical_phrase(segment: str, phrase: str) -> None:
+    target = Target(
+        kpi_id=GRR,
+        direction=Direction.INCREASE,
+        amount=Decimal(2),
+        unit=Unit.PP,
+        segment=segment,
+    )
+    assert format_target(target, kpi_labels=LABELS) == phrase
+    assert parse(phrase).segment == segment
+
+
+# -- period_start: a document's period anchors periods without a year
+
+JANUARY = FiscalCalendar(1, "end")
+
+
+def parse_in_period(
+    text: str, as_of: dt.date | None, period_start: dt.date | None
+) -> Target:
+    return parse_target(
+        text,
+        calendar=JANUARY,
+        as_of=as_of,
+        kpi_aliases=ALIASES,
+        period_start=period_start,
+    )
+
+
+def test_eoq2_rolls_forward_without_period() -> None:
+    target = parse_in_period("GRR 94%+ by EOQ2", dt.date(2026, 12, 31), None)
+    assert target.deadline == dt.date(2027, 6, 30)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "deadline", "label"),
+    [
+        ("GRR 94%+ by EOQ2", dt.date(2026, 6, 30), "Q2 FY26"),
+        ("GRR 94%+ by Q1", dt.date(2026, 3, 31), "Q1 FY26"),
+        ("NPS 45+ by H2", dt.date(2026, 12, 31), "H2 FY26"),
+        ("NPS 45+ by end of year", dt.date(2026, 12, 31), "FY26"),
+        ("NPS 45+ by EOY", dt.date(2026, 12, 31), "FY26"),
+        ("NPS 45+ by end of March", dt.date(2026, 3, 31), "Mar 2026"),
+        ("NPS 45+ next quarter", dt.date(2026, 6, 30), "Q2 FY26"),
+        ("NPS 45+ by Q2 FY27", dt.date(2027, 6, 30), "Q2 FY27"),
+    ],
+)
+def test_period_start_anchors_year(phrase: str, deadline: dt.date, label: str) -> None:
+    for as_of in (dt.date(2026, 12, 31), dt.date(2027, 9, 1), None):
+        target = parse_in_period(phrase, as_of, dt.date(2026, 1, 1))
+        assert target.deadline == deadline, as_of
+        assert target.deadline_label == label, as_of
+        assert target.problems == (), as_of
+
+
+def test_period_start_follows_fiscal_year() -> None:
+    # A plan for FY27 with a February start: Q2 FY27 is May to July 2026.
+    target = parse_target(
+        "GRR 94%+ by EOQ2",
+        calendar=FEBRUARY,
+        as_of=dt.date(2027, 1, 31),
+        period_start=dt.date(2026, 2, 1),
+    )
+    assert target.deadline == dt.date(2026, 7, 31)
+    assert target.deadline_label == "Q2 FY27"
+
+
+def test_within_counts_from_as_of_in_period() -> None:
+    target = parse_in_period(
+        "GRR +2pp within 90 days", dt.date(2026, 12, 31), dt.date(2026, 1, 1)
+    )
+    assert target.deadline == dt.date(2027, 3, 31)
+
+
 # -- round trip: parse_target(format_target(t)) == t on the compared fields
 
 COMPARED_FIELDS = (
@@ -589,6 +962,9 @@ SEGMENTS = [
     "Self-serve",
     "Top 100",
     "APAC",
+    "Strategic",
+    "Design partners",
+    "handbook readers",
 ]
 BOUND_OF = {
     Direction.INCREASE: LevelBound.AT_LEAST,

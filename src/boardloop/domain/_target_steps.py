@@ -2,9 +2,11 @@
 
 Each step finds its part in the text not yet used (`Draft.rest`), stores what it
 read on the draft, and replaces the text it used with a gap marker so that no
-later step reads it twice. `STEPS` lists them in the order they run: deadlines
-and windows first, because their numbers ("Q2", "90-day") are not amounts, then
-the KPI and segment, then the numbers, and last the report of what is left.
+later step reads it twice. The KPI leaves its own marker, `KPI_GAP`, because a
+window ("90-day GRR", "GRR over 90 days") is read by its place next to the KPI.
+`STEPS` lists the steps in the order they run: deadlines, the KPI, windows and
+the segment first, then time limits ("older than 120 days") and counted nouns
+("2 webinars"), then the numbers, and last the report of what is left.
 """
 
 from __future__ import annotations
@@ -15,18 +17,30 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from boardloop.domain.deadlines import Deadline, read_deadlines
+from boardloop.domain._target_words import (
+    COUNT_STOP_WORDS,
+    EVERYDAY_WORDS,
+    is_known_segment,
+)
+from boardloop.domain.deadlines import Deadline, read_deadlines, read_within
 from boardloop.domain.model import Direction, LevelBound, Unit
-from boardloop.domain.units import QUANTITY_PATTERN, Quantity, read_quantity
+from boardloop.domain.units import (
+    CURRENCY_CODES,
+    QUANTITY_PATTERN,
+    Quantity,
+    read_quantity,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from boardloop.domain.fiscal import FiscalCalendar
 
-__all__ = ["GAP", "STEPS", "Draft", "Level", "normalise"]
+__all__ = ["GAP", "KPI_GAP", "STEPS", "Draft", "Level", "normalise"]
 
 GAP = "\x00"
+KPI_GAP = "\x01"
+_GAPS = GAP + KPI_GAP
 
 # -- patterns shared by the number steps
 
@@ -41,31 +55,84 @@ _PLACEHOLDER_RE = re.compile(
     r"|[XYZN]\s?(?:%|pp\b|pts\b)(?:\s*(?:to|->|→)\s*[XYZN]\s?(?:%|pp\b|pts\b))?)",
     re.IGNORECASE,
 )
+_SPAN = r"(?P<span>day|week|month|year)s?"
+_N_SPAN = rf"(?P<n>\d+)[-\s]?{_SPAN}\b"
+# A window is read only where the phrase marks it as one: a named or bracketed
+# window, a trailing or rolling span, "N-day" right before the KPI, or "over N
+# days" after it. Other spans are deadlines or time limits.
 _WINDOW_RES = (
     re.compile(
-        r"\b(?:over|across|measured\s+over|trailing|rolling)\s+(?:a\s+|the\s+)?"
-        r"(?:last\s+)?(?P<n>\d+)[-\s]?(?P<span>day|week|month|year)s?\b",
+        rf"\b(?:trailing|rolling)\s+(?:the\s+)?(?:(?:last|past)\s+)?{_N_SPAN}",
         re.IGNORECASE,
     ),
     re.compile(
-        r"\(?(?<![\w.])(?P<n>\d+)(?:[-\s]?(?P<span>day|week|month|year)s?"
-        r"(?:[-\s]window)?|d)\b\)?",
+        r"\b(?:(?:measured|looking)\s+(?:over|at|across)\s+|over\s+|across\s+|in\s+)"
+        rf"(?:the\s+)?(?:last|past)\s+{_N_SPAN}",
         re.IGNORECASE,
     ),
+    re.compile(
+        rf"\bmeasured\s+(?:over|across)\s+(?:a\s+|the\s+)?{_N_SPAN}", re.IGNORECASE
+    ),
+    re.compile(
+        rf"\(\s*(?P<n>\d+)(?:[-\s]?{_SPAN}(?:[-\s]window)?|d)\s*\)", re.IGNORECASE
+    ),
+    re.compile(rf"(?<![\w.])(?P<n>\d+)[-\s]?{_SPAN}[-\s]window\b", re.IGNORECASE),
+    re.compile(
+        rf"(?<![\w.])(?P<n>\d+)(?:[-\s]?{_SPAN}|d)(?=\s*{KPI_GAP})", re.IGNORECASE
+    ),
     re.compile(r"\b(?:TTM|LTM|trailing\s+twelve\s+months)\b", re.IGNORECASE),
+)
+# "over 90 days" is a window only after the KPI, and never before a word that
+# makes it an age ("over 30 days without contact").
+_WINDOW_AFTER_KPI_RE = re.compile(
+    rf"\b(?:over|across)\s+(?:a\s+|the\s+)?{_N_SPAN}"
+    r"(?!\s+(?:without|old|overdue|late|since|ago|inactive|of\s+inactivity)\b)",
+    re.IGNORECASE,
+)
+_ANY_SPAN = r"(?:business\s+)?(?:days?|weeks?|months?|years?|hours?|minutes?)"
+# Time limits on what is counted ("backlog older than 120 days", "no customer
+# goes more than 30 days without contact"). They are conditions, not windows.
+_TIME_LIMIT_RES = (
+    re.compile(
+        r"\b(?:older|younger|longer|shorter|more|less|fewer|greater|later|earlier"
+        rf"|sooner)\s+than\s+(?:a\s+)?\d+\+?\s*{_ANY_SPAN}\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:within|in|under|over|after|above|below|beyond|past|at\s+least"
+        r"|at\s+most|up\s+to|no\s+more\s+than|every|each)\s+(?:a\s+|the\s+)?"
+        rf"\d+\+?\s*{_ANY_SPAN}\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"(?<![\w.])\d+\+?[-\s]?{_ANY_SPAN}(?:\s+|-)"
+        r"(?:old|overdue|late|without|since|ago|inactive|of\s+inactivity)\b",
+        re.IGNORECASE,
+    ),
+)
+# A number followed by words: "2 webinars", "50+ proven wins". What the words
+# count is decided in `_counted_noun`.
+_COUNT_RE = re.compile(
+    r"(?<![\w.,$€£¥₹])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
+    r"(?P<plus>\+)?[ ](?P<words>[A-Za-z][\w'&-]*(?:[ ][A-Za-z][\w'&-]*){0,3})"
+)
+# "a list (50+) of proven wins": a bare number, maybe in brackets, then "of".
+_COUNT_OF_RE = re.compile(
+    r"(?<![\w.,$€£¥₹])\(?(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?P<plus>\+)?\)?"
+    r"[ ]of[ ](?P<words>[A-Za-z][\w'&-]*(?:[ ][A-Za-z][\w'&-]*){0,3})"
 )
 _KPI_ID_RE = re.compile(r"(?<![\w.])[a-z][a-z0-9_]+(?:\.[a-z][a-z0-9_]*)+(?![\w.])")
 
 _SEGMENT_WORD = r"[\w&/'.-]+"
 _SEGMENT_STOP = r"(?:by|from|to|at|with|until|over|vs|versus|and|hold|within)\b"
 _SEGMENT_END = (
-    rf"(?=\s*(?:$|[{GAP},;:()]|{_SEGMENT_STOP}|[+\-±$€£]"
+    rf"(?=\s*(?:$|[{_GAPS},;:()]|{_SEGMENT_STOP}|[+\-±$€£]"
     r"|\d[\d.,]*\s?(?:%|(?i:pp|pts?|points?|bps|percent)\b)))"
 )
 _SEGMENT_NOUN = r"cohorts?|segments?|customers|accounts|clients|tiers?|base|book"
 _SEGMENT_RES = (
     re.compile(
-        rf"\b(?P<prep>for|in|among|across)\s+(?:the\s+)?"
+        rf"\b(?P<prep>for|in|among|across)\s+(?P<the>the\s+)?"
         rf"(?P<segment>[A-Za-z]{_SEGMENT_WORD[:-1]}*"
         rf"(?:\s+(?!{_SEGMENT_STOP}){_SEGMENT_WORD})*?)"
         rf"(?:\s+(?P<noun>(?i:{_SEGMENT_NOUN})))?{_SEGMENT_END}",
@@ -169,7 +236,8 @@ _DIRECTION_WORDS = {
     ),
 }
 _LEFTOVER_DEADLINE_RE = re.compile(
-    rf"\b(?:by|until|till|due)\s+(?P<what>[^{GAP},;()]*[^{GAP},;()\s])", re.IGNORECASE
+    rf"\b(?:by|until|till|due)\s+(?P<what>[^{_GAPS},;()]*[^{_GAPS},;()\s])",
+    re.IGNORECASE,
 )
 _FILLER_WORDS = frozenset(
     """
@@ -199,6 +267,7 @@ class Draft:
     calendar: FiscalCalendar
     as_of: dt.date | None
     aliases: tuple[tuple[str, str], ...]
+    period_start: dt.date | None = None
     problems: list[str] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
     windows: list[tuple[int, str]] = field(default_factory=list)
@@ -208,11 +277,17 @@ class Draft:
     levels: list[Level] = field(default_factory=list)
     ranges: list[tuple[Quantity, Quantity, str]] = field(default_factory=list)
     directions: list[tuple[Direction, str]] = field(default_factory=list)
+    counted: list[str] = field(default_factory=list)
+    time_limits: list[str] = field(default_factory=list)
 
-    def take(self, match: re.Match[str]) -> str:
+    def take(self, match: re.Match[str], marker: str = GAP) -> str:
         """Blank the matched text so that no later step reads it, and return it."""
-        self.rest = f"{self.rest[: match.start()]} {GAP} {self.rest[match.end() :]}"
+        self.rest = f"{self.rest[: match.start()]} {marker} {self.rest[match.end() :]}"
         return match.group(0).strip()
+
+    def replace(self, start: int, end: int, text: str) -> None:
+        """Replace `rest[start:end]` with `text`, for a later step to read."""
+        self.rest = f"{self.rest[:start]}{text}{self.rest[end:]}"
 
 
 _Step = Callable[[Draft], None]
@@ -230,20 +305,35 @@ def _read_placeholders(draft: Draft) -> None:
 def _read_deadline(draft: Draft) -> None:
     """Deadlines: "by Q2", "end of FY27", "next quarter", "by 2027-03-14"."""
     draft.rest, found, problems = read_deadlines(
-        draft.rest, calendar=draft.calendar, as_of=draft.as_of, gap=GAP
+        draft.rest,
+        calendar=draft.calendar,
+        as_of=draft.as_of,
+        period_start=draft.period_start,
+        gap=GAP,
+        within=False,
     )
     draft.deadlines.extend(found)
     draft.problems.extend(problems)
 
 
 def _read_window(draft: Draft) -> None:
-    """Measurement windows: "90-day", "over 12 weeks", "TTM"."""
+    """Measurement windows: "90-day GRR", "(90-day)", "GRR over 12 weeks", "TTM"."""
     for pattern in _WINDOW_RES:
         while match := pattern.search(draft.rest):
-            count = match.groupdict().get("n")
-            span = (match.groupdict().get("span") or "d").lower()
-            days = 365 if count is None else _days_in(int(count), span)
-            draft.windows.append((days, draft.take(match)))
+            _add_window(draft, match)
+    position = 0
+    while match := _WINDOW_AFTER_KPI_RE.search(draft.rest, position):
+        if KPI_GAP not in draft.rest[: match.start()]:
+            position = match.end()
+            continue
+        _add_window(draft, match)
+
+
+def _add_window(draft: Draft, match: re.Match[str]) -> None:
+    count = match.groupdict().get("n")
+    span = (match.groupdict().get("span") or "d").lower()
+    days = 365 if count is None else _days_in(int(count), span)
+    draft.windows.append((days, draft.take(match)))
 
 
 def _days_in(count: int, span: str) -> int:
@@ -265,9 +355,9 @@ def _read_kpi(draft: Draft) -> None:
     if alias_re is not None:
         while match := alias_re.search(draft.rest):
             key = _alias_key(match.group(0))
-            draft.kpis.append((ids_by_alias[key], draft.take(match)))
+            draft.kpis.append((ids_by_alias[key], draft.take(match, KPI_GAP)))
     while match := _KPI_ID_RE.search(draft.rest):
-        text = draft.take(match)
+        text = draft.take(match, KPI_GAP)
         draft.kpis.append((text, text))
 
 
@@ -279,7 +369,13 @@ def _alias_key(text: str) -> str:
 def _alias_pattern(
     aliases: tuple[tuple[str, str], ...],
 ) -> tuple[re.Pattern[str] | None, dict[str, str]]:
-    ids_by_alias = {_alias_key(alias): kpi_id for alias, kpi_id in aliases}
+    # An everyday word ("customers") names no KPI on its own, even when a
+    # catalog lists it as a label or alias.
+    ids_by_alias = {
+        _alias_key(alias): kpi_id
+        for alias, kpi_id in aliases
+        if _alias_key(alias) not in EVERYDAY_WORDS
+    }
     keys = sorted((key for key in ids_by_alias if key), key=len, reverse=True)
     if not keys:
         return None, ids_by_alias
@@ -293,7 +389,7 @@ def _read_segment(draft: Draft) -> None:
     for pattern in _SEGMENT_RES:
         position = 0
         while match := pattern.search(draft.rest, position):
-            if _names_unknown_kpi(draft, match):
+            if _names_unknown_kpi(draft, match) or not _names_segment(match):
                 position = match.start() + 2
                 continue
             draft.segments.append(_segment_name(match))
@@ -311,6 +407,82 @@ def _names_unknown_kpi(draft: Draft, match: re.Match[str]) -> bool:
         return False
     last = words[-1].lower()
     return last in _CHANGE_NOUNS or any(char.isdigit() for char in last)
+
+
+def _names_segment(match: re.Match[str]) -> bool:
+    # "for the X cohort" names a segment whatever X is; after a bare "for" or
+    # "in" only a known segment word does ("for SMB", not "for each 3").
+    groups = match.groupdict()
+    if "prep" not in groups or (groups.get("the") and groups.get("noun")):
+        return True
+    return is_known_segment(match["segment"].strip().rstrip("."), groups.get("noun"))
+
+
+def _read_within_deadline(draft: Draft) -> None:
+    """Deadlines "within 90 days" and "in 6 weeks", where they end the target."""
+    draft.rest, found, problems = read_within(
+        draft.rest, calendar=draft.calendar, as_of=draft.as_of, gap=GAP, starts=_GAPS
+    )
+    draft.deadlines.extend(found)
+    draft.problems.extend(problems)
+
+
+def _read_time_limit(draft: Draft) -> None:
+    """Time limits such as "older than 120 days": kept as text, read as nothing."""
+    for pattern in _TIME_LIMIT_RES:
+        while match := pattern.search(draft.rest):
+            draft.time_limits.append(draft.take(match))
+
+
+def _read_count(draft: Draft) -> None:
+    """Counts: "2 webinars" becomes "2 count", and "webinars" is kept as the noun."""
+    for pattern in (_COUNT_RE, _COUNT_OF_RE):
+        position = 0
+        while match := pattern.search(draft.rest, position):
+            noun = _counted_noun(match["words"])
+            if noun is None:
+                position = match.end("number")
+                continue
+            if noun.lower() not in ("day", "days"):
+                draft.counted.append(noun)
+            end = match.start("words") + len(noun)
+            count = f"{match['number']} count{match['plus'] or ''}"
+            draft.replace(match.start(), end, count)
+            position = match.start() + len(count)
+
+
+def _counted_noun(words_text: str) -> str | None:
+    """Return the noun phrase a number counts, or None when the words are not one.
+
+    The phrase ends before a stop word, after its first plural ("digital content
+    assets", "cs skills") or an acronym plural that follows it ("partners
+    MSAs"), and after three words at most.
+    """
+    words: list[str] = []
+    for word in words_text.split(" "):
+        bare = word.strip("'")
+        if not _is_noun_word(bare):
+            break
+        if words and _is_plural(words[-1]) and not re.fullmatch(r"[A-Z]{2,}s", bare):
+            break
+        words.append(word)
+        if len(words) == 3:
+            break
+    return " ".join(words) or None
+
+
+def _is_noun_word(word: str) -> bool:
+    if not word or word in CURRENCY_CODES:
+        return False
+    return word.lower() not in COUNT_STOP_WORDS
+
+
+def _is_plural(word: str) -> bool:
+    # "cs" in "cs skills" is an acronym, not a plural.
+    if re.fullmatch(r"[A-Z]{2,}s", word):
+        return True
+    singular_ends = ("ss", "us", "is")
+    return len(word) > 3 and word.endswith("s") and not word.endswith(singular_ends)
 
 
 def _segment_name(match: re.Match[str]) -> str:
@@ -443,7 +615,7 @@ def _report_leftovers(draft: Draft) -> None:
     while match := _LEFTOVER_DEADLINE_RE.search(draft.rest):
         draft.problems.append(f"deadline '{match['what']}' not understood")
         draft.take(match)
-    words = re.findall(r"[^\s\x00,;:()\[\]]+", draft.rest)
+    words = re.findall(rf"[^\s{_GAPS},;:()\[\]]+", draft.rest)
     for word in words:
         if any(char.isdigit() for char in word):
             draft.problems.append(f"'{word}' not understood")
@@ -454,7 +626,9 @@ def _report_leftovers(draft: Draft) -> None:
         and any(char.isalpha() for char in word)
         and not any(char.isdigit() for char in word)
     ]
-    if not draft.kpis and content:
+    # A count of something that is not a KPI ("2 webinars") is readable, and
+    # lint reports the missing KPI.
+    if not draft.kpis and not draft.counted and content:
         draft.problems.append(
             f"no KPI named; '{' '.join(content)}' is not a known KPI name or id"
         )
@@ -463,9 +637,12 @@ def _report_leftovers(draft: Draft) -> None:
 STEPS: tuple[_Step, ...] = (
     _read_placeholders,
     _read_deadline,
-    _read_window,
     _read_kpi,
+    _read_window,
     _read_segment,
+    _read_within_deadline,
+    _read_time_limit,
+    _read_count,
     _read_band,
     _read_hold_word,
     _read_range,
@@ -483,6 +660,7 @@ def normalise(text: str) -> str:
     """Replace look-alike characters with plain ones and collapse whitespace."""
     replacements = {
         GAP: " ",
+        KPI_GAP: " ",
         "\u00a0": " ",
         "\u2212": "-",
         "\u2013": "-",

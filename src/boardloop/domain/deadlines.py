@@ -6,6 +6,12 @@ written with a quarter or half ("Q2 2027", "2027Q2") is a fiscal year. A period
 without a year ("Q2", "H2") is the next one that has not ended on the as-of
 date. Relative phrases ("next quarter", "within 90 days") count from the as-of
 date. Without an as-of date both are problems, never today's date.
+
+A caller that knows the period a document covers passes its first day as
+`period_start`. Then a period without a year lies in the fiscal year that
+contains that day, without rolling forward, and "this quarter", "next year" or
+"by March" count from that day. Durations ("within 90 days") still count from
+the as-of date.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from dataclasses import dataclass
 from boardloop.domain.fiscal import FiscalCalendar, add_months
 from boardloop.domain.units import UNIT_AFTER_NUMBER_PATTERN
 
-__all__ = ["Deadline", "read_deadlines"]
+__all__ = ["Deadline", "read_deadlines", "read_within"]
 
 _MONTH_ABBREVIATIONS = (
     "Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -56,6 +62,12 @@ class Deadline:
 class _Context:
     calendar: FiscalCalendar
     as_of: dt.date | None
+    period_start: dt.date | None = None
+
+    @property
+    def reference(self) -> dt.date | None:
+        """The day that periods without a year count from."""
+        return self.period_start or self.as_of
 
 
 _Resolved = tuple[dt.date, str] | str
@@ -101,14 +113,15 @@ def _day_month(match: re.Match[str], context: _Context) -> _Resolved:
     month, day = _month_of(match["month"]), int(match["day"])
     if match["year"]:
         return _calendar_date(match, int(match["year"]), month, day)
-    if context.as_of is None:
+    reference = context.reference
+    if reference is None:
         return _needs_as_of(match, "add the year")
-    for year in range(context.as_of.year, context.as_of.year + 9):
+    for year in range(reference.year, reference.year + 9):
         try:
             on = dt.date(year, month, day)
         except ValueError:
             continue
-        if on >= context.as_of:
+        if on >= reference:
             return on, on.isoformat()
     return f"deadline '{match['what']}' is not a calendar date"
 
@@ -119,11 +132,12 @@ def _month_year(match: re.Match[str], context: _Context) -> _Resolved:
 
 
 def _month_only(match: re.Match[str], context: _Context) -> _Resolved:
-    if context.as_of is None:
+    reference = context.reference
+    if reference is None:
         return _needs_as_of(match, "add the year")
     month = _month_of(match["month"])
-    year = context.as_of.year
-    if _month_end(year, month) < context.as_of:
+    year = reference.year
+    if _month_end(year, month) < reference:
         year += 1
     return _month_end(year, month), f"{_MONTH_ABBREVIATIONS[month - 1]} {year}"
 
@@ -150,7 +164,10 @@ def _fiscal_period(
     match: re.Match[str], context: _Context, kind: str, index: int, year: int | None
 ) -> _Resolved:
     calendar = context.calendar
-    if year is None:
+    if year is None and context.period_start is not None:
+        # The document's period anchors the year, so "Q2" never rolls forward.
+        year = calendar.fiscal_year(context.period_start)
+    elif year is None:
         if context.as_of is None:
             return _needs_as_of(
                 match, f"write the year, such as '{match['what']} FY27'"
@@ -210,13 +227,13 @@ def _calendar_year(match: re.Match[str], context: _Context) -> _Resolved:
 
 
 def _relative(match: re.Match[str], context: _Context) -> _Resolved:
-    if context.as_of is None:
+    if context.reference is None:
         return _needs_as_of(match)
     groups = match.groupdict()
     period = (groups.get("period") or "").lower()
     abbreviation = (groups.get("abbr") or "").upper()
     step = 1 if (groups.get("which") or "").lower() == "next" else 0
-    calendar, as_of = context.calendar, context.as_of
+    calendar, as_of = context.calendar, context.reference
     if period == "month" or abbreviation == "M":
         month_start = add_months(as_of.replace(day=1), step)
         return _month_end(month_start.year, month_start.month), (
@@ -251,13 +268,21 @@ def _within(match: re.Match[str], context: _Context) -> _Resolved:
 
 _Form = tuple[str, str, _Resolver]  # prefix mode, core pattern, resolver
 
+_NEXT_SPAN_FORM: _Form = (
+    "none",
+    r"(?:over|in|within)\s+the\s+next\s+(?P<n>\d+)\s+(?P<span>days?|weeks?|months?)\b",
+    _within,
+)
+# "within 90 days" and "in 6 weeks" are read by `read_within`, because the same
+# words also state a time limit ("resolved within 7 days").
+_WITHIN_FORM: _Form = (
+    "none",
+    r"(?:within|in)\s+(?P<n>\d+)\s+(?P<span>days?|weeks?|months?)\b",
+    _within,
+)
+
 _FORMS: tuple[_Form, ...] = (
-    (
-        "none",
-        r"(?:within|in|(?:over|in|within)\s+the\s+next)\s+(?P<n>\d+)\s+"
-        r"(?P<span>days?|weeks?|months?)\b",
-        _within,
-    ),
+    _NEXT_SPAN_FORM,
     (
         "optional",
         r"(?<![\d(-])(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
@@ -349,6 +374,7 @@ def _compile(prefix_mode: str, core: str) -> re.Pattern[str]:
 
 
 _COMPILED = tuple((_compile(mode, core), resolver) for mode, core, resolver in _FORMS)
+_WITHIN_COMPILED = ((_compile(*_WITHIN_FORM[:2]), _WITHIN_FORM[2]),)
 
 
 def read_deadlines(
@@ -356,26 +382,86 @@ def read_deadlines(
     *,
     calendar: FiscalCalendar,
     as_of: dt.date | None = None,
+    period_start: dt.date | None = None,
     gap: str = "\x00",
+    within: bool = True,
 ) -> tuple[str, list[Deadline], list[str]]:
     """Find the deadlines in `text`.
 
     Returns the text with each deadline replaced by `gap`, the deadlines read,
-    and the problems for deadlines found but not readable.
+    and the problems for deadlines found but not readable. With `within` False,
+    "within 90 days" and "in 6 weeks" are left for `read_within`.
+    """
+    context = _Context(calendar, as_of, period_start)
+    forms = (*_WITHIN_COMPILED, *_COMPILED) if within else _COMPILED
+    return _read_forms(text, forms, context, gap)
+
+
+def read_within(
+    text: str,
+    *,
+    calendar: FiscalCalendar,
+    as_of: dt.date | None = None,
+    gap: str = "\x00",
+    starts: str = "\x00",
+) -> tuple[str, list[Deadline], list[str]]:
+    """Find "within 90 days" and "in 6 weeks" where they end a target.
+
+    Such a span is a deadline only at the start of `text` or right after a
+    number, a bracket, a comma or one of the characters in `starts` (which
+    mark parts already read). After any other word ("resolved within 7 days")
+    it is a time limit, and stays in the text.
     """
     context = _Context(calendar, as_of)
     deadlines: list[Deadline] = []
     problems: list[str] = []
-    for pattern, resolver in _COMPILED:
+    pattern, resolver = _WITHIN_COMPILED[0]
+    position = 0
+    while match := pattern.search(text, position):
+        if not _ends_target(text[: match.start()], starts):
+            position = match.end()
+            continue
+        text = f"{text[: match.start()]} {gap} {text[match.end() :]}"
+        _collect(match, resolver, context, deadlines, problems)
+    return text, deadlines, problems
+
+
+def _ends_target(before: str, starts: str) -> bool:
+    words = before.split()
+    if not words:
+        return True
+    last = words[-1]
+    return last[-1] in f"{starts},;:()" or any(char.isdigit() for char in last)
+
+
+def _read_forms(
+    text: str,
+    forms: tuple[tuple[re.Pattern[str], _Resolver], ...],
+    context: _Context,
+    gap: str,
+) -> tuple[str, list[Deadline], list[str]]:
+    deadlines: list[Deadline] = []
+    problems: list[str] = []
+    for pattern, resolver in forms:
         while match := pattern.search(text):
             text = f"{text[: match.start()]} {gap} {text[match.end() :]}"
-            outcome = _resolve(match, resolver, context)
-            if isinstance(outcome, str):
-                problems.append(outcome)
-            else:
-                on, label = outcome
-                deadlines.append(Deadline(on, label, match["what"]))
+            _collect(match, resolver, context, deadlines, problems)
     return text, deadlines, problems
+
+
+def _collect(
+    match: re.Match[str],
+    resolver: _Resolver,
+    context: _Context,
+    deadlines: list[Deadline],
+    problems: list[str],
+) -> None:
+    outcome = _resolve(match, resolver, context)
+    if isinstance(outcome, str):
+        problems.append(outcome)
+    else:
+        on, label = outcome
+        deadlines.append(Deadline(on, label, match["what"]))
 
 
 def _resolve(match: re.Match[str], resolver: _Resolver, context: _Context) -> _Resolved:

@@ -17,10 +17,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from boardloop.domain._target_steps import STEPS, Draft, Level, normalise
+from boardloop.domain._target_words import (
+    EVERYDAY_WORDS,
+    is_count_kpi,
+    is_known_segment,
+    is_score_kpi,
+)
 from boardloop.domain.deadlines import read_deadlines
 from boardloop.domain.model import Direction, LevelBound, Target, Unit
 from boardloop.domain.units import Quantity, decimal_to_json, format_quantity
@@ -45,6 +51,7 @@ def parse_target(
     calendar: FiscalCalendar,
     as_of: dt.date | None = None,
     kpi_aliases: Mapping[str, str] | None = None,
+    period_start: dt.date | None = None,
 ) -> Target:
     """Read a target phrase into a `Target`, listing what it cannot read in `problems`.
 
@@ -57,10 +64,15 @@ def parse_target(
             from. Without it, those deadlines are problems.
         kpi_aliases: lower-case KPI names and aliases ("grr", "logo churn")
             mapped to catalog ids. Catalog ids written in the phrase are read
-            without an alias.
+            without an alias. Everyday words such as "customers" are never
+            read as a KPI, even when they are listed here.
+        period_start: the first day of the period that the document holding
+            the phrase covers. When given, "Q2", "H2" and "by end of year" lie
+            in the fiscal year containing this day instead of rolling forward
+            from `as_of`, and "next quarter" or "by March" count from it.
     """
     aliases = tuple(sorted((kpi_aliases or {}).items()))
-    draft = Draft(normalise(text), calendar, as_of, aliases)
+    draft = Draft(normalise(text), calendar, as_of, aliases, period_start)
     for step in STEPS:
         step(draft)
     return _build_target(text, draft)
@@ -68,7 +80,13 @@ def parse_target(
 
 def _build_target(text: str, draft: Draft) -> Target:
     kpi_id, kpi_label = _settle_kpi(draft)
+    if kpi_id is None and kpi_label is None:
+        kpi_label = _settle_single(draft, draft.counted, "counted noun")
     deadline, deadline_label = _settle_deadline(draft)
+    if is_score_kpi(kpi_id, kpi_label):
+        _give_bare_numbers(draft, Unit.PTS)
+    elif is_count_kpi(kpi_id, kpi_label):
+        _give_bare_numbers(draft, Unit.COUNT)
     movement = _settle_movement(draft)
     return Target(
         text=text,
@@ -87,6 +105,24 @@ def _build_target(text: str, draft: Draft) -> Target:
         deadline_label=deadline_label,
         problems=tuple(draft.problems),
     )
+
+
+def _give_bare_numbers(draft: Draft, unit: Unit) -> None:
+    """Give the numbers written bare the KPI's unit: pts in "NPS 45+"."""
+
+    def with_unit(quantity: Quantity) -> Quantity:
+        if quantity.unit is None and quantity.is_bare:
+            return replace(quantity, unit=unit)
+        return quantity
+
+    draft.amounts[:] = [with_unit(amount) for amount in draft.amounts]
+    draft.levels[:] = [
+        Level(with_unit(level.quantity), level.bound, level.follows_direction)
+        for level in draft.levels
+    ]
+    draft.ranges[:] = [
+        (with_unit(start), with_unit(end), text) for start, end, text in draft.ranges
+    ]
 
 
 def _quoted(texts: list[str]) -> str:
@@ -199,21 +235,18 @@ def _level_unit(draft: Draft, quantity: Quantity) -> tuple[Unit, str | None] | N
         return None
     if quantity.unit is None:
         draft.problems.append(
-            f"level '{quantity.text}' has no unit; write %, a currency or a count noun"
+            f"level '{quantity.text}' has no unit; write %, pts, a currency or "
+            f"what it counts"
         )
         return None
     return quantity.unit, quantity.currency
-
-
-def _is_bare(quantity: Quantity) -> bool:
-    return re.fullmatch(r"[+\-]?\s?[\d.,]+", quantity.text) is not None
 
 
 def _settle_range(
     draft: Draft, movement: _Movement, start: Quantity, end: Quantity, text: str
 ) -> None:
     # "from 6 to 4%": a bare start takes the unit of the end.
-    if _is_bare(start):
+    if start.is_bare:
         start = Quantity(start.value, end.unit, end.currency, start.sign, start.text)
     start_unit = _level_unit(draft, start)
     end_unit = _level_unit(draft, end)
@@ -316,15 +349,30 @@ def format_target(
     """
     parts: list[str] = []
     if target.kpi_id:
-        parts.append((kpi_labels or {}).get(target.kpi_id) or target.kpi_id)
+        parts.append(_kpi_name(target.kpi_id, kpi_labels))
     parts.extend(_format_movement(target))
     if target.segment:
-        parts.append(f"for {target.segment}")
+        parts.append(_segment_phrase(target.segment))
     if target.window_days is not None:
         parts.append(f"({target.window_days}-day)")
     if target.deadline is not None:
         parts.append(_format_deadline(target, calendar))
     return " ".join(parts)
+
+
+def _kpi_name(kpi_id: str, kpi_labels: Mapping[str, str] | None) -> str:
+    # A label that the grammar does not read as a KPI ("Customers") is written
+    # as the catalog id, so that the phrase reads back to the same KPI.
+    label = (kpi_labels or {}).get(kpi_id)
+    if not label or " ".join(label.lower().split()) in EVERYDAY_WORDS:
+        return kpi_id
+    return label
+
+
+def _segment_phrase(segment: str) -> str:
+    if is_known_segment(segment):
+        return f"for {segment}"
+    return f"for the {segment} segment"
 
 
 def _format_movement(target: Target) -> list[str]:
@@ -356,7 +404,20 @@ _HOLD_BOUND_WORDS = {LevelBound.AT_LEAST: "at least", LevelBound.AT_MOST: "at mo
 
 def _amount_text(target: Target) -> str:
     assert target.amount is not None
-    return format_quantity(target.amount, target.unit, target.currency)
+    return format_quantity(
+        target.amount, target.unit, target.currency, noun=_counted_noun(target)
+    )
+
+
+_NOUN_PHRASE_RE = re.compile(r"[A-Za-z][\w'&-]*(?: [A-Za-z][\w'&-]*){0,2}")
+
+
+def _counted_noun(target: Target) -> str | None:
+    """Return what a count without a KPI counts ("webinars"), to write after it."""
+    label = target.kpi_label
+    if target.kpi_id or target.unit is not Unit.COUNT or not label:
+        return None
+    return label if _NOUN_PHRASE_RE.fullmatch(label) else None
 
 
 def _signed_amount_text(target: Target) -> str:
@@ -369,7 +430,14 @@ def _signed_amount_text(target: Target) -> str:
 
 def _level_text(target: Target, value: Decimal) -> str:
     sign = "-" if value < 0 else ""
-    text = format_quantity(abs(value), target.unit, target.currency, as_level=True)
+    text = format_quantity(
+        abs(value),
+        target.unit,
+        target.currency,
+        as_level=True,
+        bare_score=is_score_kpi(target.kpi_id),
+        noun=_counted_noun(target),
+    )
     return sign + text
 
 

@@ -4,7 +4,8 @@ The units stay apart everywhere. `pp` is percentage points, an absolute change
 of a rate. `%` is a relative change, or a rate level such as "94%". `pts` is a
 score such as NPS. A currency keeps its ISO 4217 code, and a count is a number
 of things. A quantity is read with its unit as written, and the target grammar
-decides what that unit means.
+decides what that unit means: a bare number such as "45" has no unit here, and
+is a score only beside a score KPI such as NPS.
 """
 
 from __future__ import annotations
@@ -111,10 +112,10 @@ _UNIT_RES = tuple(
 class Quantity:
     """A number with the unit it was written in.
 
-    `unit` is None for a number written bare with a multiplier ("50k"), because
-    its unit is unknown. A bare number without a multiplier is a score, so its
-    unit is `pts`. `value` already includes the multiplier and any conversion
-    (50 bps is 0.5 pp). `sign` is -1, +1, or 0 when no sign was written.
+    `unit` is None for a number written without a unit word, currency or count
+    noun ("45", "50k"), because its unit is unknown until the grammar knows the
+    KPI. `value` already includes the multiplier and any conversion (50 bps is
+    0.5 pp). `sign` is -1, +1, or 0 when no sign was written.
     """
 
     value: Decimal
@@ -126,6 +127,11 @@ class Quantity:
     @property
     def signed_value(self) -> Decimal:
         return -self.value if self.sign < 0 else self.value
+
+    @property
+    def is_bare(self) -> bool:
+        """Tell whether the number was written alone: no unit, multiplier or noun."""
+        return re.fullmatch(r"[+\-]?\s?[\d.,]+", self.text) is not None
 
 
 def read_quantity(text: str) -> Quantity | None:
@@ -161,8 +167,7 @@ def read_quantity(text: str) -> Quantity | None:
         return Quantity(value * factor, unit, None, sign, text.strip())
     if noun:
         return Quantity(value, Unit.COUNT, None, sign, text.strip())
-    bare_unit = None if multiplier else Unit.PTS
-    return Quantity(value, bare_unit, None, sign, text.strip())
+    return Quantity(value, None, None, sign, text.strip())
 
 
 def _read_number(text: str) -> Decimal | None:
@@ -199,20 +204,25 @@ def format_quantity(
     currency: str | None = None,
     *,
     as_level: bool = False,
+    bare_score: bool = False,
+    noun: str | None = None,
 ) -> str:
     """Return a quantity as the canonical phrase writes it, without a sign.
 
     A change reads "5pp", "5%", "3 pts", "50,000 USD" or "200 count". A level
-    reads "94%" for a rate (unit pp or %), "45" for a score, and as a change
-    does for a currency or a count.
+    reads "94%" for a rate (unit pp or %), "45" for a score when `bare_score`
+    is set and "45 pts" otherwise, and as a change does for a currency or a
+    count. `noun` replaces the word "count" ("2 webinars").
     """
     if currency is not None:
         return f"{format_decimal(value, grouping=True)} {currency}"
     if unit is Unit.COUNT:
-        return f"{format_decimal(value, grouping=True)} count"
+        return f"{format_decimal(value, grouping=True)} {noun or 'count'}"
     number = format_decimal(value)
-    if as_level:
-        return f"{number}%" if unit in (Unit.PP, Unit.PERCENT) else number
+    if as_level and unit in (Unit.PP, Unit.PERCENT):
+        return f"{number}%"
+    if as_level and (bare_score or unit is None):
+        return number
     if unit is Unit.PP:
         return f"{number}pp"
     if unit is Unit.PERCENT:

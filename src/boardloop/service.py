@@ -1,7 +1,6 @@
 """Service functions shared by every face: import, lint, evaluate and report.
 
-The CLI (and later the web app, REST API and MCP server) call these and only
-format what they return. Heavy modules are imported inside the functions so the
+Every face (today the CLI) calls these and only formats what they return. Heavy modules are imported inside the functions so the
 command line starts fast.
 """
 
@@ -39,7 +38,7 @@ KPI_VALUE_COLUMNS = frozenset({"kpi", "segment", "period_end", "value"})
 
 @dataclass(frozen=True, slots=True)
 class FileImport:
-    """What importing one file did: what was read, and what changed in the store."""
+    """Result of importing one file: the records read and the changes stored."""
 
     path: Path
     result: ImportResult | None

@@ -13,7 +13,7 @@ __all__ = ["EXAMPLE_FILES", "copy_example", "run_demo"]
 
 EXAMPLE_PACKAGE = "boardloop.examples.tallyfern"
 EXAMPLE_FILES = ("boardloop.toml", "initiatives.yaml", "kpi_values.csv")
-REPORT_SUFFIXES = {"md": "md", "html": "html", "json": "json"}
+REPORT_FORMATS = ("md", "html", "json")
 
 
 def copy_example(directory: Path, *, force: bool) -> None:
@@ -47,8 +47,8 @@ def run_demo(directory: Path, *, force: bool, actor: str) -> list[Path]:
 
     section = build_section(workspace, as_of=board_date, since=config.since)
     outputs = []
-    for output_format, suffix in REPORT_SUFFIXES.items():
-        path = directory / f"board-section.{suffix}"
+    for output_format in REPORT_FORMATS:
+        path = directory / f"board-section.{output_format}"
         path.write_text(render(section, output_format), encoding="utf-8")
         outputs.append(path)
     return outputs

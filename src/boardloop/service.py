@@ -1,7 +1,7 @@
 """Service functions shared by every face: import, lint, evaluate and report.
 
-Every face (today the CLI) calls these and only formats what they return. Heavy modules are imported inside the functions so the
-command line starts fast.
+Every face (today the CLI) calls these and only formats what they return.
+Heavy modules are imported inside the functions so the command line starts fast.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from boardloop.domain._target_steps import STEPS, Draft, Level, normalise
+from boardloop.domain._target_draft import Draft, Level, normalise
+from boardloop.domain._target_steps import STEPS
 from boardloop.domain._target_words import (
     EVERYDAY_WORDS,
     is_count_kpi,

@@ -166,3 +166,16 @@ def test_typed_event_after_as_of_flagged() -> None:
     report = lint_entries(entry(history=[*GOOD["history"], typed]))
     [item] = found(report, "DT305")
     assert "dated 2027-12-01" in item.message
+
+
+def test_import_day_is_not_creation_day() -> None:
+    imported = {
+        "at": dt.date(2028, 1, 5),
+        "actor": "importer",
+        "kind": "created",
+        "changes": {},
+    }
+    report = lint_entries(
+        entry(created_on=None, history=[imported]), as_of=dt.date(2028, 2, 1)
+    )
+    assert [i for i in found(report, "DT305") if "created" in i.message] == []

@@ -66,7 +66,9 @@ def test_activity_kpi_from_catalog() -> None:
 
 
 def test_activity_words_in_target() -> None:
-    report = lint_entries(entry(name="Run 12 webinars for SMB admins"), catalog=None)
+    report = lint_entries(
+        entry(target__text="Run 12 webinars for SMB admins"), catalog=None
+    )
     [item] = found(report, "MS503")
     assert "'webinars'" in item.message
 
@@ -156,3 +158,16 @@ def test_window_opening_before_launch_worded() -> None:
     [item] = found(report, "MS504")
     assert "opens 15 days before launch (2026-12-31)" in item.message
     assert "105 days too early" in item.message
+
+
+def test_product_name_is_not_a_metric() -> None:
+    report = lint_entries(entry(name="Total product training rollout"))
+    assert found(report, "MS503") == []
+
+
+def test_name_read_when_target_empty() -> None:
+    report = lint_entries(
+        entry(name="Total logins to date", target={"text": "", "kpi": None})
+    )
+    [item] = found(report, "MS503")
+    assert "cumulative" in item.message

@@ -205,7 +205,11 @@ def _future_dates(
 
 def _reversed_dates(initiative: Initiative) -> Iterator[tuple[str, str]]:
     """Yield each pair of dates recorded in an impossible order."""
-    history_days = sorted(event.at.date() for event in initiative.history)
+    history_days = sorted(
+        event.at.date()
+        for event in initiative.history
+        if event.kind not in STORE_EVENT_KINDS
+    )
     deadline = initiative.target.deadline
     created_on = initiative.created_on or (history_days[0] if history_days else None)
     if deadline is not None and created_on is not None and deadline < created_on:

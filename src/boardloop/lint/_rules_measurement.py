@@ -146,12 +146,15 @@ def check_vanity_kpi(register: Register, context: LintContext) -> Iterator[Findi
         if entry is not None and kind in {"activity", "cumulative"}:
             reason = f"catalog marks {quoted(entry.id)} as {kind}"
         else:
+            # The name is read only when there is no target text, so a product
+            # name such as "Total Product Training" is not taken for a metric.
             target = initiative.target
-            text = " ".join(
-                part
-                for part in (target.text, target.kpi_label or "", initiative.name)
-                if part
+            parts = (
+                (target.text, target.kpi_label or "")
+                if target.text
+                else (initiative.name,)
             )
+            text = " ".join(part for part in parts if part)
             activity = matches_any(text, _ACTIVITY_WORDS)
             cumulative = matches_any(text, _CUMULATIVE_WORDS)
             if activity:

@@ -22,6 +22,7 @@ from boardloop.lint._rules_base import (
 )
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Iterator
 
 __all__ = ["REGISTER_RULES"]
@@ -123,18 +124,24 @@ def _similarity(first: _NameKey, second: _NameKey, threshold: float) -> float | 
 def _active_pairs(
     register: Register, context: LintContext
 ) -> Iterator[tuple[Initiative, Initiative]]:
-    """Yield pairs of active initiatives on the same KPI with overlapping reach."""
-    active = [
-        item for item in register.initiatives if item.is_active and item.target.kpi_id
-    ]
-    for index, later in enumerate(active):
-        for earlier in active[:index]:
-            if later.target.kpi_id != earlier.target.kpi_id or later.id == earlier.id:
+    """Yield pairs of active initiatives on the same KPI with overlapping reach.
+
+    Pairs come in register order of the later initiative, then of the earlier one.
+    """
+    by_kpi: dict[str, list[tuple[Initiative, tuple[dt.date, dt.date]]]] = {}
+    for later in register.initiatives:
+        if not later.is_active or not later.target.kpi_id:
+            continue
+        span = span_of(later, context.as_of)
+        group = by_kpi.setdefault(later.target.kpi_id, [])
+        for earlier, earlier_span in group:
+            if later.id == earlier.id:
                 continue
             if not same_segment(later.target.segment, earlier.target.segment):
                 continue
-            if overlaps(span_of(later, context.as_of), span_of(earlier, context.as_of)):
+            if overlaps(span, earlier_span):
                 yield earlier, later
+        group.append((later, span))
 
 
 def _has_attribution(initiative: Initiative) -> bool:

@@ -284,3 +284,63 @@ def test_lint_fiscal_start_month_sets_deadlines(tmp_path: Path) -> None:
     # calendar year, so only the February reading is past its deadline.
     assert "DT301" in rules(february), output_of(february)
     assert "DT301" not in rules(january), output_of(january)
+
+
+def test_bad_lint_setting_is_usage_error(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    config = workspace / "boardloop.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("[lint]\n", '[lint]\ndisable = ["WD802"]\n', 1),
+        encoding="utf-8",
+    )
+    result = run("lint", "--workspace", str(workspace), "--as-of", "2026-11-20")
+    assert result.exit_code == 2, output_of(result)
+    assert "disable" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_since_after_as_of_is_usage_error(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    result = run(
+        "report",
+        "--workspace",
+        str(workspace),
+        "--as-of",
+        "2026-12-04",
+        "--since",
+        "2027-01-01",
+    )
+    assert result.exit_code == 2, output_of(result)
+    assert "--since" in result.stderr
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_as_of_outside_range_is_usage_error(tmp_path: Path, day: str) -> None:
+    workspace = make_workspace(tmp_path)
+    result = run("report", "--workspace", str(workspace), "--as-of", day)
+    assert result.exit_code == 2, output_of(result)
+    assert "supported range" in result.stderr
+
+
+def test_lint_reads_kpi_values_beside_register(tmp_path: Path) -> None:
+    register = tmp_path / "register.yaml"
+    register.write_text(GOOD_REGISTER, encoding="utf-8")
+    values = tmp_path / "kpi_values.csv"
+    values.write_text(
+        "kpi,segment,period_end,value,n\nGRR,SMB,2026-10-31,88.0,240\n",
+        encoding="utf-8",
+    )
+    result = run(
+        "lint",
+        str(register),
+        str(values),
+        "--as-of",
+        "2026-11-20",
+        "--format",
+        "json",
+        cwd=tmp_path,
+    )
+    assert result.exit_code == 0, output_of(result)
+    not_checked = json.loads(result.stdout)["not_checked"]
+    assert "ST404" not in not_checked

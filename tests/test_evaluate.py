@@ -662,3 +662,13 @@ def test_share_never_prints_negative_zero(fraction: str, text: str) -> None:
     from boardloop.evaluate._wording import share
 
     assert share(Decimal(fraction)) == text
+
+
+def test_final_reading_names_last_value_date() -> None:
+    from boardloop.evaluate._judge import _final_reading
+
+    deadline = dt.date(2026, 10, 31)
+    assert _final_reading(dt.date(2026, 6, 30), deadline) == (
+        "last value 2026-06-30, for the deadline 2026-10-31"
+    )
+    assert _final_reading(deadline, deadline) == "measured at 2026-10-31"

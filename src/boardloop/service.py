@@ -112,6 +112,9 @@ def import_files(
 
     catalog = load_workspace_catalog(workspace)
     company = workspace.config.company
+    # Relative deadlines such as "by Q2" or "next quarter" are read against the
+    # board date the workspace prepares for, else against the day of the import.
+    phrase_date = workspace.config.board_date or at.date()
     imports: list[FileImport] = []
     for path in paths:
         if is_kpi_values_file(path):
@@ -120,7 +123,7 @@ def import_files(
             imports.append(FileImport(path, None, None, kpi_value_count=len(values)))
             continue
         (result,) = read_files(
-            [path], workspace=workspace, catalog=catalog, as_of=at.date()
+            [path], workspace=workspace, catalog=catalog, as_of=phrase_date
         )
         changes = workspace.store.import_initiatives(
             company,

@@ -20,7 +20,7 @@ import click
 if TYPE_CHECKING:
     from boardloop.catalog import Catalog
     from boardloop.domain.fiscal import FiscalCalendar
-    from boardloop.domain.model import Target
+    from boardloop.domain.model import KpiValue, Register, Target
     from boardloop.report import BoardSection
     from boardloop.service import FileImport
     from boardloop.store import Workspace
@@ -30,6 +30,11 @@ __all__ = ["main"]
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 REPORT_FORMATS = ("md", "html", "json")
+
+# Dates a register can be judged at. Rules add and subtract years around the
+# as-of date, so the range keeps clear of the limits of Python's date type.
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(2199, 12, 31)
 
 
 class UsageFailure(click.ClickException):
@@ -49,11 +54,17 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         fail(
             f"{option} {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2027-03-14"
         )
+    if not MIN_DATE <= day <= MAX_DATE:
+        fail(
+            f"{option} {value} is outside the supported range {MIN_DATE} to "
+            f"{MAX_DATE}; pass a board date inside it"
+        )
+    return day
 
 
 def default_actor() -> str:
@@ -76,9 +87,10 @@ def read_error_types() -> tuple[type[Exception], ...]:
     """Return the exception classes that mean 'this input cannot be read'."""
     from boardloop.catalog import CatalogError
     from boardloop.io import ReadError
+    from boardloop.lint import LintSettingsError
     from boardloop.store import ConfigError, WorkspaceError
 
-    return (ReadError, CatalogError, ConfigError, WorkspaceError)
+    return (ReadError, CatalogError, ConfigError, WorkspaceError, LintSettingsError)
 
 
 workspace_option = click.option(
@@ -180,7 +192,9 @@ def import_command(files: tuple[Path, ...], workspace_dir: Path, actor: str) -> 
 
 def print_import(item: FileImport) -> None:
     if item.result is None:
-        click.echo(f"{item.path}: {item.kpi_value_count} KPI values stored", err=True)
+        count = item.kpi_value_count
+        noun = "KPI value" if count == 1 else "KPI values"
+        click.echo(f"{item.path}: {count} {noun} stored", err=True)
         return
     click.echo(item.result.summary.format_text(), err=True)
     if item.changes is not None:
@@ -213,10 +227,12 @@ def lint(
     strict: bool,
     fiscal_start_month: int | None,
 ) -> None:
-    """Lint register files, or the workspace's register when no file is given."""
-    from boardloop.domain.model import Register
+    """Lint register files, or the workspace's register when no file is given.
+
+    KPI value CSVs named among the files feed the rules that read KPI series.
+    """
     from boardloop.lint import format_text, report_to_json
-    from boardloop.service import lint_register, read_files
+    from boardloop.service import lint_register
 
     workspace = (
         find_workspace(workspace_dir)
@@ -225,48 +241,72 @@ def lint(
     )
     as_of = resolve_as_of(as_of_text, workspace)
     calendar = resolve_calendar(workspace, fiscal_start_month)
+    for path in files:
+        if not path.is_file():
+            fail(
+                f"file not found: {path}; check the path, or omit FILE to lint the "
+                "workspace's register"
+            )
     try:
         catalog = load_workspace_catalog_or_bundled(workspace)
-        if files:
-            for path in files:
-                if not path.is_file():
-                    fail(f"file not found: {path}")
-            results = read_files(
-                files,
-                workspace=workspace,
-                catalog=catalog,
-                as_of=as_of,
-                calendar=calendar,
-            )
-            for result in results:
-                click.echo(result.summary.format_text(), err=True)
-            initiatives = tuple(i for result in results for i in result.initiatives)
-            company = workspace.config.company if workspace else "register"
-            register = Register(company, initiatives)
-            values = None
-        else:
-            assert workspace is not None
-            company = workspace.config.company
-            register = workspace.store.load_register(company)
-            values = workspace.store.load_kpi_values(company) or None
+        register, values = lint_inputs(files, workspace, catalog, as_of, calendar)
+        report = lint_register(
+            register,
+            workspace=workspace,
+            catalog=catalog,
+            as_of=as_of,
+            kpi_values=values,
+            strict=strict,
+            calendar=calendar,
+        )
     except read_error_types() as error:
         fail(str(error))
 
-    report = lint_register(
-        register,
-        workspace=workspace,
-        catalog=catalog,
-        as_of=as_of,
-        kpi_values=values,
-        strict=strict,
-        calendar=calendar,
-    )
     if output_format == "json":
         click.echo(json.dumps(report_to_json(report), indent=2, ensure_ascii=False))
     else:
         click.echo(format_text(report))
     if report.has_errors:
         sys.exit(EXIT_FINDINGS)
+
+
+def lint_inputs(
+    files: tuple[Path, ...],
+    workspace: Workspace | None,
+    catalog: Catalog,
+    as_of: dt.date,
+    calendar: FiscalCalendar,
+) -> tuple[Register, list[KpiValue] | None]:
+    """Read the register and KPI values to lint, from files or the workspace."""
+    from boardloop.domain.model import Register
+    from boardloop.io import read_kpi_values
+    from boardloop.service import is_kpi_values_file, read_files
+
+    if not files:
+        assert workspace is not None
+        company = workspace.config.company
+        register = workspace.store.load_register(company)
+        return register, workspace.store.load_kpi_values(company) or None
+
+    value_files = [path for path in files if is_kpi_values_file(path)]
+    register_files = [path for path in files if path not in value_files]
+    results = read_files(
+        register_files,
+        workspace=workspace,
+        catalog=catalog,
+        as_of=as_of,
+        calendar=calendar,
+    )
+    for result in results:
+        click.echo(result.summary.format_text(), err=True)
+    values = [
+        value
+        for path in value_files
+        for value in read_kpi_values(path, aliases=catalog.aliases())
+    ]
+    company = workspace.config.company if workspace else "register"
+    initiatives = tuple(i for result in results for i in result.initiatives)
+    return Register(company, initiatives), values or None
 
 
 def find_workspace(directory: Path) -> Workspace | None:
@@ -406,6 +446,11 @@ def report(
     workspace = open_workspace_or_fail(workspace_dir)
     as_of = resolve_as_of(as_of_text, workspace)
     since = parse_date(since_text, "--since") or workspace.config.since
+    if since is not None and since > as_of:
+        fail(
+            f"the since date {since} is after the as-of date {as_of}; pass an "
+            "earlier --since, or a later --as-of"
+        )
     section = build_section_or_fail(workspace, as_of=as_of, since=since)
     text = render(section, output_format)
     if output is None:

@@ -226,7 +226,7 @@ def _finish(
         sample = f" (n={measured.n})" if measured.n is not None else ""
         parts.append(f"inside the noise of ±{words.magnitude(margin, Unit.PP)}{sample}")
     elif context.is_final:
-        parts.append(f"measured at {context.measured_until.isoformat()}")
+        parts.append(_final_reading(measured.current_on, context.measured_until))
     elif expected is not None and verdict is not Verdict.ACHIEVED:
         parts[-1] += f" at {words.share(expected)} of the time"
     return replace(
@@ -286,3 +286,12 @@ def _bound_for(kpi: Kpi | None, baseline: Decimal | None, level: Decimal) -> Lev
     if baseline is not None and baseline > level:
         return LevelBound.AT_MOST
     return LevelBound.AT_LEAST
+
+
+def _final_reading(current_on: dt.date | None, deadline: dt.date) -> str:
+    """Say which value a final verdict rests on, when it predates the deadline."""
+    if current_on is None or current_on == deadline:
+        return f"measured at {deadline.isoformat()}"
+    return (
+        f"last value {current_on.isoformat()}, for the deadline {deadline.isoformat()}"
+    )

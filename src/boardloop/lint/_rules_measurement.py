@@ -304,6 +304,9 @@ def check_off_trajectory(register: Register, context: LintContext) -> Iterator[F
         deadline = initiative.target.deadline
         if not initiative.is_active or goal is None or deadline is None:
             continue
+        if initiative.launched_on is None:
+            # Before launch there is no trend of the initiative's own to project.
+            continue
         values = _since_launch(initiative, context)
         if len(values) < minimum:
             yield not_checked(

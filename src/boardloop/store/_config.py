@@ -396,7 +396,7 @@ def render_lint(settings: Mapping[str, Any]) -> list[str]:
         return [
             "[lint]",
             "# Lint settings, such as rules to skip and thresholds.",
-            '# disable = ["OW104"]',
+            '# disabled = ["OW104"]',
             "",
         ]
     return render_table(("lint",), settings)

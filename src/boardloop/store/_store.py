@@ -17,10 +17,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.orm import Session
 
@@ -61,6 +57,7 @@ from boardloop.store._schema import CompanyRow, ImportRow, InitiativeRow, KpiVal
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from alembic.config import Config
     from sqlalchemy.engine import URL, Engine
 
 __all__ = ["Store"]
@@ -94,6 +91,11 @@ class Store:
 
         Running it on an up-to-date database changes nothing.
         """
+        # Alembic is imported here, not at the top, so commands that never open a
+        # database (lint FILE outside a workspace) start faster.
+        from alembic import command
+        from alembic.script import ScriptDirectory
+
         config = alembic_config()
         script = ScriptDirectory.from_config(config)
         head = script.get_current_head()
@@ -112,6 +114,8 @@ class Store:
 
     def revision(self) -> str | None:
         """Return the schema revision of the database, None when it has none."""
+        from alembic.runtime.migration import MigrationContext
+
         with self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
 
@@ -439,6 +443,8 @@ def use_immediate_transactions(engine: Engine) -> None:
 
 def alembic_config() -> Config:
     """Build the Alembic configuration in code, so no alembic.ini is needed."""
+    from alembic.config import Config
+
     config = Config()
     # Config values pass through configparser interpolation, where "%" is special.
     config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))

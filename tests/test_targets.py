@@ -26,6 +26,7 @@ NRR = "customers.net_revenue_retention"
 CHURN = "customers.logo_churn_rate"
 NPS = "customers.nps_score"
 EXPANSION = "customers.expansion_revenue"
+COUNT_KPI = "customers.total_customers"
 
 ALIASES = {
     "grr": GRR,
@@ -738,7 +739,7 @@ def test_everyday_label_formats_as_id() -> None:
     )
     labels = {"customers.total_customers": "Customers"}
     canonical = format_target(target, kpi_labels=labels)
-    assert canonical == "customers.total_customers +50 count"
+    assert canonical == "customers.total_customers +50"
     reread = parse_target(canonical, calendar=FEBRUARY, kpi_aliases=EVERYDAY_ALIASES)
     assert reread.kpi_id == "customers.total_customers"
     assert reread.problems == ()
@@ -951,7 +952,7 @@ COMPARED_FIELDS = (
     "window_days",
     "deadline",
 )
-KPI_IDS = [None, GRR, NRR, CHURN, NPS, EXPANSION]
+KPI_IDS = [None, GRR, NRR, CHURN, NPS, EXPANSION, COUNT_KPI]
 SEGMENTS = [
     "SMB",
     "Mid-market",
@@ -1143,3 +1144,189 @@ def test_real_plan_targets_and_timelines(real_data: Path) -> None:
         assert target.text == cell
         if "X%" in cell:
             assert any(p.startswith("placeholder") for p in target.problems)
+
+
+# -- comparison signs and words give the level's bound
+
+BOUND_PHRASES = [
+    ("churn < 3%", CHURN, LevelBound.AT_MOST),
+    ("churn <3%", CHURN, LevelBound.AT_MOST),
+    ("churn <= 3%", CHURN, LevelBound.AT_MOST),
+    ("churn below 3%", CHURN, LevelBound.AT_MOST),
+    ("churn under 3%", CHURN, LevelBound.AT_MOST),
+    ("churn less than 3%", CHURN, LevelBound.AT_MOST),
+    ("GRR > 92%", GRR, LevelBound.AT_LEAST),
+    ("GRR >92%", GRR, LevelBound.AT_LEAST),
+    ("GRR >= 92%", GRR, LevelBound.AT_LEAST),
+    ("GRR above 92%", GRR, LevelBound.AT_LEAST),
+    ("GRR over 92%", GRR, LevelBound.AT_LEAST),
+    ("GRR more than 92%", GRR, LevelBound.AT_LEAST),
+]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "kpi_id", "bound"), BOUND_PHRASES, ids=[b[0] for b in BOUND_PHRASES]
+)
+def test_comparison_gives_bound(phrase: str, kpi_id: str, bound: LevelBound) -> None:
+    target = parse(phrase)
+    assert target.kpi_id == kpi_id
+    assert target.level == Decimal(3 if kpi_id == CHURN else 92)
+    assert target.unit is Unit.PP
+    assert target.level_bound is bound
+    assert target.problems == ()
+
+
+def test_strict_sign_reads_as_inclusive_bound() -> None:
+    # "<" and "at most" give the same target: the bound is not kept strict.
+    strict = parse("churn < 3% by Q2 FY28")
+    inclusive = parse("churn at most 3% by Q2 FY28")
+    for name in COMPARED_FIELDS:
+        assert getattr(strict, name) == getattr(inclusive, name), name
+    canonical = format_target(strict, kpi_labels=LABELS)
+    assert canonical == "logo churn at most 3% by Q2 FY28 (2027-07-31)"
+
+
+def test_over_span_stays_window() -> None:
+    target = parse("GRR > 92% over 90 days")
+    assert target.level == Decimal(92)
+    assert target.level_bound is LevelBound.AT_LEAST
+    assert target.window_days == 90
+    assert target.problems == ()
+
+
+def test_arrow_is_still_range() -> None:
+    target = parse("GRR 92% -> 94%")
+    assert target.start_level == Decimal(92)
+    assert target.level == Decimal(94)
+    assert target.problems == ()
+
+
+@pytest.mark.parametrize("phrase", ["backlog > 120 days", "first reply < 30 days"])
+def test_sign_before_span_is_time_limit(phrase: str) -> None:
+    target = parse(phrase)
+    assert target.level is None
+    assert target.window_days is None
+    assert not any("level" in p for p in target.problems), target.problems
+
+
+# -- "N-day" before words is a window, never a level
+
+
+def test_n_day_before_words_is_window() -> None:
+    target = parse("NPS 45+ in 180-day survey responses for Enterprise by H1 FY28")
+    assert target.kpi_id == NPS
+    assert target.level == Decimal(45)
+    assert target.level_bound is LevelBound.AT_LEAST
+    assert target.unit is Unit.PTS
+    assert target.window_days == 180
+    assert target.segment == "Enterprise"
+    assert target.deadline == dt.date(2027, 7, 31)
+    assert target.deadline_label == "H1 FY28"
+    assert target.problems == ()
+
+
+@pytest.mark.parametrize(
+    ("phrase", "days"),
+    [
+        ("GRR 94%+ on 90-day renewals", 90),
+        ("CSAT 4.5+ in 30-day post-onboarding surveys", 30),
+        ("NRR 110%+ in 6-month cohorts", 180),
+        ("GRR 94%+ on 2-week samples", 14),
+        ("no account 90-day overdue", None),
+        ("close 30-day old tickets", None),
+    ],
+)
+def test_n_day_window_before_words(phrase: str, days: int | None) -> None:
+    target = parse_scored(phrase)
+    assert target.window_days == days
+    assert not any("more than one level" in p for p in target.problems)
+
+
+# -- "Tier 1" is part of a segment name, not a number
+
+TIER_PHRASE = "Formalized tech eval process for 3 segments Tier 1 MM, MM, SMB"
+
+
+def test_tier_number_is_not_level() -> None:
+    target = parse(TIER_PHRASE)
+    assert target.unit is Unit.COUNT
+    assert target.level == Decimal(3)
+    assert target.kpi_label == "segments"
+    assert target.problems == ()
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["GRR 94%+ in Tier 1 and Tier 2", "GRR 94%+ for Tier-2 accounts, Tier 3"],
+)
+def test_second_tier_is_second_segment(phrase: str) -> None:
+    target = parse(phrase)
+    assert target.segment is None
+    assert any("more than one segment" in p for p in target.problems)
+    assert target.level == Decimal(94)
+    assert target.level_bound is LevelBound.AT_LEAST
+    assert not any("level" in p for p in target.problems), target.problems
+    assert not any("not understood" in p for p in target.problems), target.problems
+
+
+def test_tier_after_for_is_segment() -> None:
+    assert parse("GRR 94%+ for Tier 2").segment == "Tier 2"
+
+
+# -- counts read naturally in the canonical phrase
+
+
+@pytest.mark.parametrize(
+    ("phrase", "canonical"),
+    [
+        (TIER_PHRASE, "3 segments"),
+        ("total customers 3", f"{COUNT_KPI} 3"),
+        ("total customers at least 1,200", f"{COUNT_KPI} at least 1,200"),
+        ("total customers +50", f"{COUNT_KPI} +50"),
+        ("total customers from 100 to 150", f"{COUNT_KPI} from 100 to 150"),
+        ("NPS survey sent to 200 accounts", f"{NPS} 200 accounts"),
+        ("expansion revenue from 12 deals", f"{EXPANSION} 12 deals"),
+        ("hold total customers at 500 ±20", f"{COUNT_KPI} hold at 500 ±20"),
+    ],
+)
+def test_count_canonical_reads_naturally(phrase: str, canonical: str) -> None:
+    target = parse_scored(phrase)
+    written = format_target(target)
+    assert written == canonical
+    reread = parse_scored(written)
+    for name in COMPARED_FIELDS:
+        assert getattr(reread, name) == getattr(target, name), name
+    assert reread.problems == ()
+    assert format_target(reread) == written
+
+
+def test_count_problem_quotes_noun() -> None:
+    target = parse("GRR 94% with 2 webinars")
+    quoted = " ".join(target.problems)
+    assert "'2 webinars'" in quoted
+    assert "count" not in quoted
+
+
+def test_count_without_noun_keeps_count_word() -> None:
+    # A constructed target has no phrase to take the noun from.
+    target = Target(kpi_id=GRR, level=Decimal(3), unit=Unit.COUNT)
+    canonical = format_target(target, kpi_labels=LABELS)
+    assert canonical == "GRR 3 count"
+    assert parse(canonical).unit is Unit.COUNT
+
+
+@given(
+    st.sampled_from([GRR, NPS, EXPANSION]),
+    st.decimals(min_value=1, max_value=100_000, places=0),
+    st.sampled_from(["accounts", "deals", "onboarding webinars", "QBRs"]),
+)
+def test_count_noun_round_trip(kpi_id: str, value: Decimal, noun: str) -> None:
+    phrase = f"{LABELS.get(kpi_id, 'expansion revenue')} at least {value:,f} {noun}"
+    target = parse(phrase)
+    assert target.unit is Unit.COUNT, phrase
+    canonical = format_target(target, kpi_labels=LABELS)
+    assert canonical.endswith(f" {noun}"), canonical
+    reread = parse(canonical)
+    for name in COMPARED_FIELDS:
+        assert getattr(reread, name) == getattr(target, name), (name, canonical)
+    assert format_target(reread, kpi_labels=LABELS) == canonical

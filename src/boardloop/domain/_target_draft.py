@@ -55,11 +55,21 @@ class Draft:
     directions: list[tuple[Direction, str]] = field(default_factory=list)
     counted: list[str] = field(default_factory=list)
     time_limits: list[str] = field(default_factory=list)
+    tier_names: list[str] = field(default_factory=list)
+    count_texts: dict[str, str | None] = field(default_factory=dict)
 
     def take(self, match: re.Match[str], marker: str = GAP) -> str:
         """Blank the matched text so that no later step reads it, and return it."""
         self.rest = f"{self.rest[: match.start()]} {marker} {self.rest[match.end() :]}"
         return match.group(0).strip()
+
+    def as_written(self, text: str) -> str:
+        """Return `text` with each count read as "3 count" put back as written."""
+        for read, written in self.count_texts.items():
+            if written is not None:
+                pattern = rf"(?<![\d.,]){re.escape(read)}"
+                text = re.sub(pattern, written.replace("\\", r"\\"), text)
+        return text
 
     def replace(self, start: int, end: int, text: str) -> None:
         """Replace `rest[start:end]` with `text`, for a later step to read."""

@@ -8,6 +8,7 @@ numbers, and last the direction words ("lift", "reduce").
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from boardloop.domain._target_draft import Draft, Level, Step
 from boardloop.domain._target_words import COUNT_STOP_WORDS
@@ -19,7 +20,10 @@ from boardloop.domain.units import (
     read_quantity,
 )
 
-__all__ = ["NUMBER_STEPS"]
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+__all__ = ["NUMBER_STEPS", "written_counts"]
 
 _Q = rf"(?:{QUANTITY_PATTERN})(?!\w)(?!\.\d)"
 _OPTIONALLY_SIGNED_Q = rf"(?<![\w.,±+\-])(?:[+\-]\s?)?{_Q}"
@@ -57,11 +61,14 @@ _RANGE_RES = (
         re.IGNORECASE,
     ),
 )
+# A strict sign or word ("< 3%", "below 3%", "more than 92%") gives the same
+# bound as the inclusive one ("at most 3%"), because `LevelBound` has no strict
+# bounds.
 _BOUNDED_LEVEL_RES: tuple[tuple[re.Pattern[str], LevelBound], ...] = (
     (
         re.compile(
             r"(?:\b(?:at\s+least|min(?:imum)?(?:\s+of)?|no\s+less\s+than|not\s+below"
-            r"|above|more\s+than|over|greater\s+than)\s+|>=\s*|≥\s*)"
+            r"|above|more\s+than|over|greater\s+than)\s+|>=\s*|≥\s*|(?<![-=])>\s*)"
             rf"(?P<q>{_OPTIONALLY_SIGNED_Q})",
             re.IGNORECASE,
         ),
@@ -70,7 +77,7 @@ _BOUNDED_LEVEL_RES: tuple[tuple[re.Pattern[str], LevelBound], ...] = (
     (
         re.compile(
             r"(?:\b(?:at\s+most|max(?:imum)?(?:\s+of)?|no\s+more\s+than|not\s+above"
-            r"|below|under|less\s+than|fewer\s+than)\s+|<=\s*|≤\s*)"
+            r"|below|under|less\s+than|fewer\s+than)\s+|<=\s*|≤\s*|<(?![-=])\s*)"
             rf"(?P<q>{_OPTIONALLY_SIGNED_Q})",
             re.IGNORECASE,
         ),
@@ -135,9 +142,33 @@ def _read_count(draft: Draft) -> None:
             if noun.lower() not in ("day", "days"):
                 draft.counted.append(noun)
             end = match.start("words") + len(noun)
+            written = draft.rest[match.start() : end]
+            _keep_written(draft, f"{match['number']} count", written)
             count = f"{match['number']} count{match['plus'] or ''}"
             draft.replace(match.start(), end, count)
             position = match.start() + len(count)
+
+
+def written_counts(text: str) -> list[tuple[Decimal, str]]:
+    """Return each count in `text` with its noun: "2 webinars" gives (2, "webinars").
+
+    Counts of days are left out, because "30 days" is a span as often as a count.
+    """
+    counts: list[tuple[Decimal, str]] = []
+    for pattern in (_COUNT_RE, _COUNT_OF_RE):
+        for match in pattern.finditer(text):
+            noun = _counted_noun(match["words"])
+            quantity = read_quantity(match["number"])
+            if noun and quantity and noun.lower() not in ("day", "days"):
+                counts.append((quantity.value, noun))
+    return counts
+
+
+def _keep_written(draft: Draft, read: str, written: str) -> None:
+    # When "2 webinars" and "2 decks" are both read as "2 count", a message
+    # cannot tell them apart, so it shows "2 count".
+    if draft.count_texts.setdefault(read, written) != written:
+        draft.count_texts[read] = None
 
 
 def _counted_noun(words_text: str) -> str | None:

@@ -12,7 +12,11 @@ import functools
 import re
 
 from boardloop.domain._target_draft import GAP, GAPS, KPI_GAP, Draft, Step
-from boardloop.domain._target_words import EVERYDAY_WORDS, is_known_segment
+from boardloop.domain._target_words import (
+    EVERYDAY_WORDS,
+    TIER_PATTERN,
+    is_known_segment,
+)
 from boardloop.domain.deadlines import read_deadlines, read_within
 
 __all__ = ["WORD_STEPS"]
@@ -24,10 +28,13 @@ _PLACEHOLDER_RE = re.compile(
     re.IGNORECASE,
 )
 _SPAN = r"(?P<span>day|week|month|year)s?"
+# Words after a span that make it an age, not a window: "30 days without contact".
+_AGE_WORDS = r"(?:without|old|overdue|late|since|ago|inactive|of\s+inactivity)\b"
 _N_SPAN = rf"(?P<n>\d+)[-\s]?{_SPAN}\b"
 # A window is read only where the phrase marks it as one: a named or bracketed
-# window, a trailing or rolling span, "N-day" right before the KPI, or "over N
-# days" after it. Other spans are deadlines or time limits.
+# window, a trailing or rolling span, "N-day" right before the KPI or before
+# other words, or "over N days" after the KPI. Other spans are deadlines or time
+# limits.
 _WINDOW_RES = (
     re.compile(
         rf"\b(?:trailing|rolling)\s+(?:the\s+)?(?:(?:last|past)\s+)?{_N_SPAN}",
@@ -49,12 +56,18 @@ _WINDOW_RES = (
         rf"(?<![\w.])(?P<n>\d+)(?:[-\s]?{_SPAN}|d)(?=\s*{KPI_GAP})", re.IGNORECASE
     ),
     re.compile(r"\b(?:TTM|LTM|trailing\s+twelve\s+months)\b", re.IGNORECASE),
+    # "180-day survey responses": a hyphenated span before words measures them,
+    # unless the words make it an age ("90-day overdue invoices").
+    re.compile(
+        rf"(?<![\w.])(?P<n>\d+)-{_SPAN}(?=\s+[A-Za-z])(?!\s+{_AGE_WORDS})",
+        re.IGNORECASE,
+    ),
 )
 # "over 90 days" is a window only after the KPI, and never before a word that
 # makes it an age ("over 30 days without contact").
 _WINDOW_AFTER_KPI_RE = re.compile(
     rf"\b(?:over|across)\s+(?:a\s+|the\s+)?{_N_SPAN}"
-    r"(?!\s+(?:without|old|overdue|late|since|ago|inactive|of\s+inactivity)\b)",
+    rf"(?!\s+{_AGE_WORDS})",
     re.IGNORECASE,
 )
 _ANY_SPAN = r"(?:business\s+)?(?:days?|weeks?|months?|years?|hours?|minutes?)"
@@ -67,17 +80,17 @@ _TIME_LIMIT_RES = (
         re.IGNORECASE,
     ),
     re.compile(
-        r"\b(?:within|in|under|over|after|above|below|beyond|past|at\s+least"
+        r"(?:\b(?:within|in|under|over|after|above|below|beyond|past|at\s+least"
         r"|at\s+most|up\s+to|no\s+more\s+than|every|each)\s+(?:a\s+|the\s+)?"
-        rf"\d+\+?\s*{_ANY_SPAN}\b",
+        rf"|(?<![-=])[<>]=?\s*|[≤≥]\s*)\d+\+?\s*{_ANY_SPAN}\b",
         re.IGNORECASE,
     ),
     re.compile(
-        rf"(?<![\w.])\d+\+?[-\s]?{_ANY_SPAN}(?:\s+|-)"
-        r"(?:old|overdue|late|without|since|ago|inactive|of\s+inactivity)\b",
+        rf"(?<![\w.])\d+\+?[-\s]?{_ANY_SPAN}(?:\s+|-){_AGE_WORDS}",
         re.IGNORECASE,
     ),
 )
+_TIER_RE = re.compile(TIER_PATTERN, re.IGNORECASE)
 _KPI_ID_RE = re.compile(r"(?<![\w.])[a-z][a-z0-9_]+(?:\.[a-z][a-z0-9_]*)+(?![\w.])")
 
 _SEGMENT_WORD = r"[\w&/'.-]+"
@@ -231,6 +244,12 @@ def _names_segment(match: re.Match[str]) -> bool:
     return is_known_segment(match["segment"].strip().rstrip("."), groups.get("noun"))
 
 
+def _read_tier_names(draft: Draft) -> None:
+    """Tier names outside a segment phrase ("3 segments Tier 1 MM"), kept as text."""
+    while match := _TIER_RE.search(draft.rest):
+        draft.tier_names.append(draft.take(match))
+
+
 def _read_within_deadline(draft: Draft) -> None:
     """Deadlines "within 90 days" and "in 6 weeks", where they end the target."""
     draft.rest, found, problems = read_within(
@@ -261,6 +280,7 @@ WORD_STEPS: tuple[Step, ...] = (
     _read_kpi,
     _read_window,
     _read_segment,
+    _read_tier_names,
     _read_within_deadline,
     _read_time_limit,
 )

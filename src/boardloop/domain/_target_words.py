@@ -11,6 +11,7 @@ import re
 __all__ = [
     "COUNT_STOP_WORDS",
     "EVERYDAY_WORDS",
+    "TIER_PATTERN",
     "is_count_kpi",
     "is_known_segment",
     "is_score_kpi",
@@ -70,6 +71,12 @@ _SEGMENT_EVERYDAY_WORDS = frozenset(
     """.split()  # noqa: SIM905 - a word list reads best as one string
 )
 
+# "Tier 1", "Tier-2" and "Tier3" name a segment wherever they stand, so their
+# number is never read as a level. "Top 100" names one only after "for" or "in",
+# because elsewhere it is as often a count ("top 3 risks").
+TIER_PATTERN = r"\btier[\s-]?\d+(?!\w|[.,]\d)"
+_TIER_RE = re.compile(r"(?:tier|top)[\s-]?\d+(?!\w|[.,]\d)", re.IGNORECASE)
+
 
 def is_known_segment(name: str, noun: str | None = None) -> bool:
     """Tell whether `name`, read after "for", "in" or "among", names a segment.
@@ -84,7 +91,7 @@ def is_known_segment(name: str, noun: str | None = None) -> bool:
         return True
     if " ".join(words[:2]).lower() in _SEGMENT_PAIRS:
         return True
-    if first.lower() in ("tier", "top") and len(words) > 1 and words[1].isdigit():
+    if _TIER_RE.match(name):
         return True
     return first.lower() in _SEGMENT_EVERYDAY_WORDS and (len(words) == 1 or bool(noun))
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from boardloop.domain._target_draft import Draft, Level, normalise
+from boardloop.domain._target_number_steps import written_counts
 from boardloop.domain._target_steps import STEPS
 from boardloop.domain._target_words import (
     EVERYDAY_WORDS,
@@ -100,7 +101,7 @@ def _build_target(text: str, draft: Draft) -> Target:
         level=movement.level,
         level_bound=movement.level_bound,
         start_level=movement.start_level,
-        segment=_settle_single(draft, draft.segments, "segment"),
+        segment=_settle_segment(draft),
         window_days=_settle_window(draft),
         deadline=deadline,
         deadline_label=deadline_label,
@@ -162,6 +163,14 @@ def _settle_window(draft: Draft) -> int | None:
     return days.pop() if days else None
 
 
+def _settle_segment(draft: Draft) -> str | None:
+    # A tier named outside the segment phrase is a second segment when the
+    # phrase has one ("in Tier 1 and Tier 2"). Without one it stays text,
+    # because it may be one of several listed ("3 segments Tier 1 MM, SMB").
+    named = draft.segments + draft.tier_names if draft.segments else []
+    return _settle_single(draft, named, "segment")
+
+
 def _settle_single(draft: Draft, values: list[str], name: str) -> str | None:
     distinct = list(dict.fromkeys(values))
     if len(distinct) > 1:
@@ -188,7 +197,8 @@ def _settle_movement(draft: Draft) -> _Movement:
         _settle_change(draft, movement, change)
     if len(draft.ranges) > 1:
         draft.problems.append(
-            f"more than one range: {_quoted([text for *_, text in draft.ranges])}"
+            "more than one range: "
+            + _quoted([draft.as_written(text) for *_, text in draft.ranges])
         )
     elif draft.ranges:
         _settle_range(draft, movement, *draft.ranges[0])
@@ -202,7 +212,7 @@ def _settle_movement(draft: Draft) -> _Movement:
 
 def _single(draft: Draft, items: list[_T], name: str) -> _T | None:
     if len(items) > 1:
-        texts = [_text_of(item) for item in items]
+        texts = [draft.as_written(_text_of(item)) for item in items]
         draft.problems.append(f"more than one {name}: {_quoted(texts)}")
         return None
     return items[0] if items else None
@@ -254,7 +264,7 @@ def _settle_range(
     if start_unit is None or end_unit is None:
         return
     if start_unit != end_unit:
-        draft.problems.append(f"range '{text}' mixes units")
+        draft.problems.append(f"range '{draft.as_written(text)}' mixes units")
         return
 
     # The range gives the levels, the direction and the amount.
@@ -278,7 +288,8 @@ def _settle_range(
         currency,
     ):
         implied = format_quantity(abs(difference), unit, currency)
-        draft.problems.append(f"amount disagrees with range '{text}' ({implied})")
+        written = draft.as_written(text)
+        draft.problems.append(f"amount disagrees with range '{written}' ({implied})")
 
 
 def _settle_level(draft: Draft, movement: _Movement, level: Level) -> None:
@@ -405,20 +416,50 @@ _HOLD_BOUND_WORDS = {LevelBound.AT_LEAST: "at least", LevelBound.AT_MOST: "at mo
 
 def _amount_text(target: Target) -> str:
     assert target.amount is not None
+    return _quantity_text(target, target.amount, as_level=False)
+
+
+def _quantity_text(target: Target, value: Decimal, *, as_level: bool) -> str:
+    noun = _count_noun(target) if target.unit is Unit.COUNT else None
     return format_quantity(
-        target.amount, target.unit, target.currency, noun=_counted_noun(target)
+        value,
+        target.unit,
+        target.currency,
+        as_level=as_level,
+        bare_score=is_score_kpi(target.kpi_id),
+        bare_count=target.unit is Unit.COUNT and noun is None,
+        noun=noun or "count",
     )
 
 
 _NOUN_PHRASE_RE = re.compile(r"[A-Za-z][\w'&-]*(?: [A-Za-z][\w'&-]*){0,2}")
 
 
-def _counted_noun(target: Target) -> str | None:
-    """Return what a count without a KPI counts ("webinars"), to write after it."""
+def _count_noun(target: Target) -> str | None:
+    """Return the noun to write after a count, or None to write the count bare.
+
+    A count without a KPI is followed by what it counts ("2 webinars"). Beside
+    a count KPI ("customers.total_customers 50") the number is written bare,
+    because it reads back as a count. Beside any other KPI the noun is taken
+    from the phrase as written ("NPS 200 accounts"), or is the word "count"
+    when the phrase has no noun for that number.
+    """
     label = target.kpi_label
-    if target.kpi_id or target.unit is not Unit.COUNT or not label:
+    if not target.kpi_id:
+        return label if label and _NOUN_PHRASE_RE.fullmatch(label) else "count"
+    if is_count_kpi(target.kpi_id) and not is_score_kpi(target.kpi_id):
         return None
-    return label if _NOUN_PHRASE_RE.fullmatch(label) else None
+    values = {
+        abs(value)
+        for value in (target.amount, target.level, target.start_level)
+        if value is not None
+    }
+    nouns = {
+        noun
+        for value, noun in written_counts(normalise(target.text))
+        if value in values and _NOUN_PHRASE_RE.fullmatch(noun)
+    }
+    return nouns.pop() if len(nouns) == 1 else "count"
 
 
 def _signed_amount_text(target: Target) -> str:
@@ -431,15 +472,7 @@ def _signed_amount_text(target: Target) -> str:
 
 def _level_text(target: Target, value: Decimal) -> str:
     sign = "-" if value < 0 else ""
-    text = format_quantity(
-        abs(value),
-        target.unit,
-        target.currency,
-        as_level=True,
-        bare_score=is_score_kpi(target.kpi_id),
-        noun=_counted_noun(target),
-    )
-    return sign + text
+    return sign + _quantity_text(target, abs(value), as_level=True)
 
 
 def _level_phrase(target: Target, level: Decimal) -> str:

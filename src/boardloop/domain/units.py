@@ -205,6 +205,7 @@ def format_quantity(
     *,
     as_level: bool = False,
     bare_score: bool = False,
+    bare_count: bool = False,
     noun: str | None = None,
 ) -> str:
     """Return a quantity as the canonical phrase writes it, without a sign.
@@ -212,10 +213,13 @@ def format_quantity(
     A change reads "5pp", "5%", "3 pts", "50,000 USD" or "200 count". A level
     reads "94%" for a rate (unit pp or %), "45" for a score when `bare_score`
     is set and "45 pts" otherwise, and as a change does for a currency or a
-    count. `noun` replaces the word "count" ("2 webinars").
+    count. `noun` replaces the word "count" ("2 webinars"), and `bare_count`
+    drops it ("1,200"), for a count beside a KPI that counts.
     """
     if currency is not None:
         return f"{format_decimal(value, grouping=True)} {currency}"
+    if unit is Unit.COUNT and bare_count:
+        return format_decimal(value, grouping=True)
     if unit is Unit.COUNT:
         return f"{format_decimal(value, grouping=True)} {noun or 'count'}"
     number = format_decimal(value)

@@ -395,10 +395,7 @@ def format_target_text(parsed: Target, canonical: str) -> str:
         ("amount", "-" if parsed.amount is None else str(parsed.amount)),
         ("unit", parsed.unit or "-"),
         ("currency", parsed.currency or "-"),
-        (
-            "level",
-            "-" if parsed.level is None else f"{parsed.level} ({parsed.level_bound})",
-        ),
+        ("level", format_level(parsed)),
         ("from level", "-" if parsed.start_level is None else str(parsed.start_level)),
         ("segment", parsed.segment or "-"),
         ("window", "-" if parsed.window_days is None else f"{parsed.window_days} days"),
@@ -407,6 +404,14 @@ def format_target_text(parsed: Target, canonical: str) -> str:
     lines = [f"{name:>10}: {value}" for name, value in rows]
     lines.extend(f"   problem: {problem}" for problem in parsed.problems)
     return "\n".join(lines)
+
+
+def format_level(parsed: Target) -> str:
+    if parsed.level is None:
+        return "-"
+    if parsed.level_bound is None:
+        return f"{parsed.level} (no bound given)"
+    return f"{parsed.level} ({parsed.level_bound})"
 
 
 def format_deadline(parsed: Target) -> str:

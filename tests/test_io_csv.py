@@ -150,8 +150,12 @@ def test_ids_given_derived_and_deduplicated(tmp_path: Path) -> None:
         "id,name\nOB-1,Onboarding revamp\n,Health score v2\n,Health score v2\n",
     )
     ids = [initiative.id for initiative in result.initiatives]
-    assert ids == ["OB-1", "health-score-v2", "health-score-v2-2"]
+    assert ids == ["OB-1", "register/health-score-v2", "register/health-score-v2-2"]
     assert any("health-score-v2-2" in n.what for n in result.summary.guessed)
+    assert list(result.summary.derived_ids) == [
+        "register/health-score-v2",
+        "register/health-score-v2-2",
+    ]
 
 
 def test_reading_twice_gives_same_ids(tmp_path: Path) -> None:
@@ -184,3 +188,81 @@ def test_summary_text_lists_everything(tmp_path: Path) -> None:
     assert "Recognised: " in text
     assert "line 2: status '🚧' read as in-progress" in text
     assert "line 3: row has no name; not read" in text
+
+
+# --- cells beyond the header ------------------------------------------------
+
+
+def test_cells_beyond_header_kept_and_dropped(tmp_path: Path) -> None:
+    result = read(
+        tmp_path, "name,owner,status\nA thing to do now,Dana,planned,extra1,extra2\n"
+    )
+    (initiative,) = result.initiatives
+    assert initiative.status is Status.PLANNED
+    assert initiative.extra["unnamed_cells"] == ["extra1", "extra2"]
+    (notice,) = result.summary.dropped
+    assert notice.location.endswith("register.csv:2")
+    assert notice.what == (
+        "cells 'extra1', 'extra2' beyond the header's 3 columns, kept in "
+        "extra['unnamed_cells']"
+    )
+
+
+def test_empty_cells_beyond_header_are_ignored(tmp_path: Path) -> None:
+    result = read(tmp_path, "name,owner\nA one,Dana,,\n")
+    assert "unnamed_cells" not in result.initiatives[0].extra
+    assert result.summary.dropped == []
+
+
+# --- ids ----------------------------------------------------------------------
+
+
+def test_id_column_kept_as_written(tmp_path: Path) -> None:
+    for header in ("id", "Key", "ref"):
+        result = read(tmp_path, f"{header},name\nOB-1,Onboarding revamp\n")
+        assert result.initiatives[0].id == "OB-1"
+        assert result.summary.derived_ids == {}
+
+
+def test_row_number_column_qualified(tmp_path: Path) -> None:
+    result = read(
+        tmp_path, "#,name\n1,Onboarding revamp\n2,NPS push\n", "CS Plan FY27.csv"
+    )
+    ids = [initiative.id for initiative in result.initiatives]
+    assert ids == ["cs-plan-fy27/1", "cs-plan-fy27/2"]
+    recognised = dict(result.summary.recognised)
+    assert recognised["row numbers in column #"] == (
+        "derived ids cs-plan-fy27/1, cs-plan-fy27/2"
+    )
+
+
+def test_two_files_do_not_collide(tmp_path: Path) -> None:
+    text = "no,name\n1,Onboarding revamp\n2,NPS push\n"
+    first = read(tmp_path, text, "smb.csv")
+    second = read(tmp_path, text, "enterprise.csv")
+    first_ids = {initiative.id for initiative in first.initiatives}
+    second_ids = {initiative.id for initiative in second.initiatives}
+    assert first_ids == {"smb/1", "smb/2"}
+    assert first_ids.isdisjoint(second_ids)
+
+
+def test_long_derived_id_list_is_shortened(tmp_path: Path) -> None:
+    rows = "".join(f"Goal {n}\n" for n in range(1, 13))
+    result = read(tmp_path, f"name\n{rows}", "plan.csv")
+    recognised = dict(result.summary.recognised)
+    assert recognised["names"] == (
+        "derived ids plan/goal-1, plan/goal-2, plan/goal-3, ... plan/goal-12 (12 ids)"
+    )
+    assert len(result.summary.derived_ids) == 12
+
+
+def test_impossible_date_names_reason(tmp_path: Path) -> None:
+    result = read(tmp_path, "name,next checkpoint\nA one,2026-02-30\n")
+    initiative = result.initiatives[0]
+    assert initiative.next_checkpoint is None
+    assert initiative.extra["invalid"] == {"next_checkpoint": "2026-02-30"}
+    (notice,) = result.summary.dropped
+    assert notice.location.endswith(":2")
+    assert notice.what.startswith(
+        "next_checkpoint '2026-02-30' is not a date: February 2026 has 28 days"
+    )

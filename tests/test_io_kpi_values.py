@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from boardloop.io import ReadError, read_kpi_values
+from boardloop.catalog import load_catalog
+from boardloop.io import ReadError, kpi_value_ranges, read_kpi_values
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-ALIASES = {"grr": "customers.gross_revenue_retention"}
+ALIASES = {"grr": "customers.gross_revenue_retention", "nps": "customers.nps_score"}
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -84,3 +85,125 @@ def test_missing_column(tmp_path: Path) -> None:
     path = write(tmp_path, "kpi,period_end,value\nGRR,2026-03-31,91\n")
     with pytest.raises(ReadError, match="missing column segment"):
         read_kpi_values(path, ALIASES)
+
+
+# --- KPI names ----------------------------------------------------------------
+
+
+def test_unknown_kpi_name_is_an_error(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "kpi,segment,period_end,value\nGRR,SMB,2026-03-31,91\n"
+        "FooBar,SMB,2026-03-31,12\n",
+    )
+    with pytest.raises(ReadError) as error:
+        read_kpi_values(path, ALIASES)
+    assert error.value.path == str(path)
+    assert error.value.line == 3
+    assert "unknown KPI 'FooBar'" in error.value.message
+    assert "customers.gross_revenue_retention" in error.value.hint
+
+
+def test_catalog_id_is_a_known_name(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "kpi,segment,period_end,value\ncustomers.gross_revenue_retention,SMB,"
+        "2026-03-31,91\n",
+    )
+    (value,) = read_kpi_values(path, ALIASES)
+    assert value.kpi_id == "customers.gross_revenue_retention"
+
+
+def test_unknown_names_kept_without_catalog(tmp_path: Path) -> None:
+    path = write(tmp_path, "kpi,segment,period_end,value\nFooBar,SMB,2026-03-31,12\n")
+    (value,) = read_kpi_values(path)
+    assert value.kpi_id == "FooBar"
+
+
+# --- possible ranges ------------------------------------------------------------
+
+
+def test_bundled_ranges() -> None:
+    ranges = kpi_value_ranges(load_catalog())
+    assert ranges["customers.gross_revenue_retention"] == (Decimal(0), None)
+    assert ranges["customers.nps_score"] == (Decimal(-100), Decimal(100))
+    assert ranges["customers.new_customers"] == (Decimal(0), None)
+    assert "customers.expansion_revenue" not in ranges
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("GRR,SMB,2026-03-31,-0.5", "value -0.5 is below 0"),
+        ("NPS,all,2026-03-31,120", "value 120 is above 100"),
+        ("NPS,all,2026-03-31,-101", "value -101 is below -100"),
+        ("customers.new_customers,all,2026-03-31,-3", "value -3 is below 0"),
+    ],
+)
+def test_value_outside_range_is_an_error(
+    tmp_path: Path, row: str, message: str
+) -> None:
+    path = write(tmp_path, f"kpi,segment,period_end,value\n{row}\n")
+    with pytest.raises(ReadError) as error:
+        read_kpi_values(path)
+    assert error.value.line == 2
+    assert message in error.value.message
+    assert "column 'value'" in error.value.message
+
+
+def test_values_at_range_edges_are_read(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "kpi,segment,period_end,value\nGRR,SMB,2026-03-31,0\n"
+        "NPS,all,2026-03-31,-100\nNPS,SMB,2026-03-31,100\n"
+        "NRR,SMB,2026-03-31,135\n",
+    )
+    values = read_kpi_values(path)
+    assert [value.value for value in values] == [
+        Decimal(0),
+        Decimal(-100),
+        Decimal(100),
+        Decimal(135),
+    ]
+
+
+def test_ranges_argument_replaces_bundled(tmp_path: Path) -> None:
+    path = write(tmp_path, "kpi,segment,period_end,value\nGRR,SMB,2026-03-31,-2\n")
+    (value,) = read_kpi_values(path, ALIASES, ranges={})
+    assert value.value == Decimal(-2)
+    ranges = {"customers.gross_revenue_retention": (None, Decimal(100))}
+    path = write(tmp_path, "kpi,segment,period_end,value\nGRR,SMB,2026-03-31,101\n")
+    with pytest.raises(ReadError, match="above 100"):
+        read_kpi_values(path, ALIASES, ranges=ranges)
+
+
+# --- period_end dates ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("separator", [",", ";"])
+def test_ambiguous_period_end_is_an_error(tmp_path: Path, separator: str) -> None:
+    header = separator.join(("kpi", "segment", "period_end", "value"))
+    row = separator.join(("GRR", "SMB", "03/04/2026", "91"))
+    path = write(tmp_path, f"{header}\n{row}\n")
+    with pytest.raises(ReadError) as error:
+        read_kpi_values(path, ALIASES)
+    assert error.value.line == 2
+    assert "'03/04/2026'" in error.value.message
+    assert "YYYY-MM-DD" in error.value.hint
+
+
+def test_period_end_order_proven_by_column(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "kpi,segment,period_end,value\nGRR,SMB,03/31/2026,91\nGRR,SMB,04/02/2026,92\n",
+    )
+    first, second = read_kpi_values(path, ALIASES)
+    assert first.period_end == dt.date(2026, 3, 31)
+    assert second.period_end == dt.date(2026, 4, 2)
+
+
+def test_impossible_period_end_names_reason(tmp_path: Path) -> None:
+    path = write(tmp_path, "kpi,segment,period_end,value\nGRR,SMB,2026-02-30,91\n")
+    with pytest.raises(ReadError) as error:
+        read_kpi_values(path, ALIASES)
+    assert "February 2026 has 28 days" in error.value.message

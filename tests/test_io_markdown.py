@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import os
+import subprocess
+import sys
 import tempfile
 import textwrap
 from pathlib import Path
@@ -16,10 +19,9 @@ from boardloop.domain.fiscal import FiscalCalendar
 from boardloop.domain.model import Owner, Status
 from boardloop.domain.targets import parse_target
 from boardloop.io import ImportResult, read_register_file
+from boardloop.store import Store
 
 ALIASES = {"grr": "customers.gross_revenue_retention", "nrr": "customers.nrr"}
-REAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "real"
-REAL_INITIATIVES = REAL / "initiatives"
 
 
 def read(
@@ -52,7 +54,7 @@ def test_table_by_header_names(tmp_path: Path) -> None:
         """,
     )
     first, second = result.initiatives
-    assert first.id == "1"
+    assert first.id == "okrs/1"
     assert first.name == "Ship the playbook"
     assert first.status is Status.CLOSED
     assert first.source is not None
@@ -173,7 +175,7 @@ def test_header_block_and_key_result_table(tmp_path: Path) -> None:
         """,
     )
     (only,) = result.initiatives
-    assert only.id == "objective-1"
+    assert only.id == "okrs/objective-1"
     assert only.name == "Keep more renewals"
     assert only.owner == Owner("<VP CS>", "CS")
     assert only.field_lines["owner"] == 4
@@ -555,15 +557,116 @@ def test_rereading_gives_same_ids(tmp_path: Path) -> None:
     text = "## Goals\n\n- Same goal (Dana)\n- Same goal (Sam)\n"
     first = read(tmp_path, text)
     second = read(tmp_path, text)
-    assert [i.id for i in first.initiatives] == ["same-goal", "same-goal-2"]
+    ids = [initiative.id for initiative in first.initiatives]
+    assert ids == ["okrs/same-goal", "okrs/same-goal-2"]
     assert [i.id for i in first.initiatives] == [i.id for i in second.initiatives]
+
+
+def test_table_ids_qualified_and_details_attached(tmp_path: Path) -> None:
+    result = read(
+        tmp_path,
+        """\
+        | #  | Status | DRI        | Project            |
+        |----|--------|------------|--------------------|
+        | 1  | ✅     | Dana Reyes | Ship the playbook  |
+        | 2  | 🚧     | Sam Ortiz  | Renewal desk       |
+
+        ### 2 Renewal desk
+
+        - Workgroup: Sam Ortiz, Lee Park
+        """,
+        name="Support Plan.md",
+    )
+    first, second = result.initiatives
+    assert [first.id, second.id] == ["support-plan/1", "support-plan/2"]
+    assert second.extra["details"]["workgroup"] == "Sam Ortiz, Lee Park"
+    recognised = dict(result.summary.recognised)
+    assert recognised["row numbers in column #"] == (
+        "derived ids support-plan/1, support-plan/2"
+    )
+
+
+def test_id_column_in_table_kept(tmp_path: Path) -> None:
+    result = read(
+        tmp_path,
+        """\
+        | ID   | Project           |
+        |------|-------------------|
+        | OB-1 | Onboarding revamp |
+        """,
+    )
+    assert result.initiatives[0].id == "OB-1"
+    assert result.summary.derived_ids == {}
+
+
+def test_two_documents_do_not_collide(tmp_path: Path) -> None:
+    text = "## Objective 3: Keep more renewals\n\n- GRR 94%+ by Q4\n"
+    first = read(tmp_path, text, name="smb.md")
+    second = read(tmp_path, text, name="enterprise.md")
+    assert first.initiatives[0].id == "smb/objective-3"
+    assert second.initiatives[0].id == "enterprise/objective-3"
+    recognised = dict(first.summary.recognised)
+    assert recognised["heading labels"] == "derived ids smb/objective-3"
+
+
+def test_two_plans_imported_into_one_store(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'boardloop.db'}")
+    store.migrate()
+    at = dt.datetime(2026, 1, 15, 9, 0)
+    table = """\
+        | #  | Status | DRI        | Project        |
+        |----|--------|------------|----------------|
+        | 1  | 🚧     | {owner}    | {name}         |
+        """
+    try:
+        for plan, owner, name in (
+            ("smb-plan.md", "Dana Reyes", "Renewal desk"),
+            ("enterprise-plan.md", "Sam Ortiz", "Executive reviews"),
+        ):
+            result = read(tmp_path, table.format(owner=owner, name=name), name=plan)
+            store.import_initiatives(
+                "Example Co", result.initiatives, source_path=plan, actor="CFO", at=at
+            )
+        again = read(
+            tmp_path,
+            table.format(owner="Dana Reyes", name="Renewal desk"),
+            name="smb-plan.md",
+        )
+        changes = store.import_initiatives(
+            "Example Co",
+            again.initiatives,
+            source_path="smb-plan.md",
+            actor="CFO",
+            at=at,
+        )
+        stored = store.load_register("Example Co").initiatives
+    finally:
+        store.close()
+    assert sorted(i.id for i in stored) == ["enterprise-plan/1", "smb-plan/1"]
+    assert {i.name for i in stored} == {"Renewal desk", "Executive reviews"}
+    assert changes.unchanged == ("smb-plan/1",)
+    assert changes.created == ()
+
+
+def test_real_tests_honour_real_data_variable(tmp_path: Path) -> None:
+    """The real-file tests read the folder that BOARDLOOP_REAL_DATA names."""
+    env = {**os.environ, "BOARDLOOP_REAL_DATA": str(tmp_path / "absent")}
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    command += ["-rs", "-k", "test_real_ and not honour", __file__]
+    completed = subprocess.run(
+        command, capture_output=True, text=True, env=env, check=False
+    )
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 0, output
+    assert "5 skipped" in output, output
+    assert "BOARDLOOP_REAL_DATA" in output, output
 
 
 # --- real files, read in place ----------------------------------------------
 
 
-def read_real(name: str, calendar: FiscalCalendar) -> ImportResult:
-    path = REAL_INITIATIVES / name
+def read_real(real_data: Path, name: str, calendar: FiscalCalendar) -> ImportResult:
+    path = real_data / "initiatives" / name
     if not path.exists():
         pytest.skip(f"real register {name} is not present next to the repository")
     return read_register_file(
@@ -572,8 +675,10 @@ def read_real(name: str, calendar: FiscalCalendar) -> ImportResult:
 
 
 @pytest.mark.real_data
-def test_real_nested_okr_list() -> None:
-    result = read_real("gitlab-fy20q4-customer-success-okrs.md", FiscalCalendar(2))
+def test_real_nested_okr_list(real_data: Path) -> None:
+    result = read_real(
+        real_data, "gitlab-fy20q4-customer-success-okrs.md", FiscalCalendar(2)
+    )
     assert len(result.initiatives) == 12
     assert result.period is not None
     assert result.period.label == "Q4 FY20"
@@ -593,8 +698,8 @@ def test_real_nested_okr_list() -> None:
 
 
 @pytest.mark.real_data
-def test_real_status_table_q3() -> None:
-    result = read_real("sourcegraph-support-fy22q3.md", FiscalCalendar(2))
+def test_real_status_table_q3(real_data: Path) -> None:
+    result = read_real(real_data, "sourcegraph-support-fy22q3.md", FiscalCalendar(2))
     assert len(result.initiatives) == 11
     assert result.period is not None
     assert result.period.label == "FY22Q3"
@@ -604,13 +709,13 @@ def test_real_status_table_q3() -> None:
     assert statuses.count(Status.CLOSED) == 5
     assert statuses.count(Status.IN_PROGRESS) == 6
     by_id = {i.id: i for i in result.initiatives}
-    assert by_id["9"].owner == Owner("<Support lead>")
-    assert "workgroup" in by_id["8"].extra["details"]
+    assert by_id["sourcegraph-support-fy22q3/9"].owner == Owner("<Support lead>")
+    assert "workgroup" in by_id["sourcegraph-support-fy22q3/8"].extra["details"]
 
 
 @pytest.mark.real_data
-def test_real_status_table_q4() -> None:
-    result = read_real("sourcegraph-support-fy22q4.md", FiscalCalendar(2))
+def test_real_status_table_q4(real_data: Path) -> None:
+    result = read_real(real_data, "sourcegraph-support-fy22q4.md", FiscalCalendar(2))
     assert len(result.initiatives) == 4
     assert result.period is not None
     assert result.period.end == dt.date(2022, 1, 31)
@@ -624,8 +729,8 @@ def test_real_status_table_q4() -> None:
 
 
 @pytest.mark.real_data
-def test_real_mdx_goals() -> None:
-    result = read_real("posthog-cs-na-objectives.md", FiscalCalendar(1))
+def test_real_mdx_goals(real_data: Path) -> None:
+    result = read_real(real_data, "posthog-cs-na-objectives.md", FiscalCalendar(1))
     assert len(result.initiatives) == 7
     assert result.period is not None
     assert result.period.label == "Q4 2026"
@@ -637,12 +742,12 @@ def test_real_mdx_goals() -> None:
 
 
 @pytest.mark.real_data
-def test_real_charter_with_header_block() -> None:
-    result = read_real("upstack-2026-cx-program-okrs.md", FiscalCalendar(1))
+def test_real_charter_with_header_block(real_data: Path) -> None:
+    result = read_real(real_data, "upstack-2026-cx-program-okrs.md", FiscalCalendar(1))
     assert [i.id for i in result.initiatives] == [
-        "objective-2",
-        "objective-3.1",
-        "objective-3.2",
+        "upstack-2026-cx-program-okrs/objective-2",
+        "upstack-2026-cx-program-okrs/objective-3.1",
+        "upstack-2026-cx-program-okrs/objective-3.2",
     ]
     assert result.period is not None
     assert result.period.label == "2026"

@@ -109,7 +109,7 @@ def test_fields_read(tmp_path: Path) -> None:
     assert first.checkpoints[0].on == dt.date(2026, 2, 14)
     assert first.history[0].changes == {"status": ("planned", "in-progress")}
     assert first.history[0].reason == "kickoff"
-    assert second.id == "health-score-v2"
+    assert second.id == "register/health-score-v2"
     assert second.owner == Owner("Sam Ortiz", "CS Ops")
     assert second.outcome is not None
     assert second.outcome.result is OutcomeResult.MISSED
@@ -140,7 +140,8 @@ def test_unknown_keys_kept_and_listed(tmp_path: Path) -> None:
 
 def test_bare_list(tmp_path: Path) -> None:
     result = read(tmp_path, "- name: Onboarding revamp\n- name: NPS push\n")
-    assert [i.id for i in result.initiatives] == ["onboarding-revamp", "nps-push"]
+    ids = [initiative.id for initiative in result.initiatives]
+    assert ids == ["register/onboarding-revamp", "register/nps-push"]
 
 
 def test_bad_date_is_kept_and_flagged(tmp_path: Path) -> None:
@@ -209,3 +210,155 @@ def test_unreadable_files(
     path.write_bytes(content)
     with pytest.raises(ReadError, match=message):
         read_register_file(path, calendar=FiscalCalendar(1, "end"), kpi_aliases={})
+
+
+# --- impossible dates ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "reason"),
+    [
+        ("next_checkpoint", "2026-02-30", "February 2026 has 28 days"),
+        ("created_on", "2026-13-01", "there is no month 13"),
+        ("launched_on", "2024-02-30", "February 2024 has 29 days"),
+        ("next_checkpoint", "2026-04-31", "April 2026 has 30 days"),
+    ],
+)
+def test_impossible_date_kept_as_text(
+    tmp_path: Path, key: str, value: str, reason: str
+) -> None:
+    result = read(tmp_path, f"- name: Onboarding revamp\n  {key}: {value}\n")
+    (initiative,) = result.initiatives
+    assert getattr(initiative, key) is None
+    assert initiative.extra["invalid"] == {key: value}
+    (notice,) = result.summary.dropped
+    assert notice.location.endswith("register.yaml:2")
+    assert notice.what.startswith(f"{key} '{value}' is not a date: {reason}")
+
+
+def test_impossible_dates_in_nested_keys(tmp_path: Path) -> None:
+    result = read(
+        tmp_path,
+        """\
+        - name: Onboarding revamp
+          baseline: {value: 88.5, as_of: 2026-02-29}
+          checkpoints:
+            - on: 2026-06-31
+              note: first cohort live
+          outcome:
+            result: missed
+            closed_on: 2026-09-31
+          target:
+            kpi: GRR
+            amount: 2
+            unit: pp
+            deadline: 2026-02-30
+          history:
+            - at: 2026-02-30T09:00:00
+              actor: Dana Reyes
+              kind: status
+        """,
+    )
+    (initiative,) = result.initiatives
+    assert initiative.baseline is not None
+    assert initiative.baseline.as_of is None
+    assert initiative.checkpoints == ()
+    assert initiative.outcome is not None
+    assert initiative.outcome.closed_on is None
+    assert initiative.target.deadline is None
+    assert initiative.history == ()
+    assert initiative.extra["invalid"] == {
+        "baseline.as_of": "2026-02-29",
+        "checkpoints.on": "2026-06-31",
+        "outcome.closed_on": "2026-09-31",
+        "target.deadline": "2026-02-30",
+    }
+    text = result.summary.format_text()
+    assert "line 2: baseline.as_of '2026-02-29' is not a date: February 2026" in text
+    assert "line 4: checkpoints.on '2026-06-31' is not a date: June 2026" in text
+    assert "line 13: target deadline '2026-02-30' cannot be read: February" in text
+    assert "line 15: history entry 'at: 2026-02-30T09:00:00' is not a date" in text
+
+
+def test_valid_timestamps_still_dates(tmp_path: Path) -> None:
+    result = read(
+        tmp_path,
+        """\
+        - name: Onboarding revamp
+          next_checkpoint: 2024-02-29
+          history:
+            - at: 2026-01-10 09:00:00 +01:00
+              actor: Dana Reyes
+        """,
+    )
+    (initiative,) = result.initiatives
+    assert initiative.next_checkpoint == dt.date(2024, 2, 29)
+    assert initiative.history[0].at.hour == 9
+    assert result.summary.dropped == []
+
+
+# --- ids ------------------------------------------------------------------------
+
+
+def test_derived_ids_qualified_by_file_stem(tmp_path: Path) -> None:
+    result = read(
+        tmp_path,
+        "- id: OB-1\n  name: Onboarding revamp\n- name: NPS push\n",
+        name="Q2 Plan.yaml",
+    )
+    assert [i.id for i in result.initiatives] == ["OB-1", "q2-plan/nps-push"]
+    assert result.summary.derived_ids == {"q2-plan/nps-push": "names"}
+    recognised = dict(result.summary.recognised)
+    assert recognised["names"] == "derived ids q2-plan/nps-push"
+
+
+def test_two_files_never_share_derived_ids(tmp_path: Path) -> None:
+    text = "- name: Onboarding revamp\n"
+    first = read(tmp_path, text, name="smb.yaml")
+    second = read(tmp_path, text, name="enterprise.yaml")
+    assert first.initiatives[0].id == "smb/onboarding-revamp"
+    assert second.initiatives[0].id == "enterprise/onboarding-revamp"
+
+
+# --- keys lint reads from extra -----------------------------------------------
+
+
+def test_guardrails_and_attribution_recognised(tmp_path: Path) -> None:
+    result = read(
+        tmp_path,
+        """\
+        - id: discount-save
+          name: Discount-led save desk
+          guardrails: [customers.net_revenue_retention, GRR]
+          attribution: Half of the GRR movement is claimed by the renewal desk.
+        """,
+    )
+    (initiative,) = result.initiatives
+    assert initiative.extra["guardrails"] == [
+        "customers.net_revenue_retention",
+        "customers.gross_revenue_retention",
+    ]
+    assert initiative.extra["attribution"].startswith("Half of the GRR")
+    assert result.summary.dropped == []
+    recognised = dict(result.summary.recognised)
+    assert recognised["guardrails"] == "guardrail KPIs in extra"
+    assert recognised["attribution"] == "attribution note in extra"
+
+
+def test_guardrails_as_one_line_of_names(tmp_path: Path) -> None:
+    result = read(tmp_path, "- name: Save desk\n  guardrails: GRR, NRR\n")
+    (initiative,) = result.initiatives
+    assert initiative.extra["guardrails"] == [
+        "customers.gross_revenue_retention",
+        "NRR",
+    ]
+
+
+def test_guardrails_not_names_are_flagged(tmp_path: Path) -> None:
+    result = read(tmp_path, "- name: Save desk\n  guardrails: {kpi: GRR}\n")
+    (initiative,) = result.initiatives
+    assert "guardrails" not in initiative.extra
+    assert initiative.extra["invalid"] == {"guardrails": "{'kpi': 'GRR'}"}
+    (notice,) = result.summary.dropped
+    assert notice.location.endswith(":2")
+    assert "guardrails" in notice.what

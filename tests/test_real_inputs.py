@@ -290,7 +290,8 @@ def test_sourcegraph_q3_period(real_data: Path) -> None:
 
 def test_sourcegraph_q3_owners(real_data: Path) -> None:
     result = read(real_data, SOURCEGRAPH_Q3)
-    assert [i.id for i in result.initiatives] == [str(n) for n in range(1, 12)]
+    ids = [initiative.id for initiative in result.initiatives]
+    assert ids == [f"sourcegraph-support-fy22q3/{n}" for n in range(1, 12)]
     owners = Counter(i.owner.person for i in result.initiatives)
     assert owners["All CS"] == 1
     assert owners["<Support lead>"] == 2
@@ -301,10 +302,11 @@ def test_sourcegraph_q3_owners(real_data: Path) -> None:
 
 def test_sourcegraph_q3_emoji_statuses(real_data: Path) -> None:
     result = read(real_data, SOURCEGRAPH_Q3)
+    prefix = "sourcegraph-support-fy22q3/"
     closed = [i.id for i in result.initiatives if i.status is Status.CLOSED]
     open_ = [i.id for i in result.initiatives if i.status is Status.IN_PROGRESS]
-    assert closed == ["3", "4", "5", "6", "11"]
-    assert open_ == ["1", "2", "7", "8", "9", "10"]
+    assert closed == [prefix + n for n in ("3", "4", "5", "6", "11")]
+    assert open_ == [prefix + n for n in ("1", "2", "7", "8", "9", "10")]
     assert {i.status_text for i in result.initiatives} == {"🚫", "✅"}
 
 
@@ -393,9 +395,9 @@ def test_upstack_period_is_2026(real_data: Path) -> None:
 def test_upstack_owners_and_statuses(real_data: Path) -> None:
     result = read(real_data, UPSTACK)
     assert [i.id for i in result.initiatives] == [
-        "objective-2",
-        "objective-3.1",
-        "objective-3.2",
+        "upstack-2026-cx-program-okrs/objective-2",
+        "upstack-2026-cx-program-okrs/objective-3.1",
+        "upstack-2026-cx-program-okrs/objective-3.2",
     ]
     assert [i.owner.person for i in result.initiatives] == [
         None,

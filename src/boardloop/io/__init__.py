@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from boardloop.io._csv import read_csv_text
 from boardloop.io._fields import ReadContext, dedupe_ids
-from boardloop.io._kpi_values import read_kpi_values
+from boardloop.io._kpi_values import ValueRange, kpi_value_ranges, read_kpi_values
 from boardloop.io._markdown import read_markdown_text
 from boardloop.io._summary import ImportResult, ImportSummary, Notice, Period, ReadError
 from boardloop.io._yaml import read_yaml_text
@@ -32,6 +32,8 @@ __all__ = [
     "Notice",
     "Period",
     "ReadError",
+    "ValueRange",
+    "kpi_value_ranges",
     "read_kpi_values",
     "read_register_file",
 ]
@@ -88,6 +90,7 @@ def read_register_file(
     else:
         initiatives, period = read_markdown_text(text, ctx)
     initiatives = dedupe_ids(initiatives, summary)
+    summary.recognise_derived_ids([initiative.id for initiative in initiatives])
     summary.counts["initiatives"] = len(initiatives)
     summary.counts["guessed"] = len(summary.guessed)
     summary.counts["dropped"] = len(summary.dropped)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from boardloop.domain.model import Initiative, Owner, Status, Target
+from boardloop.io._dates import DateOrder, decide_date_order, parse_date
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Mapping
 
     from boardloop.domain.fiscal import FiscalCalendar
@@ -25,6 +26,8 @@ __all__ = [
     "StatusReading",
     "decide_date_order",
     "dedupe_ids",
+    "file_key",
+    "is_row_number_header",
     "match_header",
     "parse_date",
     "parse_decimal",
@@ -247,98 +250,6 @@ def parse_decimal(
         return None, ""
 
 
-# --- dates ----------------------------------------------------------------
-
-
-class DateOrder(StrEnum):
-    """Order of day and month in a numeric date such as 03/04/2026."""
-
-    DAY_FIRST = "day-first"
-    MONTH_FIRST = "month-first"
-
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"),
-            ("apr", "april"), ("may",), ("jun", "june"), ("jul", "july"),
-            ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
-            ("nov", "november"), ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}  # fmt: skip
-
-_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-_NUMERIC = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})")
-_DAY_MONTH_NAME = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})")
-_MONTH_NAME_DAY = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
-
-
-def parse_date(text: str, order: DateOrder | None = None) -> dt.date | None:
-    """Read a calendar date; a numeric date with day and month both <= 12 needs
-    `order`. Returns None when the text is not a date."""
-    raw = " ".join(text.strip().casefold().split())
-    raw = re.sub(r"t\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?$", "", raw)
-    try:
-        if match := _ISO.fullmatch(raw):
-            return dt.date(*(int(part) for part in match.groups()))
-        if match := _NUMERIC.fullmatch(raw):
-            return _numeric_date(match, order)
-        if match := _DAY_MONTH_NAME.fullmatch(raw):
-            day_text, month_name, year_text = match.groups()
-            return _named_date(int(year_text), month_name, int(day_text))
-        if match := _MONTH_NAME_DAY.fullmatch(raw):
-            month_name, day_text, year_text = match.groups()
-            return _named_date(int(year_text), month_name, int(day_text))
-    except ValueError:
-        return None
-    return None
-
-
-def _numeric_date(match: re.Match[str], order: DateOrder | None) -> dt.date | None:
-    first, second, year_text = match.groups()
-    year = int(year_text) + (2000 if len(year_text) == 2 else 0)
-    a, b = int(first), int(second)
-    if a > 12:
-        order = DateOrder.DAY_FIRST
-    elif b > 12:
-        order = DateOrder.MONTH_FIRST
-    if order is None:
-        return None
-    day, month = (a, b) if order is DateOrder.DAY_FIRST else (b, a)
-    return dt.date(year, month, day)
-
-
-def _named_date(year: int, month_name: str, day: int) -> dt.date | None:
-    month = _MONTHS.get(month_name)
-    return None if month is None else dt.date(year, month, day)
-
-
-def decide_date_order(values: list[str]) -> tuple[DateOrder | None, bool]:
-    """Find the day/month order that a column's numeric dates prove.
-
-    A first part above 12 proves day-first and a second part above 12 proves
-    month-first. Returns the proven order (None when no value proves one, or
-    when values prove both) and whether the column has numeric dates at all.
-    """
-    day_first = month_first = has_numeric = False
-    for value in values:
-        match = _NUMERIC.fullmatch(value.strip())
-        if match is None:
-            continue
-        has_numeric = True
-        day_first = day_first or int(match.group(1)) > 12
-        month_first = month_first or int(match.group(2)) > 12
-    if day_first and not month_first:
-        return DateOrder.DAY_FIRST, True
-    if month_first and not day_first:
-        return DateOrder.MONTH_FIRST, True
-    return None, has_numeric
-
-
 # --- ids ------------------------------------------------------------------
 
 
@@ -350,6 +261,11 @@ def slugify(text: str, max_length: int = 60) -> str:
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0]
     return slug or "initiative"
+
+
+def file_key(path: str) -> str:
+    """Return the prefix of a file's derived ids: its name's slug, such as q3-plan."""
+    return slugify(Path(path).stem)
 
 
 def unique_ids(ids: list[str]) -> list[tuple[str, bool]]:
@@ -399,6 +315,10 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "closed_on": ("closed", "closed on", "close date"),
 }  # fmt: skip
 
+# Id column headers that number the rows rather than name the initiatives: ids
+# read from them are derived, like slugs, and qualified by the file.
+_ROW_NUMBER_HEADERS = frozenset({"#", "no", "no.", "number"})
+
 _HEADER_INDEX = {
     synonym: field_name
     for field_name, synonyms in FIELD_SYNONYMS.items()
@@ -408,9 +328,18 @@ _HEADER_INDEX = {
 
 def match_header(header: str) -> str | None:
     """Return the register field a column header names, or None."""
-    key = header.strip().strip("*_`").strip().casefold()
-    key = re.sub(r"[\s_]+", " ", key)
+    key = _header_key(header)
     return _HEADER_INDEX.get(key) or _HEADER_INDEX.get(key.replace("-", " "))
+
+
+def is_row_number_header(header: str) -> bool:
+    """Tell whether an id column numbers the rows ('#', 'No.') instead of naming ids."""
+    return _header_key(header) in _ROW_NUMBER_HEADERS
+
+
+def _header_key(header: str) -> str:
+    key = header.strip().strip("*_`").strip().casefold()
+    return re.sub(r"[\s_]+", " ", key)
 
 
 # --- reading context --------------------------------------------------------
@@ -436,6 +365,15 @@ class ReadContext:
             as_of=self.as_of,
             kpi_aliases=dict(self.kpi_aliases),
         )
+
+    def derive_id(self, base: str, derived_from: str) -> str:
+        """Qualify an id that the file does not state ('3', a slug) by the file.
+
+        `derived_from` names what the id came from, for the import summary.
+        """
+        initiative_id = f"{file_key(self.path)}/{base}"
+        self.summary.derived_ids.setdefault(initiative_id, derived_from)
+        return initiative_id
 
     def kpi_id(self, text: str) -> str:
         """Resolve a KPI name or alias to its catalog id; keep unknown names."""
@@ -470,6 +408,9 @@ def dedupe_ids(
                 f"id '{initiative.id}' is already taken; read as '{new_id}'",
                 "two initiatives cannot share an id",
             )
+            derived_from = summary.derived_ids.get(initiative.id)
+            if derived_from is not None:
+                summary.derived_ids[new_id] = derived_from
             initiative = replace(initiative, id=new_id)
         result.append(initiative)
     return result

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from boardloop.domain.model import KpiValue, Source
+from boardloop.domain.model import KpiValue, Source, Unit
 from boardloop.io._csv import sniff_delimiter
-from boardloop.io._fields import DateOrder, decide_date_order, parse_date, parse_decimal
+from boardloop.io._dates import date_problem, decide_date_order, parse_date
+from boardloop.io._fields import DateOrder, parse_decimal
 from boardloop.io._summary import ReadError
 
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Mapping
-    from decimal import Decimal
 
-__all__ = ["read_kpi_values"]
+    from boardloop.catalog import Catalog
+
+__all__ = ["ValueRange", "kpi_value_ranges", "read_kpi_values"]
+
+# The lowest and highest possible value of a KPI; None leaves that side open.
+ValueRange = tuple[Decimal | None, Decimal | None]
 
 _REQUIRED = ("kpi", "segment", "period_end", "value")
 _HEADER_NAMES = {
@@ -29,34 +36,70 @@ _HEADER_NAMES = {
     "n": "n", "count": "n", "customers": "n", "responses": "n",
 }  # fmt: skip
 
+# Rates in percent, counts and durations cannot be negative. A rate has no upper
+# bound here because net revenue retention and expansion rates pass 100 %.
+_NON_NEGATIVE_UNITS = frozenset({Unit.PP, Unit.COUNT, Unit.DAYS})
+_SCORE_RANGES: dict[str, ValueRange] = {
+    "customers.nps_score": (Decimal(-100), Decimal(100)),
+}
+
+
+def kpi_value_ranges(catalog: Catalog) -> dict[str, ValueRange]:
+    """Map each catalog KPI id to its possible values, from its native unit.
+
+    A KPI in `pp` (a rate in percent), a count or days cannot be below 0; NPS
+    runs from -100 to 100. Amounts in currency, and KPIs with no native unit,
+    have no range.
+    """
+    ranges: dict[str, ValueRange] = {}
+    for kpi in catalog.kpis:
+        if kpi.id in _SCORE_RANGES:
+            ranges[kpi.id] = _SCORE_RANGES[kpi.id]
+        elif kpi.native_unit in _NON_NEGATIVE_UNITS:
+            ranges[kpi.id] = (Decimal(0), None)
+    return ranges
+
 
 def read_kpi_values(
-    path: Path, aliases: Mapping[str, str] | None = None
+    path: Path,
+    aliases: Mapping[str, str] | None = None,
+    *,
+    ranges: Mapping[str, ValueRange] | None = None,
 ) -> list[KpiValue]:
     """Read a KPI value CSV with columns kpi, segment, period_end, value and n.
 
-    `aliases` maps a lower-case KPI name or alias to a catalog id (the bundled
-    catalog's aliases when None). Every bad row raises `ReadError` naming the
-    line, column and value; so does a repeated (kpi, segment, period_end).
+    `aliases` maps a lower-case KPI name or alias to a catalog id. When it is
+    given, a KPI that is neither one of its names nor one of its ids is an
+    error. When it is None, the bundled catalog's aliases resolve names and an
+    unknown name is kept as written. `ranges` maps a KPI id to its lowest and
+    highest possible value (`kpi_value_ranges` of the bundled catalog when
+    None). Every bad row raises `ReadError` naming the line, column and value;
+    so does a repeated (kpi, segment, period_end).
     """
     from boardloop.io import read_text
 
     path = Path(path)
-    if aliases is None:
+    check_names = aliases is not None
+    if aliases is None or ranges is None:
         from boardloop.catalog import load_catalog
 
-        aliases = load_catalog().aliases()
+        bundled = load_catalog()
+        aliases = bundled.aliases() if aliases is None else aliases
+        ranges = kpi_value_ranges(bundled) if ranges is None else ranges
     text = read_text(path)
     rows, delimiter = _rows(text, path)
     header_line, header = rows[0]
     columns = _columns(header, header_line, path)
     period_ends = [_get(cells, columns, "period_end") for _, cells in rows[1:]]
-    order = _date_order(period_ends, delimiter)
+    order, _ = decide_date_order(period_ends)
+    reader = _RowReader(
+        path, columns, aliases, ranges, order, delimiter == ";", check_names
+    )
 
     values: list[KpiValue] = []
     seen: dict[tuple[str, str, dt.date], int] = {}
     for line, cells in rows[1:]:
-        value = _value(cells, columns, line, path, aliases, order, delimiter == ";")
+        value = reader.read(line, cells)
         key = (value.kpi_id, value.segment, value.period_end)
         if key in seen:
             raise ReadError(
@@ -110,55 +153,127 @@ def _get(cells: list[str], columns: dict[str, int], name: str) -> str:
     return cells[index]
 
 
-def _date_order(values: list[str], delimiter: str) -> DateOrder | None:
-    """Decide the period_end order as register CSVs do.
+class _RowReader:
+    """Turn one CSV row into a KPI value, or raise `ReadError` naming the cell."""
 
-    A value with a part above 12 proves the order. Otherwise a ';' file reads
-    day-first and any other file month-first.
-    """
-    order, has_numeric = decide_date_order(values)
-    if order is None and has_numeric:
-        return DateOrder.DAY_FIRST if delimiter == ";" else DateOrder.MONTH_FIRST
-    return order
+    def __init__(
+        self,
+        path: Path,
+        columns: dict[str, int],
+        aliases: Mapping[str, str],
+        ranges: Mapping[str, ValueRange],
+        order: DateOrder | None,
+        decimal_comma: bool,
+        check_names: bool,
+    ) -> None:
+        self.path = path
+        self.columns = columns
+        self.aliases = aliases
+        self.ranges = ranges
+        self.order = order
+        self.decimal_comma = decimal_comma
+        self.known_ids = frozenset(aliases.values()) if check_names else None
+        self.line = 0
+        self.cells: list[str] = []
 
+    def read(self, line: int, cells: list[str]) -> KpiValue:
+        self.line, self.cells = line, cells
+        kpi = self._get("kpi")
+        if not kpi:
+            raise self._fail(
+                "kpi", "missing KPI", "name the KPI by catalog id or alias"
+            )
+        kpi_id = self._kpi_id(kpi)
+        segment = self._get("segment")
+        if not segment:
+            raise self._fail(
+                "segment", "missing segment", "write 'all' for every customer"
+            )
+        period_end = self._period_end()
+        value = self._value(kpi_id)
+        n_text = self._get("n")
+        n = None
+        if n_text:
+            if not n_text.isdigit():
+                raise self._fail(
+                    "n", "invalid count", "write a whole number of customers"
+                )
+            n = int(n_text)
+        return KpiValue(
+            kpi_id, segment, period_end, value, n, Source(str(self.path), line)
+        )
 
-def _value(
-    cells: list[str],
-    columns: dict[str, int],
-    line: int,
-    path: Path,
-    aliases: Mapping[str, str],
-    order: DateOrder | None,
-    decimal_comma: bool,
-) -> KpiValue:
-    def fail(column: str, message: str, hint: str) -> ReadError:
-        value = _get(cells, columns, column)
-        return ReadError(path, line, f"column '{column}': {message} '{value}'", hint)
+    def _get(self, column: str) -> str:
+        return _get(self.cells, self.columns, column)
 
-    kpi = _get(cells, columns, "kpi")
-    if not kpi:
-        raise fail("kpi", "missing KPI", "name the KPI by catalog id or alias")
-    segment = _get(cells, columns, "segment")
-    if not segment:
-        raise fail("segment", "missing segment", "write 'all' for every customer")
-    period_end = parse_date(_get(cells, columns, "period_end"), order)
-    if period_end is None:
-        raise fail("period_end", "invalid date", "write dates as YYYY-MM-DD")
-    value = _number(_get(cells, columns, "value"), decimal_comma)
-    if value is None:
-        raise fail("value", "invalid number", "write a number such as 91.5 or 91,5%")
-    n_text = _get(cells, columns, "n")
-    n = None
-    if n_text:
-        if not n_text.isdigit():
-            raise fail("n", "invalid count", "write a whole number of customers")
-        n = int(n_text)
-    kpi_id = aliases.get(" ".join(kpi.split()).casefold(), kpi)
-    return KpiValue(kpi_id, segment, period_end, value, n, Source(str(path), line))
+    def _fail(
+        self, column: str, message: str, hint: str, reason: str = ""
+    ) -> ReadError:
+        text = f"column '{column}': {message} '{self._get(column)}'"
+        if reason:
+            text = f"{text}: {reason}"
+        return ReadError(self.path, self.line, text, hint)
 
+    def _kpi_id(self, kpi: str) -> str:
+        """Resolve a KPI name to its id; reject an unknown name if names are checked."""
+        name = " ".join(kpi.split()).casefold()
+        kpi_id = self.aliases.get(name)
+        if kpi_id is not None:
+            return kpi_id
+        if self.known_ids is None:
+            return kpi
+        by_folded_id = {known.casefold(): known for known in self.known_ids}
+        if name in by_folded_id:
+            return by_folded_id[name]
+        close = difflib.get_close_matches(name, list(self.aliases), n=3)
+        suggestion = f"did you mean {', '.join(close)}? " if close else ""
+        raise self._fail(
+            "kpi",
+            "unknown KPI",
+            f"{suggestion}name a catalog KPI by id or alias; known ids: "
+            f"{', '.join(sorted(self.known_ids))}",
+        )
 
-def _number(text: str, decimal_comma: bool) -> Decimal | None:
-    if not text:
-        return None
-    number, _ = parse_decimal(text, decimal_comma=decimal_comma)
-    return number
+    def _period_end(self) -> dt.date:
+        text = self._get("period_end")
+        period_end = parse_date(text, self.order)
+        if period_end is not None:
+            return period_end
+        if decide_date_order([text]) == (None, True):
+            raise self._fail(
+                "period_end",
+                "ambiguous date",
+                "write period_end as YYYY-MM-DD; the dates in this column do not "
+                "show whether the day or the month comes first",
+            )
+        raise self._fail(
+            "period_end",
+            "invalid date",
+            "write dates as YYYY-MM-DD",
+            date_problem(text),
+        )
+
+    def _value(self, kpi_id: str) -> Decimal:
+        text = self._get("value")
+        value = None
+        if text:
+            value, _ = parse_decimal(text, decimal_comma=self.decimal_comma)
+        if value is None:
+            raise self._fail(
+                "value", "invalid number", "write a number such as 91.5 or 91,5%"
+            )
+        low, high = self.ranges.get(kpi_id, (None, None))
+        if low is not None and value < low:
+            raise self._out_of_range(value, f"below {low}, the minimum for {kpi_id}")
+        if high is not None and value > high:
+            raise self._out_of_range(value, f"above {high}, the maximum for {kpi_id}")
+        return value
+
+    def _out_of_range(self, value: Decimal, gap: str) -> ReadError:
+        return ReadError(
+            self.path,
+            self.line,
+            f"column 'value': value {value} is {gap}",
+            "check the sign, and write the value in the KPI's native unit: "
+            "a rate as 91.5 for 91.5 %, NPS from -100 to 100",
+        )

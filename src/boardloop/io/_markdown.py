@@ -23,13 +23,13 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from boardloop.io._csv import TableReader, apply_defaults
 from boardloop.io._fields import DateOrder, ReadContext
 from boardloop.io._markdown_blocks import split_blocks
 from boardloop.io._markdown_drafts import Draft
 from boardloop.io._markdown_notes import read_progress
 from boardloop.io._markdown_period import find_period
 from boardloop.io._markdown_reader import MarkdownReader
+from boardloop.io._table import TableReader, apply_defaults
 
 if TYPE_CHECKING:
     from boardloop.domain.model import Initiative, Target
@@ -101,8 +101,6 @@ def _build(draft: Draft, builder: TableReader, ctx: ReadContext) -> Initiative:
     values["name"] = draft.name
     lines = dict(draft.lines)
     lines["name"] = draft.line
-    if draft.id:
-        values["id"] = draft.id
     _target_from_key_results(draft, values, lines, ctx)
     status_text = values.get("status")
     read_progress(draft, values, lines, ctx)
@@ -112,7 +110,10 @@ def _build(draft: Draft, builder: TableReader, ctx: ReadContext) -> Initiative:
     if draft.key_results:
         extra["key_results"] = draft.key_results
     lines.update(apply_defaults(values, extra, draft.defaults))
-    initiative = builder.build(draft.line, values, extra, lines)
+    initiative_id = ctx.derive_id(draft.id, "heading labels") if draft.id else None
+    initiative = builder.build(
+        draft.line, values, extra, lines, initiative_id=initiative_id
+    )
     if initiative.status_text != status_text:
         # The status came from a note or the key results: keep what was written.
         initiative = replace(initiative, status_text=status_text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from boardloop.io._fields import match_header, slugify
+from boardloop.io._fields import file_key, match_header, slugify
 from boardloop.io._markdown_blocks import BOLD_LINE, plain, quote, title_parts
 from boardloop.io._markdown_drafts import Draft, Section
 from boardloop.io._markdown_lists import KR_CAPTION, ListHandlers
@@ -83,8 +83,10 @@ class MarkdownReader(ListHandlers, TableHandlers):
         return draft
 
     def _row_with_id(self, number: str) -> Initiative | None:
+        """Find the table row whose id, as written or qualified, is `number`."""
+        ids = {number, f"{file_key(self.ctx.path)}/{number}"}
         for entry in self.order:
-            if not isinstance(entry, Draft) and entry.id == number:
+            if not isinstance(entry, Draft) and entry.id in ids:
                 return entry
         return None
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from boardloop.io._csv import TableReader, map_headers
 from boardloop.io._fields import DateOrder, match_header
 from boardloop.io._markdown_blocks import plain
 from boardloop.io._markdown_drafts import ReaderState
+from boardloop.io._table import TableReader, map_headers
 
 if TYPE_CHECKING:
     from boardloop.io._markdown_blocks import Block

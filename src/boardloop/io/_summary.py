@@ -55,7 +55,12 @@ class Period:
 
 @dataclass(slots=True)
 class ImportSummary:
-    """Summary of what one import recognised, guessed and dropped, for the user."""
+    """Summary of what one import recognised, guessed and dropped, for the user.
+
+    `derived_ids` maps each id that the reader derived, because the file does
+    not state it, to what it was derived from ("names", "heading labels",
+    "row numbers in column #").
+    """
 
     path: str
     format: str
@@ -63,11 +68,22 @@ class ImportSummary:
     guessed: list[Notice] = field(default_factory=list)
     dropped: list[Notice] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    derived_ids: dict[str, str] = field(default_factory=dict)
 
     def recognise(self, name: str, meaning: str) -> None:
         """Record that a column or key was read as a register field."""
         if (name, meaning) not in self.recognised:
             self.recognised.append((name, meaning))
+
+    def recognise_derived_ids(self, ids: list[str]) -> None:
+        """List, under Recognised, which of `ids` were derived and from what."""
+        groups: dict[str, list[str]] = {}
+        for initiative_id in ids:
+            derived_from = self.derived_ids.get(initiative_id)
+            if derived_from is not None:
+                groups.setdefault(derived_from, []).append(initiative_id)
+        for derived_from, group in groups.items():
+            self.recognise(derived_from, f"derived ids {_id_list(group)}")
 
     def guess(self, line: int | None, what: str, why: str = "") -> None:
         """Record a value read by a rule the file did not state."""
@@ -88,7 +104,7 @@ class ImportSummary:
         noun = "initiative" if read == 1 else "initiatives"
         lines = [f"Read {read} {noun} from {name} ({self.format})."]
         if self.recognised:
-            pairs = ", ".join(
+            pairs = "; ".join(
                 f"'{key}' as {meaning}" for key, meaning in self.recognised
             )
             lines.append(f"Recognised: {pairs}.")
@@ -102,6 +118,13 @@ class ImportSummary:
 
     def _location(self, line: int | None) -> str:
         return self.path if line is None else f"{self.path}:{line}"
+
+
+def _id_list(ids: list[str], shown: int = 3, limit: int = 6) -> str:
+    """Join ids; a list longer than `limit` shows the first few and the last."""
+    if len(ids) <= limit:
+        return ", ".join(ids)
+    return f"{', '.join(ids[:shown])}, ... {ids[-1]} ({len(ids)} ids)"
 
 
 def _grouped(notices: list[Notice]) -> list[str]:

@@ -1,0 +1,426 @@
+"""Table rows as initiatives: the row reader shared by CSV files and Markdown tables."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from boardloop.domain.model import (
+    Baseline,
+    Initiative,
+    Outcome,
+    OutcomeResult,
+    Owner,
+    Source,
+    Status,
+    Target,
+)
+from boardloop.io._dates import date_problem
+from boardloop.io._fields import (
+    DateOrder,
+    decide_date_order,
+    is_row_number_header,
+    match_header,
+    parse_date,
+    parse_decimal,
+    parse_owner,
+    read_status,
+    slugify,
+)
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from boardloop.io._fields import ReadContext
+
+__all__ = [
+    "DATE_FIELDS",
+    "Column",
+    "TableReader",
+    "apply_defaults",
+    "map_headers",
+    "outcome_result",
+    "status_field",
+]
+
+DATE_FIELDS = ("next_checkpoint", "launched_on", "created_on", "closed_on")
+_DECIMAL_COMMA = re.compile(r"(?<![\d,])(\d+),(\d{1,2})(?![\d,])")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One table column: its header as written and the register field it maps to."""
+
+    header: str
+    index: int
+    field: str | None
+
+
+def map_headers(headers: list[str], line: int, ctx: ReadContext) -> list[Column]:
+    """Match headers to register fields; report unknown and repeated ones."""
+    columns = []
+    header_of_field: dict[str, str] = {}
+    for index, header in enumerate(headers):
+        field_name = match_header(header)
+        if field_name is not None and field_name in header_of_field:
+            ctx.summary.drop(
+                line,
+                f"column '{header}' also names {field_name}; kept in extra",
+                f"column '{header_of_field[field_name]}' is read as {field_name}",
+            )
+            field_name = None
+        elif field_name is not None:
+            header_of_field[field_name] = header
+            ctx.summary.recognise(header.strip(), field_name)
+        elif header.strip():
+            ctx.summary.drop(
+                line,
+                f"column '{header.strip()}' is not a register field, kept in extra",
+            )
+        columns.append(Column(header.strip(), index, field_name))
+    return columns
+
+
+def status_field(text: str, line: int, ctx: ReadContext) -> Status | None:
+    """Read a status cell; an empty cell is planned, with a guessed notice."""
+    if not text.strip():
+        ctx.summary.guess(line, "no status given; read as planned")
+        return Status.PLANNED
+    reading = read_status(text)
+    if reading.status is None:
+        ctx.summary.drop(
+            line,
+            f"status '{text.strip()}' cannot be read; status left empty",
+            f"{reading.why}; use planned, in-progress, launched, measuring or closed",
+        )
+    elif not reading.exact:
+        what = f"status '{text.strip()}' read as {reading.status}"
+        ctx.summary.guess(line, what, reading.why)
+    return reading.status
+
+
+def outcome_result(text: str) -> OutcomeResult | None:
+    """Read an outcome result word such as 'achieved' or 'partially achieved'."""
+    key = re.sub(r"[\s_]+", "-", text.strip().casefold())
+    key = {"partial": "partially-achieved", "partially": "partially-achieved"}.get(
+        key, key
+    )
+    try:
+        return OutcomeResult(key)
+    except ValueError:
+        return None
+
+
+class TableReader:
+    """Turn the rows of one table into initiatives, one row at a time."""
+
+    def __init__(
+        self,
+        ctx: ReadContext,
+        columns: list[Column],
+        rows: list[tuple[int, list[str]]],
+        *,
+        ambiguous_order: DateOrder,
+    ) -> None:
+        self.ctx = ctx
+        self.columns = columns
+        self.id_column = next((c for c in columns if c.field == "id"), None)
+        self.lines: dict[str, int] = {}
+        self.orders = self._date_orders(rows, ambiguous_order)
+
+    def _date_orders(
+        self, rows: list[tuple[int, list[str]]], ambiguous_order: DateOrder
+    ) -> dict[str, DateOrder]:
+        """Decide each date column's day/month order from all its values."""
+        orders: dict[str, DateOrder] = {}
+        for column in self.columns:
+            if column.field not in (*DATE_FIELDS, "deadline", "baseline_as_of"):
+                continue
+            values = [_cell(cells, column) for _, cells in rows]
+            order, has_numeric = decide_date_order(values)
+            if order is None and has_numeric:
+                order = ambiguous_order
+                self.ctx.summary.guess(
+                    rows[0][0] if rows else None,
+                    f"dates in column '{column.header}' read as {order}",
+                    "no value proves day-first or month-first",
+                )
+            if order is not None:
+                orders[column.field] = order
+        return orders
+
+    def read_row(
+        self,
+        line: int,
+        cells: list[str],
+        defaults: dict[str, tuple[str, int]] | None = None,
+    ) -> Initiative | None:
+        """Build one initiative from a row, or None (with a notice) for no name.
+
+        `defaults` maps a field to a text and line that apply when the row has
+        no value for the field, such as a document's `**Status:**` header.
+        """
+        values: dict[str, str] = {}
+        extra: dict[str, object] = {}
+        for column in self.columns:
+            text = _cell(cells, column).strip()
+            if column.field is None:
+                if text:
+                    extra[column.header or f"column {column.index + 1}"] = text
+            elif text:
+                values[column.field] = text
+        unnamed = self._unnamed_cells(line, cells)
+        if unnamed:
+            extra["unnamed_cells"] = unnamed
+        if not values and not extra:
+            return None
+        if not values.get("name"):
+            self.ctx.summary.drop(
+                line, "row has no name; not read", "every initiative needs a name"
+            )
+            self.ctx.summary.count("rows dropped")
+            return None
+        lines = apply_defaults(values, extra, defaults or {})
+        return self.build(line, values, extra, lines)
+
+    def _unnamed_cells(self, line: int, cells: list[str]) -> list[str]:
+        """Collect the cells past the header's last column; report them as dropped."""
+        unnamed = [cell.strip() for cell in cells[len(self.columns) :]]
+        while unnamed and not unnamed[-1]:
+            unnamed.pop()
+        if unnamed:
+            noun = "cell" if len(unnamed) == 1 else "cells"
+            listed = ", ".join(f"'{cell}'" for cell in unnamed)
+            self.ctx.summary.drop(
+                line,
+                f"{noun} {listed} beyond the header's {len(self.columns)} columns, "
+                "kept in extra['unnamed_cells']",
+            )
+        return unnamed
+
+    def build(
+        self,
+        line: int,
+        values: dict[str, str],
+        extra: dict[str, object],
+        lines: dict[str, int] | None = None,
+        *,
+        initiative_id: str | None = None,
+    ) -> Initiative:
+        """Build an initiative from field texts; `lines` gives lines per field.
+
+        `initiative_id` is used as given; without it the id comes from the id
+        column, or is derived from the name.
+        """
+        ctx = self.ctx
+        self.lines = {**_field_lines(values, line), **(lines or {})}
+        name = values["name"]
+        invalid: dict[str, str] = {}
+        dates = {
+            field_name: self._date(field_name, values, invalid)
+            for field_name in DATE_FIELDS
+        }
+        initiative = Initiative(
+            id=initiative_id or self._initiative_id(values, name),
+            name=name,
+            owner=self._owner(values),
+            target=self._target(values, invalid),
+            status=status_field(values.get("status", ""), self._line("status"), ctx),
+            status_text=values.get("status"),
+            baseline=self._baseline(values, invalid),
+            created_on=dates["created_on"],
+            launched_on=dates["launched_on"],
+            next_checkpoint=dates["next_checkpoint"],
+            outcome=self._outcome(values, dates["closed_on"], invalid),
+            source=Source(ctx.path, line),
+            field_lines=dict(self.lines),
+            program=values.get("program"),
+            progress_note=values.get("progress_note"),
+            notes=values.get("notes", ""),
+            control_segment=values.get("control_segment"),
+            extra=extra,
+        )
+        if invalid:
+            initiative.extra["invalid"] = invalid
+        return initiative
+
+    def _initiative_id(self, values: dict[str, str], name: str) -> str:
+        """Keep an id the file states; qualify a row number or slug by the file."""
+        text = values.get("id")
+        if not text:
+            return self.ctx.derive_id(slugify(name), "names")
+        column = self.id_column
+        if column is not None and is_row_number_header(column.header):
+            return self.ctx.derive_id(text, f"row numbers in column {column.header}")
+        return text
+
+    def _line(self, field_name: str) -> int:
+        return self.lines.get(field_name, self.lines["name"])
+
+    def _owner(self, values: dict[str, str]) -> Owner:
+        owner, note = parse_owner(values.get("owner", ""))
+        if note:
+            self.ctx.summary.guess(
+                self._line("owner"), f"owner read as a function: {note}"
+            )
+        function = values.get("owner_function")
+        if function:
+            owner = replace(owner, function=function)
+        return owner
+
+    def _date(
+        self, field_name: str, values: dict[str, str], invalid: dict[str, str]
+    ) -> dt.date | None:
+        text = values.get(field_name)
+        if not text:
+            return None
+        date = parse_date(text, self.orders.get(field_name))
+        if date is None:
+            invalid[field_name] = text
+            problem = date_problem(text)
+            reason = f": {problem}" if problem else ""
+            self.ctx.summary.drop(
+                self._line(field_name),
+                f"{field_name} '{text}' is not a date{reason}; "
+                "kept in extra['invalid']",
+                "check the day and month" if problem else "write dates as YYYY-MM-DD",
+            )
+        return date
+
+    def _target(self, values: dict[str, str], invalid: dict[str, str]) -> Target:
+        ctx = self.ctx
+        line = self._line("target")
+        target = Target()
+        if "target" in values:
+            text = values["target"]
+            if _DECIMAL_COMMA.search(text):
+                text = _DECIMAL_COMMA.sub(r"\1.\2", text)
+                ctx.summary.guess(
+                    line,
+                    f"target '{values['target']}' read as '{text}'",
+                    "decimal comma",
+                )
+            target = ctx.target(text)
+        if "kpi" in values and target.kpi_id is None:
+            target = replace(target, kpi_id=ctx.kpi_id(values["kpi"]))
+        if "segment" in values and target.segment is None:
+            target = replace(target, segment=values["segment"])
+        return self._with_deadline(target, values.get("deadline"), invalid)
+
+    def _with_deadline(
+        self, target: Target, text: str | None, invalid: dict[str, str]
+    ) -> Target:
+        ctx, line = self.ctx, self._line("deadline")
+        if text:
+            deadline, label = ctx.deadline(text, self.orders.get("deadline"))
+            if deadline is None:
+                invalid["deadline"] = text
+                ctx.summary.drop(
+                    line,
+                    f"deadline '{text}' cannot be read; kept in extra['invalid']",
+                    "write a date such as 2026-06-30 or a period such as Q2 FY27",
+                )
+            elif target.deadline is None:
+                target = replace(target, deadline=deadline, deadline_label=label)
+            elif target.deadline != deadline:
+                ctx.summary.guess(
+                    line,
+                    f"deadline '{text}' differs from the target's "
+                    f"{target.deadline.isoformat()}; the target's deadline is kept",
+                )
+        return target
+
+    def _baseline(
+        self, values: dict[str, str], invalid: dict[str, str]
+    ) -> Baseline | None:
+        line = self._line("baseline")
+        text = values.get("baseline")
+        if not text:
+            return None
+        value, note = parse_decimal(text)
+        if note:
+            self.ctx.summary.guess(line, f"baseline {note}")
+        if value is None:
+            invalid["baseline"] = text
+            self.ctx.summary.drop(
+                line,
+                f"baseline '{text}' is not a number; kept in extra['invalid']",
+                "write the KPI value, such as 91.5",
+            )
+            return None
+        as_of = self._date("baseline_as_of", values, invalid)
+        return Baseline(value=value, as_of=as_of)
+
+    def _outcome(
+        self,
+        values: dict[str, str],
+        closed_on: dt.date | None,
+        invalid: dict[str, str],
+    ) -> Outcome | None:
+        line = self._line("outcome")
+        keys = ("outcome", "actual_movement", "lesson")
+        if not any(key in values for key in keys) and closed_on is None:
+            return None
+        result = outcome_result(values.get("outcome", ""))
+        if "outcome" in values and result is None:
+            invalid["outcome"] = values["outcome"]
+            self.ctx.summary.drop(
+                line,
+                f"outcome '{values['outcome']}' cannot be read; "
+                "kept in extra['invalid']",
+                "use achieved, partially-achieved, missed or abandoned",
+            )
+        movement = None
+        if "actual_movement" in values:
+            movement, _ = parse_decimal(values["actual_movement"])
+            if movement is None:
+                invalid["actual_movement"] = values["actual_movement"]
+                self.ctx.summary.drop(
+                    line,
+                    f"actual movement '{values['actual_movement']}' is not a number; "
+                    "kept in extra['invalid']",
+                )
+        return Outcome(
+            result=result,
+            actual_movement=movement,
+            lesson=values.get("lesson", ""),
+            closed_on=closed_on,
+        )
+
+
+def apply_defaults(
+    values: dict[str, str],
+    extra: dict[str, object],
+    defaults: dict[str, tuple[str, int]],
+) -> dict[str, int]:
+    """Fill missing fields from defaults; return the lines of the filled fields."""
+    lines = {}
+    for field_name, (text, line) in defaults.items():
+        if field_name.startswith("header:"):
+            extra.setdefault(field_name.removeprefix("header:"), text)
+        elif field_name == "id":
+            extra.setdefault("document_id", text)
+        elif field_name not in values:
+            values[field_name] = text
+            lines[field_name] = line
+    return lines
+
+
+def _cell(cells: list[str], column: Column) -> str:
+    return cells[column.index] if column.index < len(cells) else ""
+
+
+_LINE_FIELDS = {
+    "owner_function": "owner_function",
+    "kpi": "target",
+    "deadline": "deadline",
+    "closed_on": "outcome",
+    "actual_movement": "outcome",
+}
+
+
+def _field_lines(values: dict[str, str], line: int) -> dict[str, int]:
+    lines = {_LINE_FIELDS.get(key, key): line for key in values}
+    lines["name"] = line
+    return lines

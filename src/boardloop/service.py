@@ -108,7 +108,7 @@ def import_files(
     Each file is one transaction: a file that fails to read or store leaves
     nothing behind, and files before it stay imported.
     """
-    from boardloop.io import read_kpi_values
+    from boardloop.io import kpi_value_ranges, read_kpi_values
 
     catalog = load_workspace_catalog(workspace)
     company = workspace.config.company
@@ -118,7 +118,9 @@ def import_files(
     imports: list[FileImport] = []
     for path in paths:
         if is_kpi_values_file(path):
-            values = read_kpi_values(path, aliases=catalog.aliases())
+            values = read_kpi_values(
+                path, aliases=catalog.aliases(), ranges=kpi_value_ranges(catalog)
+            )
             workspace.store.replace_kpi_values(company, values, source_path=str(path))
             imports.append(FileImport(path, None, None, kpi_value_count=len(values)))
             continue

@@ -279,7 +279,7 @@ def lint_inputs(
 ) -> tuple[Register, list[KpiValue] | None]:
     """Read the register and KPI values to lint, from files or the workspace."""
     from boardloop.domain.model import Register
-    from boardloop.io import read_kpi_values
+    from boardloop.io import kpi_value_ranges, read_kpi_values
     from boardloop.service import is_kpi_values_file, read_files
 
     if not files:
@@ -302,7 +302,9 @@ def lint_inputs(
     values = [
         value
         for path in value_files
-        for value in read_kpi_values(path, aliases=catalog.aliases())
+        for value in read_kpi_values(
+            path, aliases=catalog.aliases(), ranges=kpi_value_ranges(catalog)
+        )
     ]
     company = workspace.config.company if workspace else "register"
     initiatives = tuple(i for result in results for i in result.initiatives)

@@ -769,3 +769,30 @@ def test_render_by_format_name() -> None:
     assert render(section, "json") == render_json(section)
     with pytest.raises(ValueError, match="unknown board section format 'pdf'"):
         render(section, "pdf")
+
+
+BIDI_NAME = "Renewal desk \u202eevo LTR\u202c for SMB"
+
+
+@pytest.mark.parametrize("renderer", [render_markdown, render_html])
+def test_bidi_controls_shown_not_applied(renderer: Any) -> None:
+    register = sample_register()
+    first = register.initiatives[0]
+    renamed = Register(
+        company=register.company,
+        initiatives=(
+            Initiative(
+                id=first.id,
+                name=BIDI_NAME,
+                owner=first.owner,
+                target=first.target,
+                status=first.status,
+                next_checkpoint=first.next_checkpoint,
+            ),
+            *register.initiatives[1:],
+        ),
+    )
+    output = renderer(build(renamed))
+    assert "\u202e" not in output
+    assert "U+202E" in output
+    assert "U+202C" in output

@@ -6,6 +6,9 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 import jinja2
+from markupsafe import Markup
+
+from boardloop.report._text import show_bidi_controls
 
 if TYPE_CHECKING:
     from boardloop.report._view import BoardSection
@@ -23,7 +26,15 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_finalize,
     )
+
+
+def _finalize(value: object) -> object:
+    """Show bidirectional controls in plain strings before they are escaped."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return show_bidi_controls(value)
+    return value
 
 
 def render_html(section: BoardSection) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from boardloop.report._text import show_bidi_controls
+
 if TYPE_CHECKING:
     from boardloop.report._view import (
         BoardSection,
@@ -37,6 +39,7 @@ def escape_markdown(text: str, *, line_start: bool = False) -> str:
     references are escaped, as are heading and quote markers at the start of the
     value. With `line_start`, list markers there are escaped too.
     """
+    text = show_bidi_controls(text)
     text = _LINE_BREAKS.sub(" ", text).replace("\t", " ").strip()
     text = _ENTITY.sub("&amp;", text)
     text = _INLINE_SPECIAL.sub(r"\\\1", text)

@@ -8,6 +8,7 @@ import html
 import json
 import os
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -775,7 +776,9 @@ BIDI_NAME = "Renewal desk \u202eevo LTR\u202c for SMB"
 
 
 @pytest.mark.parametrize("renderer", [render_markdown, render_html])
-def test_bidi_controls_shown_not_applied(renderer: Any) -> None:
+def test_bidi_controls_shown_not_applied(
+    renderer: Callable[[BoardSection], str],
+) -> None:
     register = sample_register()
     first = register.initiatives[0]
     renamed = Register(

@@ -344,3 +344,68 @@ def test_lint_reads_kpi_values_beside_register(tmp_path: Path) -> None:
     assert result.exit_code == 0, output_of(result)
     not_checked = json.loads(result.stdout)["not_checked"]
     assert "ST404" not in not_checked
+
+
+def test_report_into_missing_folder_is_usage_error(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    target = tmp_path / "no-such-folder" / "section.md"
+    result = run(
+        "report",
+        "--workspace",
+        str(workspace),
+        "--as-of",
+        "2026-11-20",
+        "-o",
+        str(target),
+    )
+    assert result.exit_code == 2, output_of(result)
+    assert "does not exist" in result.stderr
+    assert not target.parent.exists()
+
+
+def test_demo_under_a_file_is_usage_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    result = run("demo", str(blocker / "sub"))
+    assert result.exit_code == 2, output_of(result)
+    assert "Traceback" not in result.stderr
+
+
+def test_partial_import_says_what_was_kept(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    good = workspace / "register.yaml"
+    good.write_text(GOOD_REGISTER, encoding="utf-8")
+    broken = workspace / "broken.yaml"
+    broken.write_text(
+        "initiatives:\n  - id: x\n    name: [unclosed\n", encoding="utf-8"
+    )
+
+    result = run("import", str(good), str(broken), "--workspace", str(workspace))
+    assert result.exit_code == 2, output_of(result)
+    assert "1 created" in result.stderr
+    assert "the 1 file(s) before it were imported and kept" in result.stderr
+
+
+def test_removed_initiative_reported_as_absent(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    register = workspace / "register.yaml"
+    second = GOOD_REGISTER + (
+        "  - id: advocacy\n"
+        "    name: Advocacy program for Enterprise\n"
+        "    owner: Aisha Bello (Marketing)\n"
+        "    target: NPS +5pts for Enterprise by Q4 FY27\n"
+        "    status: planned\n"
+        "    next_checkpoint: 2026-12-10\n"
+    )
+    register.write_text(second, encoding="utf-8")
+    assert run("import", str(register), "--workspace", str(workspace)).exit_code == 0
+    register.write_text(GOOD_REGISTER, encoding="utf-8")
+    result = run("import", str(register), "--workspace", str(workspace))
+    assert result.exit_code == 0, output_of(result)
+    assert "no longer in it and were kept: advocacy" in result.stderr
+
+
+def test_empty_target_phrase_is_usage_error() -> None:
+    result = run("target", "  ")
+    assert result.exit_code == 2, output_of(result)
+    assert "empty" in result.stderr

@@ -179,3 +179,21 @@ def test_import_day_is_not_creation_day() -> None:
         entry(created_on=None, history=[imported]), as_of=dt.date(2028, 2, 1)
     )
     assert [i for i in found(report, "DT305") if "created" in i.message] == []
+
+
+def test_import_events_do_not_count_as_activity() -> None:
+    reimported = {
+        "at": dt.date(2027, 2, 28),
+        "actor": "importer",
+        "kind": "updated",
+        "changes": {"notes": ["", "re-imported"]},
+    }
+    quiet = entry(
+        history=[reimported],
+        checkpoints=[],
+        launched_on=dt.date(2026, 10, 1),
+        created_on=dt.date(2026, 9, 1),
+        baseline={"value": 88, "as_of": dt.date(2026, 9, 30)},
+    )
+    [item] = found(lint_entries(quiet), "DT304")
+    assert "2026-10-01" in item.message

@@ -572,3 +572,24 @@ def test_changes_old_initiative_imported_late_is_not_new() -> None:
     built = section(old)
     kinds = [group.kind for group in built.changes.groups] if built.changes else []
     assert "new" not in kinds
+
+
+def test_changes_closed_by_import_names_result_and_date() -> None:
+    outcome = Outcome(
+        result=OutcomeResult.MISSED,
+        actual_movement=Decimal(3),
+        closed_on=dt.date(2027, 2, 2),
+    )
+    event = Event(
+        at("2027-02-10"),
+        "importer",
+        "updated",
+        {
+            "status": ("measuring", "closed"),
+            "outcome": (None, {"result": "missed", "actual_movement": "3"}),
+        },
+    )
+    built = section(initiative(1, Status.CLOSED, outcome=outcome, history=(event,)))
+    assert built.changes is not None
+    [item] = [i for g in built.changes.groups if g.kind == "closed" for i in g.items]
+    assert item.text == "closed on 2 Feb 2027 as missed"

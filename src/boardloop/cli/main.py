@@ -163,6 +163,8 @@ def init(
         )
     except WorkspaceError as error:
         fail(str(error))
+    except OSError as error:
+        fail(f"cannot create a workspace in {directory}: {error.strerror}")
     click.echo(f"Created workspace for {company} in {workspace.root}", err=True)
     click.echo("Next: boardloop import FILE... (YAML, CSV or Markdown)", err=True)
 
@@ -182,11 +184,19 @@ def import_command(files: tuple[Path, ...], workspace_dir: Path, actor: str) -> 
             fail(f"file not found: {path}")
     workspace = open_workspace_or_fail(workspace_dir)
     now = dt.datetime.now().replace(microsecond=0)
-    try:
-        imports = import_files(workspace, files, actor=actor, at=now)
-    except read_error_types() as error:
-        fail(str(error))
-    for item in imports:
+
+    # One transaction per file: report each file as it lands, so a failure in
+    # a later file still says what the earlier ones stored.
+    for done, path in enumerate(files):
+        try:
+            (item,) = import_files(workspace, [path], actor=actor, at=now)
+        except read_error_types() as error:
+            kept = (
+                f"; the {done} file(s) before it were imported and kept"
+                if done
+                else "; nothing was imported"
+            )
+            fail(f"{error}{kept}")
         print_import(item)
 
 
@@ -204,6 +214,13 @@ def print_import(item: FileImport) -> None:
             f"updated, {len(changes.unchanged)} unchanged",
             err=True,
         )
+        if changes.absent:
+            click.echo(
+                f"{item.path}: {len(changes.absent)} initiative(s) stored from this "
+                f"file are no longer in it and were kept: {', '.join(changes.absent)}. "
+                "Close them with an outcome, or keep them in the file.",
+                err=True,
+            )
 
 
 @main.command()
@@ -372,6 +389,8 @@ def target(
     from boardloop.catalog import load_merged_catalog
     from boardloop.domain.targets import format_target, parse_target, target_to_json
 
+    if not phrase.strip():
+        fail("the target phrase is empty; pass one, e.g. '+5pp GRR for SMB by Q2'")
     workspace = find_workspace(workspace_dir)
     calendar = resolve_calendar(workspace, fiscal_start_month)
     as_of = parse_date(as_of_text, "--as-of") or dt.date.today()
@@ -480,10 +499,17 @@ def build_section_or_fail(
 
 def write_atomically(path: Path, text: str) -> None:
     """Write through a temporary file so a failed write leaves no half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        fail(
+            f"cannot write {path}: folder {path.parent} does not exist; create it first"
+        )
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        fail(f"cannot write {path}: {error.strerror}; choose another -o path")
 
 
 @main.command()
@@ -503,6 +529,8 @@ def demo(directory: Path, force: bool) -> None:
         fail(str(error))
     except FileExistsError as error:
         fail(f"{error}; pass --force to replace it, or name another folder")
+    except OSError as error:
+        fail(f"cannot write the demo into {directory}: {error.strerror}")
     click.echo("Board section written:", err=True)
     for path in outputs:
         click.echo(f"  {path}", err=True)

@@ -106,8 +106,16 @@ def check_checkpoint_overdue(
 
 
 def _last_touch(initiative: Initiative) -> dt.date | None:
-    """Return the latest day anything was recorded for an initiative."""
-    days = [event.at.date() for event in initiative.history]
+    """Return the latest day anything was recorded for an initiative.
+
+    Store-stamped import events do not count: re-importing an unchanged file is
+    not news about the initiative.
+    """
+    days = [
+        event.at.date()
+        for event in initiative.history
+        if event.kind not in STORE_EVENT_KINDS
+    ]
     days += [checkpoint.on for checkpoint in initiative.checkpoints]
     days += [day for day in (initiative.created_on, initiative.launched_on) if day]
     return max(days, default=None)

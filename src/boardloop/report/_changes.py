@@ -114,14 +114,24 @@ def _new_item(initiative: Initiative, on: dt.date, reason: str) -> ChangeItem:
 def _closed_item(initiative: Initiative, event: Event) -> ChangeItem:
     on = event.at.date()
     result_change = event.changes.get("outcome") or event.changes.get("result")
-    result = _text(result_change[1]) if result_change is not None else None
+    result = _outcome_result(result_change[1]) if result_change is not None else None
     if result is None and initiative.outcome is not None:
         result = _text(initiative.outcome.result)
+    # The register's own closing date wins over the day the change was imported.
+    if initiative.outcome is not None and initiative.outcome.closed_on is not None:
+        on = initiative.outcome.closed_on
     status_change = event.changes.get("status")
     before = _text(status_change[0]) if status_change is not None else None
     outcome_text = f" as {result}" if result else " with no outcome recorded"
     text = f"closed on {date_label(on)}{outcome_text}"
     return _item("closed", initiative, on, before, result, event.reason, text)
+
+
+def _outcome_result(value: Any) -> str | None:
+    """Return the result word of an outcome change, stored whole or as a word."""
+    if isinstance(value, dict):
+        return _text(value.get("result"))
+    return _text(value)
 
 
 def _status_item(

@@ -190,10 +190,10 @@ def test_import_events_do_not_count_as_activity() -> None:
     }
     quiet = entry(
         history=[reimported],
-        checkpoints=[],
+        checkpoints=[{"on": dt.date(2026, 10, 1), "note": "kick-off held"}],
         launched_on=dt.date(2026, 10, 1),
         created_on=dt.date(2026, 9, 1),
         baseline={"value": 88, "as_of": dt.date(2026, 9, 30)},
     )
     [item] = found(lint_entries(quiet), "DT304")
-    assert "2026-10-01" in item.message
+    assert "last on 2026-10-01" in item.message

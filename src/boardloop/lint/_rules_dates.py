@@ -121,12 +121,19 @@ def _last_touch(initiative: Initiative) -> dt.date | None:
     return max(days, default=None)
 
 
+def _has_own_history(initiative: Initiative) -> bool:
+    """Tell whether a person recorded anything beyond the store's import stamps."""
+    return bool(initiative.checkpoints) or any(
+        event.kind not in STORE_EVENT_KINDS for event in initiative.history
+    )
+
+
 def check_silent_initiative(
     register: Register, context: LintContext
 ) -> Iterator[Finding]:
     """DT304: an open initiative has had no history entry for a long time."""
     settings = context.settings
-    if not any(item.history or item.checkpoints for item in register.initiatives):
+    if not any(_has_own_history(item) for item in register.initiatives):
         yield not_checked("DT304", "no initiative has history events or checkpoints")
         return
     for initiative in register.initiatives:

@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from boardloop.domain.fiscal import FiscalCalendar
 from boardloop.domain.model import Direction, OutcomeResult, Owner, Status, Unit
@@ -109,7 +111,7 @@ def test_fields_read(tmp_path: Path) -> None:
     assert first.checkpoints[0].on == dt.date(2026, 2, 14)
     assert first.history[0].changes == {"status": ("planned", "in-progress")}
     assert first.history[0].reason == "kickoff"
-    assert second.id == "register/health-score-v2"
+    assert second.id == "register.yaml/health-score-v2"
     assert second.owner == Owner("Sam Ortiz", "CS Ops")
     assert second.outcome is not None
     assert second.outcome.result is OutcomeResult.MISSED
@@ -141,7 +143,7 @@ def test_unknown_keys_kept_and_listed(tmp_path: Path) -> None:
 def test_bare_list(tmp_path: Path) -> None:
     result = read(tmp_path, "- name: Onboarding revamp\n- name: NPS push\n")
     ids = [initiative.id for initiative in result.initiatives]
-    assert ids == ["register/onboarding-revamp", "register/nps-push"]
+    assert ids == ["register.yaml/onboarding-revamp", "register.yaml/nps-push"]
 
 
 def test_bad_date_is_kept_and_flagged(tmp_path: Path) -> None:
@@ -300,24 +302,24 @@ def test_valid_timestamps_still_dates(tmp_path: Path) -> None:
 # --- ids ------------------------------------------------------------------------
 
 
-def test_derived_ids_qualified_by_file_stem(tmp_path: Path) -> None:
+def test_derived_ids_qualified_by_file_name(tmp_path: Path) -> None:
     result = read(
         tmp_path,
         "- id: OB-1\n  name: Onboarding revamp\n- name: NPS push\n",
         name="Q2 Plan.yaml",
     )
-    assert [i.id for i in result.initiatives] == ["OB-1", "q2-plan/nps-push"]
-    assert result.summary.derived_ids == {"q2-plan/nps-push": "names"}
+    assert [i.id for i in result.initiatives] == ["OB-1", "Q2 Plan.yaml/nps-push"]
+    assert result.summary.derived_ids == {"Q2 Plan.yaml/nps-push": "names"}
     recognised = dict(result.summary.recognised)
-    assert recognised["names"] == "derived ids q2-plan/nps-push"
+    assert recognised["names"] == "derived ids Q2 Plan.yaml/nps-push"
 
 
 def test_two_files_never_share_derived_ids(tmp_path: Path) -> None:
     text = "- name: Onboarding revamp\n"
     first = read(tmp_path, text, name="smb.yaml")
     second = read(tmp_path, text, name="enterprise.yaml")
-    assert first.initiatives[0].id == "smb/onboarding-revamp"
-    assert second.initiatives[0].id == "enterprise/onboarding-revamp"
+    assert first.initiatives[0].id == "smb.yaml/onboarding-revamp"
+    assert second.initiatives[0].id == "enterprise.yaml/onboarding-revamp"
 
 
 # --- keys lint reads from extra -----------------------------------------------
@@ -362,3 +364,134 @@ def test_guardrails_not_names_are_flagged(tmp_path: Path) -> None:
     (notice,) = result.summary.dropped
     assert notice.location.endswith(":2")
     assert "guardrails" in notice.what
+
+
+# --- how scalars are typed ----------------------------------------------------
+
+
+def test_yaml_1_1_words_stay_text(tmp_path: Path) -> None:
+    result = read(
+        tmp_path,
+        """\
+        - name: Onboarding revamp
+          owner: no
+          program: on
+          notes: 1:30
+          sponsor: yes
+          target: {kpi: GRR, amount: 010, window_days: 090, segment: off}
+        """,
+    )
+    (initiative,) = result.initiatives
+    assert initiative.owner.person == "no"
+    assert initiative.program == "on"
+    assert initiative.notes == "1:30"
+    assert initiative.extra["sponsor"] == "yes"
+    assert initiative.target.amount == Decimal("10")
+    assert initiative.target.window_days == 90
+    assert initiative.target.segment == "off"
+
+
+def test_quoted_and_tagged_scalars_are_text(tmp_path: Path) -> None:
+    result = read(
+        tmp_path,
+        "- name: !!str 2026\n  id: '007'\n  program: !custom Growth\n",
+    )
+    (initiative,) = result.initiatives
+    assert initiative.name == "2026"
+    assert initiative.id == "007"
+    assert initiative.program == "Growth"
+
+
+def test_value_not_fitting_its_tag(tmp_path: Path) -> None:
+    with pytest.raises(ReadError) as error:
+        read(tmp_path, "- name: A\n  target: {kpi: GRR, amount: !!float lots}\n")
+    assert error.value.line == 2
+    assert "'lots' cannot be read as !!float" in str(error.value)
+
+
+def test_duplicate_key_names_both_lines(tmp_path: Path) -> None:
+    with pytest.raises(ReadError) as error:
+        read(tmp_path, "- name: A\n  owner: Dana\n  owner: Sam\n")
+    assert error.value.line == 3
+    message = str(error.value)
+    assert 'found duplicate key "owner" with value "Sam"' in message
+    assert '(original value: "Dana", line 2)' in message
+
+
+def test_merge_key_copies_anchored_keys(tmp_path: Path) -> None:
+    result = read(
+        tmp_path,
+        """\
+        defaults: &smb
+          owner: Dana Reyes (VP Customer Success)
+          status: in-progress
+        initiatives:
+          - <<: *smb
+            name: Onboarding revamp
+          - <<: *smb
+            name: NPS push
+            status: planned
+        """,
+    )
+    first, second = result.initiatives
+    assert first.owner.person == "Dana Reyes"
+    assert first.status is Status.IN_PROGRESS
+    assert first.field_lines["owner"] == 2
+    assert second.status is Status.PLANNED
+    assert second.field_lines["status"] == 9
+
+
+def test_alias_inside_itself_is_read_error(tmp_path: Path) -> None:
+    with pytest.raises(ReadError, match="alias refers to a node that contains it"):
+        read(tmp_path, "- &item\n  name: A\n  parts: [*item]\n")
+
+
+def test_timestamps_keep_their_text_form(tmp_path: Path) -> None:
+    result = read(
+        tmp_path,
+        """\
+        - name: Onboarding revamp
+          target: {kpi: GRR, amount: 2026-01-10T09:00:00}
+          history:
+            - at: 2026-01-10t09:00:00.1234567Z
+              actor: Dana Reyes
+        """,
+    )
+    (initiative,) = result.initiatives
+    assert initiative.extra["invalid"] == {"target.amount": "2026-01-10T09:00:00"}
+    at = initiative.history[0].at
+    assert at.microsecond == 123457
+    assert at.utcoffset() == dt.timedelta(0)
+
+
+NUMBER = r"[-+]?[0-9_]{1,6}(\.[0-9_]{0,3})?([eE][-+]?[0-9]{1,2})?"
+TIME = r"[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]{0,8})?( ?(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?"
+TIMESTAMP = rf"[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}([Tt ]{TIME})?"
+PLAIN_SCALARS = st.one_of(
+    st.from_regex(NUMBER, fullmatch=True),
+    st.from_regex(r"0[box][0-9a-fA-F_]{1,5}", fullmatch=True),
+    st.from_regex(TIMESTAMP, fullmatch=True),
+    st.sampled_from(
+        ["yes", "No", "on", "OFF", "y", "true", "False", "TRUE", "null", "~", "Null",
+         ".inf", "-.Inf", ".NaN", "1:30", "190:20:30", "0o17", "2026-02-30",
+         "2026-13-01", "12e", "0x", "Q2 FY27", "+5pp"]
+    ),
+)  # fmt: skip
+
+
+@given(PLAIN_SCALARS)
+def test_plain_scalars_typed_as_round_trip_yaml(text: str) -> None:
+    ruamel = pytest.importorskip("ruamel.yaml")
+    from boardloop.io._yaml_load import load_yaml
+
+    try:
+        expected = ruamel.YAML(typ="rt").load(f"key: {text}\n")["key"]
+    except (ruamel.YAMLError, ValueError, IndexError):
+        return  # ruamel.yaml fails on this form; there is nothing to compare
+    value = load_yaml(f"key: {text}\n", "register.yaml")["key"]
+    if isinstance(expected, float) and expected != expected:
+        assert value != value  # NaN
+        return
+    assert value == expected
+    assert str(value) == str(expected)
+    assert isinstance(value, bool) == isinstance(expected, bool)

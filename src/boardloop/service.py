@@ -175,12 +175,12 @@ def evaluate_register(
     as_of: dt.date,
 ) -> dict[str, Evaluation]:
     """Evaluate every initiative of the register at the as-of date."""
-    from boardloop.evaluate import evaluate
+    from boardloop.evaluate import evaluate_all
 
-    return {
-        initiative.id: evaluate(initiative, values, as_of=as_of, catalog=catalog)
-        for initiative in register.initiatives
-    }
+    evaluations = evaluate_all(
+        register.initiatives, values, as_of=as_of, catalog=catalog
+    )
+    return {evaluation.initiative_id: evaluation for evaluation in evaluations}
 
 
 def build_section(

@@ -51,6 +51,43 @@ def evaluate(
     Returns:
         The evaluation; bad or missing input gives `no-data` with the reason.
     """
+    return _evaluate(
+        initiative,
+        _ValueScan(values, catalog),
+        as_of=as_of,
+        catalog=catalog,
+        lag_days=lag_days,
+    )
+
+
+def evaluate_all(
+    initiatives: Iterable[Initiative],
+    values: Sequence[KpiValue],
+    *,
+    as_of: dt.date,
+    catalog: Catalog,
+) -> tuple[Evaluation, ...]:
+    """Evaluate each initiative with the same values, as-of date and catalog.
+
+    The values are indexed by KPI and segment once, so this is much faster than
+    calling `evaluate` for each initiative, with the same results.
+    """
+    index = _ValueIndex(values, catalog)
+    return tuple(
+        _evaluate(initiative, index, as_of=as_of, catalog=catalog)
+        for initiative in initiatives
+    )
+
+
+def _evaluate(
+    initiative: Initiative,
+    index: _ValueScan | _ValueIndex,
+    *,
+    as_of: dt.date,
+    catalog: Catalog,
+    lag_days: int | None = None,
+) -> Evaluation:
+    """Evaluate one initiative against indexed values; see `evaluate`."""
     target = initiative.target
     segment = (target.segment or DEFAULT_SEGMENT).strip()
     blank = Evaluation(
@@ -75,7 +112,7 @@ def evaluate(
             blank, explanation=f"The {label} target has no number to measure."
         )
 
-    series = _select(values, target.kpi_id, kpi, catalog, segment, as_of)
+    series = index.select(kpi.id if kpi else target.kpi_id, segment, as_of)
     stated = _stated_baseline(initiative)
     context = _context(initiative, kpi, label, as_of, lag_days, stated)
     blank = replace(blank, lag_days=context.lag_days)
@@ -120,20 +157,6 @@ def evaluate(
     return judge_change(context, measured, baseline, current)
 
 
-def evaluate_all(
-    initiatives: Iterable[Initiative],
-    values: Sequence[KpiValue],
-    *,
-    as_of: dt.date,
-    catalog: Catalog,
-) -> tuple[Evaluation, ...]:
-    """Evaluate each initiative with the same values, as-of date and catalog."""
-    return tuple(
-        evaluate(initiative, values, as_of=as_of, catalog=catalog)
-        for initiative in initiatives
-    )
-
-
 def _context(
     initiative: Initiative,
     kpi: Kpi | None,
@@ -174,32 +197,68 @@ def _context(
     )
 
 
-def _select(
-    values: Sequence[KpiValue],
-    kpi_id: str,
-    kpi: Kpi | None,
-    catalog: Catalog,
-    segment: str,
-    as_of: dt.date,
-) -> list[KpiValue]:
-    """Keep the target KPI's values for the segment up to `as_of`, oldest first."""
-    segment_key = segment.casefold()
-    target_id = kpi.id if kpi else kpi_id
+class _ValueScan:
+    """KPI values searched one by one: cheaper than an index for one evaluation."""
 
-    def is_target_kpi(value_id: str) -> bool:
-        if value_id.casefold() == target_id.casefold():
-            return True
-        found = catalog.get(value_id)
-        return found is not None and found.id == target_id
+    def __init__(self, values: Sequence[KpiValue], catalog: Catalog) -> None:
+        self.values = values
+        self.catalog = catalog
 
-    selected = [
-        value
-        for value in values
-        if value.period_end <= as_of
-        and value.segment.strip().casefold() == segment_key
-        and is_target_kpi(value.kpi_id)
-    ]
-    return sorted(selected, key=lambda value: value.period_end)
+    def select(self, target_id: str, segment: str, as_of: dt.date) -> list[KpiValue]:
+        """Return the KPI's values for the segment up to `as_of`, oldest first."""
+        segment_key = segment.casefold()
+
+        def is_target_kpi(value_id: str) -> bool:
+            if value_id.casefold() == target_id.casefold():
+                return True
+            found = self.catalog.get(value_id)
+            return found is not None and found.id == target_id
+
+        selected = [
+            value
+            for value in self.values
+            if value.period_end <= as_of
+            and value.segment.strip().casefold() == segment_key
+            and is_target_kpi(value.kpi_id)
+        ]
+        return sorted(selected, key=lambda value: value.period_end)
+
+
+class _ValueIndex:
+    """KPI values grouped by KPI and segment, built once for many evaluations.
+
+    It selects the same values as `_ValueScan`: a value belongs to a target KPI
+    when its KPI id is the target's id, ignoring case, or when the catalog
+    resolves its id or alias to the target's id.
+    """
+
+    def __init__(self, values: Sequence[KpiValue], catalog: Catalog) -> None:
+        self.values = tuple(values)
+        self.by_id: dict[tuple[str, str], list[int]] = {}
+        self.by_catalog_id: dict[tuple[str, str], list[int]] = {}
+        for position, value in enumerate(self.values):
+            segment = value.segment.strip().casefold()
+            key = (value.kpi_id.casefold(), segment)
+            self.by_id.setdefault(key, []).append(position)
+            found = catalog.get(value.kpi_id)
+            if found is not None:
+                key = (found.id, segment)
+                self.by_catalog_id.setdefault(key, []).append(position)
+
+    def select(self, target_id: str, segment: str, as_of: dt.date) -> list[KpiValue]:
+        """Return the KPI's values for the segment up to `as_of`, oldest first.
+
+        Values with the same period end keep the order they were given in.
+        """
+        segment_key = segment.casefold()
+        positions = set(self.by_id.get((target_id.casefold(), segment_key), ()))
+        positions.update(self.by_catalog_id.get((target_id, segment_key), ()))
+        selected = [
+            self.values[position]
+            for position in sorted(positions)
+            if self.values[position].period_end <= as_of
+        ]
+        return sorted(selected, key=lambda value: value.period_end)
 
 
 def _stated_baseline(initiative: Initiative) -> Reading | None:

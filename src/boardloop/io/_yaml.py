@@ -1,4 +1,4 @@
-"""YAML registers, read with ruamel.yaml so that every key keeps its line."""
+"""YAML registers, read so that every key and list item keeps its line."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
-
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from boardloop.domain.model import (
     Baseline,
@@ -24,13 +22,15 @@ from boardloop.io._dates import date_problem
 from boardloop.io._fields import parse_date, parse_decimal, parse_owner, slugify
 from boardloop.io._summary import ReadError
 from boardloop.io._table import outcome_result, status_field
+from boardloop.io._yaml_load import load_yaml
 from boardloop.io._yaml_target import StructuredTarget
 from boardloop.io._yaml_values import (
     UNITS,
+    YamlList,
+    YamlMap,
     as_datetime,
     as_plain,
     as_text,
-    load_yaml,
     read_changes,
 )
 
@@ -61,8 +61,8 @@ def read_yaml_text(text: str, ctx: ReadContext) -> list[Initiative]:
     items = _top_level_items(load_yaml(text, ctx.path), ctx)
     initiatives = []
     for index, item in enumerate(items):
-        line = items.lc.item(index)[0] + 1
-        if not isinstance(item, CommentedMap):
+        line = items.item_lines[index]
+        if not isinstance(item, YamlMap):
             ctx.summary.drop(
                 line, "list item is not a mapping; not read", "write 'name: ...' keys"
             )
@@ -73,18 +73,18 @@ def read_yaml_text(text: str, ctx: ReadContext) -> list[Initiative]:
     return initiatives
 
 
-def _top_level_items(data: Any, ctx: ReadContext) -> CommentedSeq:
-    if isinstance(data, CommentedMap) and "initiatives" in data:
+def _top_level_items(data: Any, ctx: ReadContext) -> YamlList:
+    if isinstance(data, YamlMap) and "initiatives" in data:
         for key in data:
             if key != "initiatives":
                 ctx.summary.drop(
-                    data.lc.key(key)[0] + 1,
+                    data.key_lines[key],
                     f"top-level key '{key}' is not read by the register reader",
                 )
         data = data["initiatives"]
         if data is None:
-            return CommentedSeq()
-    if not isinstance(data, CommentedSeq):
+            return YamlList()
+    if not isinstance(data, YamlList):
         raise ReadError(
             ctx.path,
             1,
@@ -99,14 +99,14 @@ class ItemReader:
     """Read one initiative mapping, recording each key's line."""
 
     ctx: ReadContext
-    item: CommentedMap
+    item: YamlMap
     line: int
     lines: dict[str, int] = field(default_factory=dict)
     invalid: dict[str, str] = field(default_factory=dict)
 
-    def key_line(self, key: str, mapping: CommentedMap | None = None) -> int:
+    def key_line(self, key: str, mapping: YamlMap | None = None) -> int:
         mapping = self.item if mapping is None else mapping
-        return int(mapping.lc.key(key)[0]) + 1
+        return mapping.key_lines[key]
 
     def read(self) -> Initiative | None:
         item, ctx = self.item, self.ctx
@@ -194,7 +194,7 @@ class ItemReader:
 
     def _owner(self) -> Owner:
         value = self.item.get("owner")
-        if isinstance(value, CommentedMap):
+        if isinstance(value, YamlMap):
             person = as_text(value.get("person") or value.get("name")) or None
             function = as_text(value.get("function")) or None
             if "function" in value:
@@ -212,7 +212,7 @@ class ItemReader:
         return status_field(as_text(self.item.get("status")), line, self.ctx)
 
     def _date(
-        self, key: str, mapping: CommentedMap | None = None, name: str | None = None
+        self, key: str, mapping: YamlMap | None = None, name: str | None = None
     ) -> dt.date | None:
         mapping = self.item if mapping is None else mapping
         value = mapping.get(key)
@@ -257,7 +257,7 @@ class ItemReader:
         if value is None:
             return None
         line = self.lines["baseline"]
-        if not isinstance(value, CommentedMap):
+        if not isinstance(value, YamlMap):
             number = self._number(value, "baseline", line)
             return None if number is None else Baseline(number)
         number = self._number(value.get("value"), "baseline", line)
@@ -274,7 +274,7 @@ class ItemReader:
         value = self.item.get("target")
         if value is None:
             return Target()
-        if not isinstance(value, CommentedMap):
+        if not isinstance(value, YamlMap):
             return self.ctx.target(as_text(value))
         return StructuredTarget(self, value).read()
 
@@ -317,17 +317,17 @@ class ItemReader:
             )
         return tuple(events)
 
-    def _entries(self, key: str) -> list[tuple[CommentedMap, int]]:
+    def _entries(self, key: str) -> list[tuple[YamlMap, int]]:
         value = self.item.get(key)
         if value is None:
             return []
-        if not isinstance(value, CommentedSeq):
+        if not isinstance(value, YamlList):
             self.ctx.summary.drop(self.lines[key], f"'{key}' is not a list; not read")
             return []
         entries = []
         for index, entry in enumerate(value):
-            line = int(value.lc.item(index)[0]) + 1
-            if isinstance(entry, CommentedMap):
+            line = value.item_lines[index]
+            if isinstance(entry, YamlMap):
                 entries.append((entry, line))
             else:
                 self.ctx.summary.drop(line, f"{key} entry is not a mapping; not read")
@@ -338,11 +338,11 @@ class ItemReader:
         if value is None:
             return None
         line = self.lines["outcome"]
-        if not isinstance(value, CommentedMap):
-            return self._outcome_of(value, line, CommentedMap())
+        if not isinstance(value, YamlMap):
+            return self._outcome_of(value, line, YamlMap())
         return self._outcome_of(value.get("result"), line, value)
 
-    def _outcome_of(self, result_value: Any, line: int, value: CommentedMap) -> Outcome:
+    def _outcome_of(self, result_value: Any, line: int, value: YamlMap) -> Outcome:
         if "lesson" in value:
             self.lines["lesson"] = self.key_line("lesson", value)
         result = outcome_result(as_text(result_value))

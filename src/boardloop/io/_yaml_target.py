@@ -13,9 +13,8 @@ from boardloop.io._yaml_values import DIRECTIONS, UNITS, as_text
 if TYPE_CHECKING:
     from decimal import Decimal
 
-    from ruamel.yaml.comments import CommentedMap
-
     from boardloop.io._yaml import ItemReader
+    from boardloop.io._yaml_values import YamlMap
 
 __all__ = ["StructuredTarget"]
 
@@ -27,7 +26,7 @@ class StructuredTarget:
     """Turn a target mapping (kpi, direction, amount, unit, ...) into a Target."""
 
     reader: ItemReader
-    mapping: CommentedMap
+    mapping: YamlMap
     problems: list[str] = field(default_factory=list)
 
     def read(self) -> Target:

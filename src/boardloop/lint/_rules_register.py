@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections import Counter
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, NamedTuple
@@ -23,7 +25,7 @@ from boardloop.lint._rules_base import (
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
 __all__ = ["REGISTER_RULES"]
 
@@ -55,15 +57,28 @@ def _where(initiative: Initiative) -> str:
 
 
 def check_duplicate(register: Register, context: LintContext) -> Iterator[Finding]:
-    """RG701: two rows describe the same effort."""
+    """RG701: two rows describe the same effort.
+
+    Each initiative is compared with the earlier ones in register order, and the
+    first that duplicates it is named. Only the earlier initiatives that can
+    match are compared: names that `_close_names` finds, and targets with the
+    same goal key. The others can reach neither test, so skipping them changes
+    no finding.
+    """
     threshold = context.settings.duplicate_similarity
-    earlier: list[tuple[Initiative, _NameKey]] = []
-    for initiative in register.initiatives:
-        key = _fold_name(initiative.name)
-        for other, other_key in earlier:
+    initiatives = register.initiatives
+    keys = [_fold_name(initiative.name) for initiative in initiatives]
+    close_names = _close_names([key.text for key in keys], threshold)
+    same_goals = _same_goal_groups(initiatives)
+    for index, initiative in enumerate(initiatives):
+        earlier = heapq.merge(close_names(index), same_goals(index))
+        for other_index, _group in itertools.groupby(earlier):
+            other = initiatives[other_index]
             if other.id == initiative.id:
                 continue  # ST401 reports a reused id
-            reason = _duplicate_reason(initiative, other, key, other_key, threshold)
+            reason = _duplicate_reason(
+                initiative, other, keys[index], keys[other_index], threshold
+            )
             if reason is not None:
                 yield finding(
                     "RG701",
@@ -73,7 +88,74 @@ def check_duplicate(register: Register, context: LintContext) -> Iterator[Findin
                     "name",
                 )
                 break
-        earlier.append((initiative, key))
+
+
+def _close_names(texts: list[str], threshold: float) -> Callable[[int], Iterable[int]]:
+    """Return a function giving, for a name's index, the earlier names it may match.
+
+    With rapidfuzz installed, the candidates are the names whose Indel
+    similarity, 2 * LCS / (len a + len b), reaches the threshold. The
+    `SequenceMatcher` ratio counts characters in matching blocks, which form a
+    common subsequence, so it never exceeds the Indel similarity: no pair that
+    reaches the threshold is left out. Without rapidfuzz every earlier name is a
+    candidate, and `_similarity` checks each pair.
+    """
+    try:
+        from rapidfuzz import fuzz, process
+    except ImportError:
+        return range
+
+    # A little below the threshold, so that rounding never drops a pair that
+    # reaches it exactly.
+    cutoff = max(0.0, threshold * 100 - 1e-6)
+
+    def candidates(index: int) -> list[int]:
+        if not texts[index]:
+            return []
+        matches = process.extract(
+            texts[index],
+            texts[:index],
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=cutoff,
+            limit=None,
+        )
+        return sorted(match[2] for match in matches)
+
+    return candidates
+
+
+def _same_goal_groups(
+    initiatives: Sequence[Initiative],
+) -> Callable[[int], list[int]]:
+    """Return a function giving, for an index, the earlier initiatives with its goal.
+
+    The goal is the KPI, normalised segment, deadline, window and direction
+    that `_duplicate_reason` compares.
+    """
+    groups: dict[tuple[object, ...], list[int]] = {}
+    places: list[tuple[list[int], int]] = []
+    for index, initiative in enumerate(initiatives):
+        target = initiative.target
+        if target.kpi_id is None:
+            places.append(([], 0))
+            continue
+        goal = (
+            target.kpi_id,
+            normalise(target.segment or ""),
+            target.deadline,
+            target.window_days,
+            target.direction,
+        )
+        group = groups.setdefault(goal, [])
+        places.append((group, len(group)))
+        group.append(index)
+
+    def earlier(index: int) -> list[int]:
+        group, count = places[index]
+        return group[:count]
+
+    return earlier
 
 
 def _duplicate_reason(

@@ -19,6 +19,7 @@ ALIASES = {"grr": "customers.gross_revenue_retention"}
 
 
 def read(tmp_path: Path, text: str, name: str = "register.csv") -> ImportResult:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / name
     path.write_bytes(text.encode("utf-8"))
     return read_register_file(
@@ -150,11 +151,15 @@ def test_ids_given_derived_and_deduplicated(tmp_path: Path) -> None:
         "id,name\nOB-1,Onboarding revamp\n,Health score v2\n,Health score v2\n",
     )
     ids = [initiative.id for initiative in result.initiatives]
-    assert ids == ["OB-1", "register/health-score-v2", "register/health-score-v2-2"]
+    assert ids == [
+        "OB-1",
+        "register.csv/health-score-v2",
+        "register.csv/health-score-v2-2",
+    ]
     assert any("health-score-v2-2" in n.what for n in result.summary.guessed)
     assert list(result.summary.derived_ids) == [
-        "register/health-score-v2",
-        "register/health-score-v2-2",
+        "register.csv/health-score-v2",
+        "register.csv/health-score-v2-2",
     ]
 
 
@@ -229,10 +234,10 @@ def test_row_number_column_qualified(tmp_path: Path) -> None:
         tmp_path, "#,name\n1,Onboarding revamp\n2,NPS push\n", "CS Plan FY27.csv"
     )
     ids = [initiative.id for initiative in result.initiatives]
-    assert ids == ["cs-plan-fy27/1", "cs-plan-fy27/2"]
+    assert ids == ["CS Plan FY27.csv/1", "CS Plan FY27.csv/2"]
     recognised = dict(result.summary.recognised)
     assert recognised["row numbers in column #"] == (
-        "derived ids cs-plan-fy27/1, cs-plan-fy27/2"
+        "derived ids CS Plan FY27.csv/1, CS Plan FY27.csv/2"
     )
 
 
@@ -242,8 +247,35 @@ def test_two_files_do_not_collide(tmp_path: Path) -> None:
     second = read(tmp_path, text, "enterprise.csv")
     first_ids = {initiative.id for initiative in first.initiatives}
     second_ids = {initiative.id for initiative in second.initiatives}
-    assert first_ids == {"smb/1", "smb/2"}
+    assert first_ids == {"smb.csv/1", "smb.csv/2"}
     assert first_ids.isdisjoint(second_ids)
+
+
+@pytest.mark.parametrize(
+    ("first_name", "second_name"),
+    [
+        ("plan.csv", "plan.tsv"),
+        ("Plan.csv", "plan.csv"),
+        ("q3 plan.csv", "q3-plan.csv"),
+        ("plan.csv", "plan.csv.txt"),
+    ],
+)
+def test_names_sharing_a_slug_do_not_collide(
+    tmp_path: Path, first_name: str, second_name: str
+) -> None:
+    text = "name\nOnboarding revamp\n"
+    first = read(tmp_path, text, first_name)
+    second = read(tmp_path, text, second_name)
+    assert first.initiatives[0].id == f"{first_name}/onboarding-revamp"
+    assert second.initiatives[0].id == f"{second_name}/onboarding-revamp"
+
+
+def test_folder_does_not_change_ids(tmp_path: Path) -> None:
+    text = "name\nOnboarding revamp\n"
+    first = read(tmp_path / "a", text, "plan.csv")
+    second = read(tmp_path / "b", text, "plan.csv")
+    assert first.initiatives[0].id == "plan.csv/onboarding-revamp"
+    assert second.initiatives[0].id == first.initiatives[0].id
 
 
 def test_long_derived_id_list_is_shortened(tmp_path: Path) -> None:
@@ -251,7 +283,8 @@ def test_long_derived_id_list_is_shortened(tmp_path: Path) -> None:
     result = read(tmp_path, f"name\n{rows}", "plan.csv")
     recognised = dict(result.summary.recognised)
     assert recognised["names"] == (
-        "derived ids plan/goal-1, plan/goal-2, plan/goal-3, ... plan/goal-12 (12 ids)"
+        "derived ids plan.csv/goal-1, plan.csv/goal-2, plan.csv/goal-3, ... "
+        "plan.csv/goal-12 (12 ids)"
     )
     assert len(result.summary.derived_ids) == 12
 

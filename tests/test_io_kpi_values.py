@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
 
-from boardloop.catalog import load_catalog
-from boardloop.io import ReadError, kpi_value_ranges, read_kpi_values
+from boardloop.catalog import load_catalog, parse_catalog
+from boardloop.domain.model import Unit
+from boardloop.io import UNCAPPED_RATE_IDS, ReadError, kpi_value_ranges, read_kpi_values
 
-if TYPE_CHECKING:
-    from pathlib import Path
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "formats.md"
 
 ALIASES = {"grr": "customers.gross_revenue_retention", "nps": "customers.nps_score"}
 
@@ -81,6 +81,46 @@ def test_duplicate_rows_are_an_error(tmp_path: Path) -> None:
     assert error.value.line == 3
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "first_as"),
+    [
+        ("GRR,SMB,2026-10-31,90", "GRR,smb,2026-10-31,86", " as segment 'SMB'"),
+        ("GRR,Mid market,2026-10-31,90", "GRR,mid  MARKET,2026-10-31,86", " as"),
+        ("gross revenue retention,SMB,2026-10-31,90", "grr,SMB,2026-10-31,86", ")"),
+    ],
+)
+def test_duplicate_check_ignores_case_and_spacing(
+    tmp_path: Path, first: str, second: str, first_as: str
+) -> None:
+    path = write(tmp_path, f"kpi,segment,period_end,value\n{first}\n{second}\n")
+    with pytest.raises(ReadError) as error:
+        read_kpi_values(path, load_catalog().aliases())
+    assert error.value.line == 3
+    assert "repeated value" in error.value.message
+    assert f"(first on line 2{first_as}" in error.value.message
+
+
+def test_duplicate_check_folds_unknown_kpi_names(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "kpi,segment,period_end,value\nFooBar,SMB,2026-03-31,1\n"
+        "foobar,SMB,2026-03-31,2\n",
+    )
+    with pytest.raises(ReadError) as error:
+        read_kpi_values(path)
+    assert error.value.line == 3
+    assert "(first on line 2 as kpi 'FooBar')" in error.value.message
+
+
+def test_segments_differing_in_words_are_kept(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "kpi,segment,period_end,value\nGRR,SMB,2026-10-31,90\n"
+        "GRR,SMB EMEA,2026-10-31,86\nGRR,smb,2026-09-30,88\n",
+    )
+    assert len(read_kpi_values(path, ALIASES)) == 3
+
+
 def test_missing_column(tmp_path: Path) -> None:
     path = write(tmp_path, "kpi,period_end,value\nGRR,2026-03-31,91\n")
     with pytest.raises(ReadError, match="missing column segment"):
@@ -125,10 +165,47 @@ def test_unknown_names_kept_without_catalog(tmp_path: Path) -> None:
 
 def test_bundled_ranges() -> None:
     ranges = kpi_value_ranges(load_catalog())
-    assert ranges["customers.gross_revenue_retention"] == (Decimal(0), None)
+    share = (Decimal(0), Decimal(100))
+    assert ranges["customers.gross_revenue_retention"] == share
+    assert ranges["customers.logo_churn_rate"] == share
+    assert ranges["customers.top_customer_concentration"] == share
+    assert ranges["customers.net_revenue_retention"] == (Decimal(0), None)
+    assert ranges["customers.expansion_rate"] == (Decimal(0), None)
     assert ranges["customers.nps_score"] == (Decimal(-100), Decimal(100))
     assert ranges["customers.new_customers"] == (Decimal(0), None)
     assert "customers.expansion_revenue" not in ranges
+
+
+def test_every_bundled_rate_is_capped_or_listed() -> None:
+    catalog = load_catalog()
+    ranges = kpi_value_ranges(catalog)
+    rates = {kpi.id for kpi in catalog.kpis if kpi.native_unit is Unit.PP}
+    assert rates >= UNCAPPED_RATE_IDS
+    for kpi_id in rates - UNCAPPED_RATE_IDS:
+        assert ranges[kpi_id] == (Decimal(0), Decimal(100)), kpi_id
+
+
+def test_uncapped_rates_are_documented() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    for kpi_id in UNCAPPED_RATE_IDS:
+        assert f"`{kpi_id}`" in text, kpi_id
+
+
+def test_workspace_rate_has_no_cap() -> None:
+    catalog = parse_catalog(
+        """{
+          "version": "1.0.0",
+          "releasedAt": "2026-06-01",
+          "kpis": [
+            {"rogueId": "customers.seat_utilisation", "slug": "seat_utilisation",
+             "domain": "customers", "defaultLabel": "Seat utilisation",
+             "fieldType": "percentage", "unit": "%"}
+          ]
+        }""",
+        name="company.json",
+    )
+    ranges = kpi_value_ranges(catalog)
+    assert ranges == {"customers.seat_utilisation": (Decimal(0), None)}
 
 
 @pytest.mark.parametrize(
@@ -138,6 +215,10 @@ def test_bundled_ranges() -> None:
         ("NPS,all,2026-03-31,120", "value 120 is above 100"),
         ("NPS,all,2026-03-31,-101", "value -101 is below -100"),
         ("customers.new_customers,all,2026-03-31,-3", "value -3 is below 0"),
+        ("logo churn,SMB,2026-03-31,250", "value 250 is above 100"),
+        ("GRR,SMB,2026-03-31,100.5", "value 100.5 is above 100"),
+        ("CSAT,all,2026-03-31,101%", "value 101 is above 100"),
+        ("renewal rate,all,2026-03-31,130", "value 130 is above 100"),
     ],
 )
 def test_value_outside_range_is_an_error(
@@ -156,7 +237,8 @@ def test_values_at_range_edges_are_read(tmp_path: Path) -> None:
         tmp_path,
         "kpi,segment,period_end,value\nGRR,SMB,2026-03-31,0\n"
         "NPS,all,2026-03-31,-100\nNPS,SMB,2026-03-31,100\n"
-        "NRR,SMB,2026-03-31,135\n",
+        "NRR,SMB,2026-03-31,135\nlogo churn,SMB,2026-03-31,100\n"
+        "expansion rate,SMB,2026-03-31,140\n",
     )
     values = read_kpi_values(path)
     assert [value.value for value in values] == [
@@ -164,6 +246,8 @@ def test_values_at_range_edges_are_read(tmp_path: Path) -> None:
         Decimal(-100),
         Decimal(100),
         Decimal(135),
+        Decimal(100),
+        Decimal(140),
     ]
 
 

@@ -54,7 +54,7 @@ def test_table_by_header_names(tmp_path: Path) -> None:
         """,
     )
     first, second = result.initiatives
-    assert first.id == "okrs/1"
+    assert first.id == "okrs.md/1"
     assert first.name == "Ship the playbook"
     assert first.status is Status.CLOSED
     assert first.source is not None
@@ -175,7 +175,7 @@ def test_header_block_and_key_result_table(tmp_path: Path) -> None:
         """,
     )
     (only,) = result.initiatives
-    assert only.id == "okrs/objective-1"
+    assert only.id == "okrs.md/objective-1"
     assert only.name == "Keep more renewals"
     assert only.owner == Owner("<VP CS>", "CS")
     assert only.field_lines["owner"] == 4
@@ -558,7 +558,7 @@ def test_rereading_gives_same_ids(tmp_path: Path) -> None:
     first = read(tmp_path, text)
     second = read(tmp_path, text)
     ids = [initiative.id for initiative in first.initiatives]
-    assert ids == ["okrs/same-goal", "okrs/same-goal-2"]
+    assert ids == ["okrs.md/same-goal", "okrs.md/same-goal-2"]
     assert [i.id for i in first.initiatives] == [i.id for i in second.initiatives]
 
 
@@ -578,11 +578,11 @@ def test_table_ids_qualified_and_details_attached(tmp_path: Path) -> None:
         name="Support Plan.md",
     )
     first, second = result.initiatives
-    assert [first.id, second.id] == ["support-plan/1", "support-plan/2"]
+    assert [first.id, second.id] == ["Support Plan.md/1", "Support Plan.md/2"]
     assert second.extra["details"]["workgroup"] == "Sam Ortiz, Lee Park"
     recognised = dict(result.summary.recognised)
     assert recognised["row numbers in column #"] == (
-        "derived ids support-plan/1, support-plan/2"
+        "derived ids Support Plan.md/1, Support Plan.md/2"
     )
 
 
@@ -603,10 +603,10 @@ def test_two_documents_do_not_collide(tmp_path: Path) -> None:
     text = "## Objective 3: Keep more renewals\n\n- GRR 94%+ by Q4\n"
     first = read(tmp_path, text, name="smb.md")
     second = read(tmp_path, text, name="enterprise.md")
-    assert first.initiatives[0].id == "smb/objective-3"
-    assert second.initiatives[0].id == "enterprise/objective-3"
+    assert first.initiatives[0].id == "smb.md/objective-3"
+    assert second.initiatives[0].id == "enterprise.md/objective-3"
     recognised = dict(first.summary.recognised)
-    assert recognised["heading labels"] == "derived ids smb/objective-3"
+    assert recognised["heading labels"] == "derived ids smb.md/objective-3"
 
 
 def test_two_plans_imported_into_one_store(tmp_path: Path) -> None:
@@ -642,10 +642,38 @@ def test_two_plans_imported_into_one_store(tmp_path: Path) -> None:
         stored = store.load_register("Example Co").initiatives
     finally:
         store.close()
-    assert sorted(i.id for i in stored) == ["enterprise-plan/1", "smb-plan/1"]
+    assert sorted(i.id for i in stored) == ["enterprise-plan.md/1", "smb-plan.md/1"]
     assert {i.name for i in stored} == {"Renewal desk", "Executive reviews"}
-    assert changes.unchanged == ("smb-plan/1",)
+    assert changes.unchanged == ("smb-plan.md/1",)
     assert changes.created == ()
+
+
+def test_csv_and_markdown_of_one_stem_both_stored(tmp_path: Path) -> None:
+    (tmp_path / "plan.csv").write_text(
+        "name,owner\nOnboarding revamp,Dana Reyes\n", encoding="utf-8"
+    )
+    (tmp_path / "plan.md").write_text(
+        "## Goals\n\n- Onboarding revamp (Sam Ortiz)\n", encoding="utf-8"
+    )
+    store = Store(f"sqlite:///{tmp_path / 'boardloop.db'}")
+    store.migrate()
+    at = dt.datetime(2026, 1, 15, 9, 0)
+    try:
+        for name in ("plan.csv", "plan.md", "plan.csv"):
+            result = read_register_file(
+                tmp_path / name, calendar=FiscalCalendar(1, "end"), as_of=at.date()
+            )
+            store.import_initiatives(
+                "Example Co", result.initiatives, source_path=name, actor="CFO", at=at
+            )
+        stored = store.load_register("Example Co").initiatives
+    finally:
+        store.close()
+    owners = {i.id: i.owner.person for i in stored}
+    assert owners == {
+        "plan.csv/onboarding-revamp": "Dana Reyes",
+        "plan.md/onboarding-revamp": "Sam Ortiz",
+    }
 
 
 def test_real_tests_honour_real_data_variable(tmp_path: Path) -> None:
@@ -709,8 +737,8 @@ def test_real_status_table_q3(real_data: Path) -> None:
     assert statuses.count(Status.CLOSED) == 5
     assert statuses.count(Status.IN_PROGRESS) == 6
     by_id = {i.id: i for i in result.initiatives}
-    assert by_id["sourcegraph-support-fy22q3/9"].owner == Owner("<Support lead>")
-    assert "workgroup" in by_id["sourcegraph-support-fy22q3/8"].extra["details"]
+    assert by_id["sourcegraph-support-fy22q3.md/9"].owner == Owner("<Support lead>")
+    assert "workgroup" in by_id["sourcegraph-support-fy22q3.md/8"].extra["details"]
 
 
 @pytest.mark.real_data
@@ -745,9 +773,9 @@ def test_real_mdx_goals(real_data: Path) -> None:
 def test_real_charter_with_header_block(real_data: Path) -> None:
     result = read_real(real_data, "upstack-2026-cx-program-okrs.md", FiscalCalendar(1))
     assert [i.id for i in result.initiatives] == [
-        "upstack-2026-cx-program-okrs/objective-2",
-        "upstack-2026-cx-program-okrs/objective-3.1",
-        "upstack-2026-cx-program-okrs/objective-3.2",
+        "upstack-2026-cx-program-okrs.md/objective-2",
+        "upstack-2026-cx-program-okrs.md/objective-3.1",
+        "upstack-2026-cx-program-okrs.md/objective-3.2",
     ]
     assert result.period is not None
     assert result.period.label == "2026"

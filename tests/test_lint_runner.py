@@ -257,7 +257,7 @@ def test_settings_from_mapping() -> None:
         ({"owner_cap": -1}, "expected a whole number"),
         ({"strict": 1}, "expected true or false"),
         ({"partial_floor": 1.5}, "expected a fraction"),
-        ({"disabled": ["XX999"]}, "unknown rule id 'XX999'"),
+        ({"disabled": ["XX999"]}, 'unknown rule id "XX999"'),
         ({"functions": "CS"}, "expected a list of non-empty strings"),
         ({"silence_warning_days": 60, "silence_error_days": 40}, "silence_error_days"),
     ],

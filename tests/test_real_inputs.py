@@ -291,7 +291,7 @@ def test_sourcegraph_q3_period(real_data: Path) -> None:
 def test_sourcegraph_q3_owners(real_data: Path) -> None:
     result = read(real_data, SOURCEGRAPH_Q3)
     ids = [initiative.id for initiative in result.initiatives]
-    assert ids == [f"sourcegraph-support-fy22q3/{n}" for n in range(1, 12)]
+    assert ids == [f"sourcegraph-support-fy22q3.md/{n}" for n in range(1, 12)]
     owners = Counter(i.owner.person for i in result.initiatives)
     assert owners["All CS"] == 1
     assert owners["<Support lead>"] == 2
@@ -302,7 +302,7 @@ def test_sourcegraph_q3_owners(real_data: Path) -> None:
 
 def test_sourcegraph_q3_emoji_statuses(real_data: Path) -> None:
     result = read(real_data, SOURCEGRAPH_Q3)
-    prefix = "sourcegraph-support-fy22q3/"
+    prefix = "sourcegraph-support-fy22q3.md/"
     closed = [i.id for i in result.initiatives if i.status is Status.CLOSED]
     open_ = [i.id for i in result.initiatives if i.status is Status.IN_PROGRESS]
     assert closed == [prefix + n for n in ("3", "4", "5", "6", "11")]
@@ -395,9 +395,9 @@ def test_upstack_period_is_2026(real_data: Path) -> None:
 def test_upstack_owners_and_statuses(real_data: Path) -> None:
     result = read(real_data, UPSTACK)
     assert [i.id for i in result.initiatives] == [
-        "upstack-2026-cx-program-okrs/objective-2",
-        "upstack-2026-cx-program-okrs/objective-3.1",
-        "upstack-2026-cx-program-okrs/objective-3.2",
+        "upstack-2026-cx-program-okrs.md/objective-2",
+        "upstack-2026-cx-program-okrs.md/objective-3.1",
+        "upstack-2026-cx-program-okrs.md/objective-3.2",
     ]
     assert [i.owner.person for i in result.initiatives] == [
         None,

@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING
 
 from boardloop.io._csv import read_csv_text
 from boardloop.io._fields import ReadContext, dedupe_ids
-from boardloop.io._kpi_values import ValueRange, kpi_value_ranges, read_kpi_values
+from boardloop.io._kpi_values import (
+    UNCAPPED_RATE_IDS,
+    ValueRange,
+    kpi_value_ranges,
+    read_kpi_values,
+)
 from boardloop.io._markdown import read_markdown_text
 from boardloop.io._summary import ImportResult, ImportSummary, Notice, Period, ReadError
 from boardloop.io._yaml import read_yaml_text
@@ -27,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMATS",
+    "UNCAPPED_RATE_IDS",
     "ImportResult",
     "ImportSummary",
     "Notice",

@@ -264,8 +264,13 @@ def slugify(text: str, max_length: int = 60) -> str:
 
 
 def file_key(path: str) -> str:
-    """Return the prefix of a file's derived ids: its name's slug, such as q3-plan."""
-    return slugify(Path(path).stem)
+    """Return the prefix of a file's derived ids: its name as written, with extension.
+
+    The name is not slugified, because two names of one folder can share a slug
+    ('Plan.csv' and 'plan.csv', 'q3 plan.md' and 'q3-plan.md'); only the folder
+    is left out, so moving a file keeps its ids.
+    """
+    return Path(path).name
 
 
 def unique_ids(ids: list[str]) -> list[tuple[str, bool]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +22,12 @@ if TYPE_CHECKING:
 
     from boardloop.catalog import Catalog
 
-__all__ = ["ValueRange", "kpi_value_ranges", "read_kpi_values"]
+__all__ = [
+    "UNCAPPED_RATE_IDS",
+    "ValueRange",
+    "kpi_value_ranges",
+    "read_kpi_values",
+]
 
 # The lowest and highest possible value of a KPI; None leaves that side open.
 ValueRange = tuple[Decimal | None, Decimal | None]
@@ -36,28 +42,55 @@ _HEADER_NAMES = {
     "n": "n", "count": "n", "customers": "n", "responses": "n",
 }  # fmt: skip
 
-# Rates in percent, counts and durations cannot be negative. A rate has no upper
-# bound here because net revenue retention and expansion rates pass 100 %.
+# Rates in percent, counts and durations cannot be negative.
 _NON_NEGATIVE_UNITS = frozenset({Unit.PP, Unit.COUNT, Unit.DAYS})
 _SCORE_RANGES: dict[str, ValueRange] = {
     "customers.nps_score": (Decimal(-100), Decimal(100)),
 }
+_HIGHEST_SHARE = Decimal(100)
+
+# Rates of the bundled catalog that can pass 100 %: net revenue retention adds
+# expansion to the starting revenue, and expansion can exceed the starting
+# revenue. Every other bundled rate is a share of a whole and stops at 100.
+UNCAPPED_RATE_IDS = frozenset(
+    {"customers.net_revenue_retention", "customers.expansion_rate"}
+)
 
 
 def kpi_value_ranges(catalog: Catalog) -> dict[str, ValueRange]:
     """Map each catalog KPI id to its possible values, from its native unit.
 
-    A KPI in `pp` (a rate in percent), a count or days cannot be below 0; NPS
-    runs from -100 to 100. Amounts in currency, and KPIs with no native unit,
-    have no range.
+    A KPI in `pp` (a rate in percent), a count or days cannot be below 0, and a
+    rate of the bundled catalog cannot pass 100 unless its id is in
+    `UNCAPPED_RATE_IDS`. NPS runs from -100 to 100. Amounts in currency, and
+    KPIs with no native unit, have no range.
     """
+    capped = _capped_rate_ids()
     ranges: dict[str, ValueRange] = {}
     for kpi in catalog.kpis:
         if kpi.id in _SCORE_RANGES:
             ranges[kpi.id] = _SCORE_RANGES[kpi.id]
+        elif kpi.native_unit is Unit.PP and kpi.id in capped:
+            ranges[kpi.id] = (Decimal(0), _HIGHEST_SHARE)
         elif kpi.native_unit in _NON_NEGATIVE_UNITS:
             ranges[kpi.id] = (Decimal(0), None)
     return ranges
+
+
+@functools.cache
+def _capped_rate_ids() -> frozenset[str]:
+    """Return the ids of the bundled catalog's rates that stop at 100 %.
+
+    NOTE: a rate that only a workspace catalog defines has no upper bound,
+    because boardloop cannot tell whether it is a share of a whole.
+    """
+    from boardloop.catalog import load_catalog
+
+    return frozenset(
+        kpi.id
+        for kpi in load_catalog().kpis
+        if kpi.native_unit is Unit.PP and kpi.id not in UNCAPPED_RATE_IDS
+    )
 
 
 def read_kpi_values(
@@ -97,22 +130,45 @@ def read_kpi_values(
     )
 
     values: list[KpiValue] = []
-    seen: dict[tuple[str, str, dt.date], int] = {}
+    seen: dict[tuple[str, str, dt.date], KpiValue] = {}
     for line, cells in rows[1:]:
         value = reader.read(line, cells)
-        key = (value.kpi_id, value.segment, value.period_end)
+        key = _series_key(value)
         if key in seen:
-            raise ReadError(
-                path,
-                line,
-                f"repeated value for kpi '{value.kpi_id}', segment '{value.segment}', "
-                f"period end {value.period_end.isoformat()} "
-                f"(first on line {seen[key]})",
-                "keep one row per kpi, segment and period end",
-            )
-        seen[key] = line
+            raise _repeated(path, value, seen[key])
+        seen[key] = value
         values.append(value)
     return values
+
+
+def _series_key(value: KpiValue) -> tuple[str, str, dt.date]:
+    """Key one value the way evaluation matches it: case and spaces do not count."""
+    kpi = " ".join(value.kpi_id.split()).casefold()
+    segment = " ".join(value.segment.split()).casefold()
+    return kpi, segment, value.period_end
+
+
+def _repeated(path: Path, value: KpiValue, first: KpiValue) -> ReadError:
+    """Build the error for a second value of one KPI, segment and period end."""
+    first_line = first.source.line if first.source is not None else None
+    first_as = [
+        f"{column} '{before}'"
+        for column, before, after in (
+            ("kpi", first.kpi_id, value.kpi_id),
+            ("segment", first.segment, value.segment),
+        )
+        if before != after
+    ]
+    written = f" as {' and '.join(first_as)}" if first_as else ""
+    return ReadError(
+        path,
+        value.source.line if value.source is not None else None,
+        f"repeated value for kpi '{value.kpi_id}', segment '{value.segment}', "
+        f"period end {value.period_end.isoformat()} "
+        f"(first on line {first_line}{written})",
+        "keep one row per kpi, segment and period end; segments are matched "
+        "without regard to case or spacing",
+    )
 
 
 def _rows(text: str, path: Path) -> tuple[list[tuple[int, list[str]]], str]:
@@ -264,16 +320,23 @@ class _RowReader:
             )
         low, high = self.ranges.get(kpi_id, (None, None))
         if low is not None and value < low:
-            raise self._out_of_range(value, f"below {low}, the minimum for {kpi_id}")
+            raise self._out_of_range(
+                value,
+                f"below {low}, the minimum for {kpi_id}",
+                "check the sign, and write the value in the KPI's native unit: "
+                "a rate as 91.5 for 91.5 %, NPS from -100 to 100",
+            )
         if high is not None and value > high:
-            raise self._out_of_range(value, f"above {high}, the maximum for {kpi_id}")
+            raise self._out_of_range(
+                value,
+                f"above {high}, the maximum for {kpi_id}",
+                "write the value in the KPI's native unit: a rate as 91.5 for "
+                "91.5 %, which cannot pass 100 for a share of customers or revenue; "
+                "NPS from -100 to 100",
+            )
         return value
 
-    def _out_of_range(self, value: Decimal, gap: str) -> ReadError:
+    def _out_of_range(self, value: Decimal, gap: str, hint: str) -> ReadError:
         return ReadError(
-            self.path,
-            self.line,
-            f"column 'value': value {value} is {gap}",
-            "check the sign, and write the value in the KPI's native unit: "
-            "a rate as 91.5 for 91.5 %, NPS from -100 to 100",
+            self.path, self.line, f"column 'value': value {value} is {gap}", hint
         )

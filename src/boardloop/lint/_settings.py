@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import math
 import re
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
@@ -85,6 +88,80 @@ class LintSettingsError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class _Bounds:
+    """The values a number setting accepts; `above` and `below` exclude the ends."""
+
+    low: float
+    high: float | None = None
+    above: bool = False
+    below: bool = False
+
+    def admits(self, value: float) -> bool:
+        """Tell whether `value` lies inside the bounds."""
+        if value < self.low or (self.above and value == self.low):
+            return False
+        if self.high is None:
+            return True
+        return value < self.high or (not self.below and value == self.high)
+
+    def describe(self) -> str:
+        """Name the bounds: 'of 2 or more', 'from 0 to 1', 'above 0 and at most 1'."""
+        low = f"{self.low:g}"
+        if self.high is None:
+            return f"above {low}" if self.above else f"of {low} or more"
+        high = f"{self.high:g}"
+        if not self.above and not self.below:
+            return f"from {low} to {high}"
+        start = f"above {low}" if self.above else f"of at least {low}"
+        end = f"below {high}" if self.below else f"at most {high}"
+        return f"{start} and {end}"
+
+
+_NON_NEGATIVE = _Bounds(0)
+_POSITIVE_WHOLE = _Bounds(1)
+_SHARE = _Bounds(0, 1, above=True)
+
+# Bounds of the number settings that differ from "0 or more". A cap of 0, or a
+# horizon, silence or lag of 0 days, flags nearly every initiative or KPI. A
+# minimum of 0 words or initiatives is no check at all, and a calibration over
+# no initiatives has no mean. A spread or a trend needs at least two
+# measurements. A similarity or share of 0 matches everything, and a shortfall
+# tolerance of 1 accepts any attainment as achieved.
+_BOUNDS: dict[str, _Bounds] = {
+    "owner_cap": _POSITIVE_WHOLE,
+    "checkpoint_horizon_days": _POSITIVE_WHOLE,
+    "silence_warning_days": _POSITIVE_WHOLE,
+    "silence_error_days": _POSITIVE_WHOLE,
+    "register_cap": _POSITIVE_WHOLE,
+    "function_cap": _POSITIVE_WHOLE,
+    "partial_floor": _SHARE,
+    "achieved_tolerance": _Bounds(0, 1, below=True),
+    "window_max_days": _POSITIVE_WHOLE,
+    "stall_points": _Bounds(2),
+    "trajectory_min_points": _Bounds(2),
+    "lesson_min_words": _POSITIVE_WHOLE,
+    "name_min_words": _POSITIVE_WHOLE,
+    "name_max_words": _POSITIVE_WHOLE,
+    "duplicate_similarity": _SHARE,
+    "calibration_min_closed": _POSITIVE_WHOLE,
+    "calibration_lookback_days": _POSITIVE_WHOLE,
+    "sandbagging_share": _SHARE,
+    "sandbagging_mean": _Bounds(0, above=True),
+    "portfolio_min_active": _POSITIVE_WHOLE,
+    "kpi_share_max": _SHARE,
+    "function_share_max": _SHARE,
+    "lagging_lag_days": _POSITIVE_WHOLE,
+}
+
+# Pairs of settings (lower, upper) where the lower may not pass the upper.
+_ORDERED_PAIRS: tuple[tuple[str, str], ...] = (
+    ("silence_warning_days", "silence_error_days"),
+    ("name_min_words", "name_max_words"),
+    ("overreach_mean", "sandbagging_mean"),
+)
+
+
+@dataclass(frozen=True, slots=True)
 class LintSettings:
     """Every lint threshold, with its default.
 
@@ -129,7 +206,12 @@ class LintSettings:
 
     @classmethod
     def from_mapping(cls, table: Mapping[str, Any]) -> LintSettings:
-        """Build settings from the `[lint]` table; raise on unknown keys or values."""
+        """Build settings from the `[lint]` table; raise on unknown keys or values.
+
+        Each number must be finite and inside its setting's bounds, and each pair
+        of lower and upper thresholds in order. Settings built directly in code
+        are not checked.
+        """
         known = {item.name: item for item in fields(cls)}
         changes: dict[str, Any] = {}
         for key, value in table.items():
@@ -148,18 +230,31 @@ def _convert(key: str, value: Any, default: Any) -> Any:
     """Check one setting's value against the type of its default and convert it."""
     if isinstance(default, bool):
         if not isinstance(value, bool):
-            raise LintSettingsError(key, f"expected true or false, got {value!r}")
-        return value
-    if isinstance(default, int):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise LintSettingsError(
-                key, f"expected a whole number of 0 or more, got {value!r}"
+                key, f"expected true or false, got {_toml_value(value)}"
             )
         return value
+    if isinstance(default, int):
+        bounds = _BOUNDS.get(key, _NON_NEGATIVE)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not bounds.admits(value)
+        ):
+            expected = f"expected a whole number {bounds.describe()}"
+            raise LintSettingsError(key, f"{expected}, got {_toml_value(value)}")
+        return value
     if isinstance(default, float):
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        bounds = _BOUNDS.get(key, _NON_NEGATIVE)
+        kind = "a fraction" if bounds.high == 1 else "a finite number"
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or not bounds.admits(value)
+        ):
             raise LintSettingsError(
-                key, f"expected a number of 0 or more, got {value!r}"
+                key, f"expected {kind} {bounds.describe()}, got {_toml_value(value)}"
             )
         return float(value)
     return _convert_names(key, value, as_set=isinstance(default, frozenset))
@@ -171,7 +266,7 @@ def _convert_names(key: str, value: Any, *, as_set: bool) -> Any:
         isinstance(item, str) and item.strip() for item in value
     ):
         raise LintSettingsError(
-            key, f"expected a list of non-empty strings, got {value!r}"
+            key, f"expected a list of non-empty strings, got {_toml_value(value)}"
         )
     if not as_set:
         return tuple(item.strip() for item in value)
@@ -182,34 +277,44 @@ def _convert_names(key: str, value: Any, *, as_set: bool) -> Any:
     for item in value:
         if not _RULE_ID.match(item) or item not in ids:
             raise LintSettingsError(
-                key, f"unknown rule id {item!r}; use an id listed in docs/lint-rules.md"
+                key,
+                f"unknown rule id {_toml_value(item)}; use an id listed in "
+                "docs/lint-rules.md",
             )
     return frozenset(value)
 
 
 def _check_consistency(settings: LintSettings) -> None:
-    """Reject settings whose values contradict each other."""
-    if settings.silence_error_days < settings.silence_warning_days:
-        raise LintSettingsError(
-            "silence_error_days",
-            f"{settings.silence_error_days} is below silence_warning_days "
-            f"({settings.silence_warning_days}); the error threshold must be the "
-            "later one",
-        )
-    for key in (
-        "partial_floor",
-        "sandbagging_share",
-        "kpi_share_max",
-        "function_share_max",
-    ):
-        if getattr(settings, key) > 1:
+    """Reject pairs of settings whose lower one passes the upper one."""
+    for lower, upper in _ORDERED_PAIRS:
+        low, high = getattr(settings, lower), getattr(settings, upper)
+        if low > high:
             raise LintSettingsError(
-                key, f"expected a fraction from 0 to 1, got {getattr(settings, key)}"
+                lower,
+                f"{_toml_value(low)} is above {upper} ({_toml_value(high)}); "
+                f"expected at most {_toml_value(high)}, or raise {upper}",
             )
-    if settings.duplicate_similarity > 1:
-        raise LintSettingsError(
-            "duplicate_similarity",
-            f"expected a fraction from 0 to 1, got {settings.duplicate_similarity}",
-        )
-    if settings.window_max_days == 0:
-        raise LintSettingsError("window_max_days", "expected 1 or more, got 0")
+
+
+def _toml_value(value: Any) -> str:
+    """Format a value the way TOML writes it: true, "text", [1, 2], nan, inf."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return f"[{', '.join(_toml_value(item) for item in value)}]"
+    if isinstance(value, dict):
+        items = ", ".join(f"{key} = {_toml_value(item)}" for key, item in value.items())
+        return f"{{{items}}}"
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return repr(value)

@@ -171,3 +171,11 @@ def test_name_read_when_target_empty() -> None:
     )
     [item] = found(report, "MS503")
     assert "cumulative" in item.message
+
+
+def test_no_trajectory_past_deadline() -> None:
+    report = lint_entries(
+        entry(target__deadline=dt.date(2027, 2, 28)),
+        kpi_values=series([88.0, 87.8, 87.7]),
+    )
+    assert found(report, "MS506") == []

@@ -304,8 +304,9 @@ def check_off_trajectory(register: Register, context: LintContext) -> Iterator[F
         deadline = initiative.target.deadline
         if not initiative.is_active or goal is None or deadline is None:
             continue
-        if initiative.launched_on is None:
-            # Before launch there is no trend of the initiative's own to project.
+        if initiative.launched_on is None or deadline <= context.as_of:
+            # Before launch there is no trend of the initiative's own to project,
+            # and past the deadline DT301 and the verdict already say it missed.
             continue
         values = _since_launch(initiative, context)
         if len(values) < minimum:

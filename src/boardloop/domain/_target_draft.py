@@ -60,8 +60,13 @@ class Draft:
 
     def take(self, match: re.Match[str], marker: str = GAP) -> str:
         """Blank the matched text so that no later step reads it, and return it."""
-        self.rest = f"{self.rest[: match.start()]} {marker} {self.rest[match.end() :]}"
-        return match.group(0).strip()
+        return self.take_span(match.start(), match.end(), marker)
+
+    def take_span(self, start: int, end: int, marker: str = GAP) -> str:
+        """Blank `rest[start:end]` so that no later step reads it, and return it."""
+        text = self.rest[start:end]
+        self.rest = f"{self.rest[:start]} {marker} {self.rest[end:]}"
+        return text.strip()
 
     def as_written(self, text: str) -> str:
         """Return `text` with each count read as "3 count" put back as written."""

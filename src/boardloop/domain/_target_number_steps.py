@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from boardloop.domain._target_draft import Draft, Level, Step
+from boardloop.domain._target_needles import has_needle
 from boardloop.domain._target_words import COUNT_STOP_WORDS
 from boardloop.domain.model import Direction, LevelBound, Unit
 from boardloop.domain.units import (
@@ -49,22 +50,29 @@ _HOLD_RE = re.compile(
     r"|sustain|sustains|sustaining|flat|steady)\b",
     re.IGNORECASE,
 )
-_RANGE_RES = (
-    re.compile(
-        rf"(?P<from>\bfrom\s+)?(?P<start>{_OPTIONALLY_SIGNED_Q})\s*"
-        rf"(?:\bto\b|->|→|\buntil\b)\s*(?P<end>{_OPTIONALLY_SIGNED_Q})",
-        re.IGNORECASE,
+# Each pattern with the needles it needs (see `_target_needles`).
+_RANGE_RES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (
+        re.compile(
+            rf"(?P<from>\bfrom\s+)?(?P<start>{_OPTIONALLY_SIGNED_Q})\s*"
+            rf"(?:\bto\b|->|→|\buntil\b)\s*(?P<end>{_OPTIONALLY_SIGNED_Q})",
+            re.IGNORECASE,
+        ),
+        ("to", "->", "→", "until"),
     ),
     # "8-15%": a dash between two unsigned numbers.
-    re.compile(
-        rf"(?P<from>\bfrom\s+)?(?<![\w.,±+\-])(?P<start>{_Q})\s?-\s?(?P<end>{_Q})",
-        re.IGNORECASE,
+    (
+        re.compile(
+            rf"(?P<from>\bfrom\s+)?(?<![\w.,±+\-])(?P<start>{_Q})\s?-\s?(?P<end>{_Q})",
+            re.IGNORECASE,
+        ),
+        ("-",),
     ),
 )
 # A strict sign or word ("< 3%", "below 3%", "more than 92%") gives the same
 # bound as the inclusive one ("at most 3%"), because `LevelBound` has no strict
 # bounds.
-_BOUNDED_LEVEL_RES: tuple[tuple[re.Pattern[str], LevelBound], ...] = (
+_BOUNDED_LEVEL_RES: tuple[tuple[re.Pattern[str], LevelBound, tuple[str, ...]], ...] = (
     (
         re.compile(
             r"(?:\b(?:at\s+least|min(?:imum)?(?:\s+of)?|no\s+less\s+than|not\s+below"
@@ -73,6 +81,7 @@ _BOUNDED_LEVEL_RES: tuple[tuple[re.Pattern[str], LevelBound], ...] = (
             re.IGNORECASE,
         ),
         LevelBound.AT_LEAST,
+        ("least", "min", "less", "below", "above", "more", "over", "greater", ">", "≥"),
     ),
     (
         re.compile(
@@ -82,12 +91,14 @@ _BOUNDED_LEVEL_RES: tuple[tuple[re.Pattern[str], LevelBound], ...] = (
             re.IGNORECASE,
         ),
         LevelBound.AT_MOST,
+        ("most", "max", "more", "above", "below", "under", "less", "fewer", "<", "≤"),
     ),
     (
         re.compile(
             rf"(?:\bexactly\s+|=\s*)(?P<q>{_OPTIONALLY_SIGNED_Q})", re.IGNORECASE
         ),
         LevelBound.EXACTLY,
+        ("exactly", "="),
     ),
     (
         re.compile(
@@ -96,6 +107,7 @@ _BOUNDED_LEVEL_RES: tuple[tuple[re.Pattern[str], LevelBound], ...] = (
             re.IGNORECASE,
         ),
         LevelBound.AT_LEAST,
+        ("+", "or", "and"),
     ),
     (
         re.compile(
@@ -104,6 +116,7 @@ _BOUNDED_LEVEL_RES: tuple[tuple[re.Pattern[str], LevelBound], ...] = (
             re.IGNORECASE,
         ),
         LevelBound.AT_MOST,
+        ("or", "and"),
     ),
 )
 _PLAIN_LEVEL_RE = re.compile(
@@ -225,9 +238,11 @@ def _read_hold_word(draft: Draft) -> None:
 
 def _read_range(draft: Draft) -> None:
     """A move between two levels: "from 6% to 4%", "8% to 15%", "8-15%"."""
-    for pattern in _RANGE_RES:
+    for pattern, needles in _RANGE_RES:
         position = 0
-        while match := pattern.search(draft.rest, position):
+        while has_needle(draft.rest, needles) and (
+            match := pattern.search(draft.rest, position)
+        ):
             start = read_quantity(match["start"])
             end = read_quantity(match["end"])
             if start is None or end is None or not _is_range(match, start, end):
@@ -247,8 +262,8 @@ def _is_range(match: re.Match[str], start: Quantity, end: Quantity) -> bool:
 
 def _read_bounded_level(draft: Draft) -> None:
     """Levels with a stated bound: "94%+", "at least 45", "at most 4%"."""
-    for pattern, bound in _BOUNDED_LEVEL_RES:
-        while match := pattern.search(draft.rest):
+    for pattern, bound, needles in _BOUNDED_LEVEL_RES:
+        while has_needle(draft.rest, needles) and (match := pattern.search(draft.rest)):
             _add_level(draft, match, bound, follows_direction=False)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 
 from boardloop.domain._target_draft import GAP, GAPS, KPI_GAP, Draft, Step
 from boardloop.domain._target_words import (
@@ -177,12 +178,14 @@ def _days_in(count: int, span: str) -> int:
 
 def _read_kpi(draft: Draft) -> None:
     """The KPI: the longest alias from the catalog, or a catalog id as written."""
-    alias_re, ids_by_alias = _alias_pattern(draft.aliases)
-    if alias_re is not None:
-        while match := alias_re.search(draft.rest):
+    aliases = _alias_pattern(draft.aliases)
+    if aliases is not None:
+        while match := aliases.search(draft.rest):
             key = _alias_key(match.group(0))
-            draft.kpis.append((ids_by_alias[key], draft.take(match, KPI_GAP)))
-    while match := _KPI_ID_RE.search(draft.rest):
+            label = draft.take_span(match.start(), match.end(), KPI_GAP)
+            draft.kpis.append((aliases.ids_by_alias[key], label))
+    # A catalog id has a dot ("customers.grr").
+    while "." in draft.rest and (match := _KPI_ID_RE.search(draft.rest)):
         text = draft.take(match, KPI_GAP)
         draft.kpis.append((text, text))
 
@@ -191,10 +194,42 @@ def _alias_key(text: str) -> str:
     return " ".join(re.split(r"[\s-]+", text.strip().lower()))
 
 
+@dataclass(frozen=True, slots=True)
+class _AliasPattern:
+    """The pattern that finds KPI aliases, and the KPI id of each alias key."""
+
+    pattern: re.Pattern[str]
+    # The same pattern, case-sensitive, for ASCII text in lower case, where the
+    # regex engine skips alternatives by their first letter. None when an alias
+    # is not ASCII.
+    lower_pattern: re.Pattern[str] | None
+    ids_by_alias: dict[str, str]
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """Find the first alias in `text`; the match may be on `text` in lower case."""
+        if self.lower_pattern is not None and text.isascii():
+            return self.lower_pattern.search(text.lower())
+        return self.pattern.search(text)
+
+
+# The aliases last asked for and their pattern. `parse_target` passes the same
+# tuple for a whole register, and this skips hashing it for the lru_cache.
+_last_alias_pattern: list[tuple[tuple[tuple[str, str], ...], _AliasPattern | None]] = []
+
+
+def _alias_pattern(aliases: tuple[tuple[str, str], ...]) -> _AliasPattern | None:
+    for last_aliases, pattern in _last_alias_pattern:
+        if last_aliases is aliases:
+            return pattern
+    pattern = _compile_alias_pattern(aliases)
+    _last_alias_pattern[:] = [(aliases, pattern)]
+    return pattern
+
+
 @functools.lru_cache(maxsize=16)
-def _alias_pattern(
+def _compile_alias_pattern(
     aliases: tuple[tuple[str, str], ...],
-) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+) -> _AliasPattern | None:
     # An everyday word ("customers") names no KPI on its own, even when a
     # catalog lists it as a label or alias.
     ids_by_alias = {
@@ -204,10 +239,30 @@ def _alias_pattern(
     }
     keys = sorted((key for key in ids_by_alias if key), key=len, reverse=True)
     if not keys:
-        return None, ids_by_alias
+        return None
     alternatives = (r"[\s-]+".join(map(re.escape, key.split(" "))) for key in keys)
-    pattern = rf"(?<![\w.])(?:{'|'.join(alternatives)})(?!\w)"
-    return re.compile(pattern, re.IGNORECASE), ids_by_alias
+    # The lookahead on the first characters fails fast where no alias starts.
+    initials = f"(?=[{''.join(sorted(_initials(keys)))}])"
+    pattern = rf"(?<![\w.]){initials}(?:{'|'.join(alternatives)})(?!\w)"
+    lower_pattern = None
+    if all(key.isascii() for key in keys):
+        lower_pattern = re.compile(pattern)
+    return _AliasPattern(
+        re.compile(pattern, re.IGNORECASE), lower_pattern, ids_by_alias
+    )
+
+
+def _initials(keys: list[str]) -> set[str]:
+    """Return what may start an alias match, escaped for a character class."""
+    initials: set[str] = set()
+    for key in keys:
+        first_word = key.split(" ")[0]
+        if first_word:
+            initials.add(re.escape(first_word[0]))
+        else:
+            # A key that starts with a separator starts with [\s-]+.
+            initials.update((r"\s", r"\-"))
+    return initials
 
 
 def _read_segment(draft: Draft) -> None:

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from boardloop.domain._target_needles import fold
 from boardloop.domain.fiscal import FiscalCalendar, add_months
 from boardloop.domain.units import UNIT_AFTER_NUMBER_PATTERN
 
@@ -266,12 +267,24 @@ def _within(match: re.Match[str], context: _Context) -> _Resolved:
 
 # -- the forms, tried in this order; longer forms come before their prefixes
 
-_Form = tuple[str, str, _Resolver]  # prefix mode, core pattern, resolver
+# Each form has a hint, so that a form that cannot match is not searched. A hint
+# is either needles, lower-case texts of which the core pattern needs at least
+# one, or a pattern that the core needs to find. Both look at the text folded
+# to lower case by `fold`.
+_Hint = tuple[str, ...] | re.Pattern[str]
+_Form = tuple[str, str, _Resolver, _Hint]  # prefix mode, core, resolver, hint
+_MONTH_NEEDLES = tuple(name.lower() for name in _MONTH_ABBREVIATIONS)
+_QUARTER_NEEDLES = ("q1", "q2", "q3", "q4")
+_HALF_NEEDLES = ("h1", "h2")
+_HALF_FIRST_NEEDLES = ("1h", "2h")
+_SPAN_NEEDLES = ("day", "week", "month")
+_PERIOD_NEEDLES = ("quarter", "half", "year", "month")
 
 _NEXT_SPAN_FORM: _Form = (
     "none",
     r"(?:over|in|within)\s+the\s+next\s+(?P<n>\d+)\s+(?P<span>days?|weeks?|months?)\b",
     _within,
+    ("next",),
 )
 # "within 90 days" and "in 6 weeks" are read by `read_within`, because the same
 # words also state a time limit ("resolved within 7 days").
@@ -279,6 +292,7 @@ _WITHIN_FORM: _Form = (
     "none",
     r"(?:within|in)\s+(?P<n>\d+)\s+(?P<span>days?|weeks?|months?)\b",
     _within,
+    _SPAN_NEEDLES,
 )
 
 _FORMS: tuple[_Form, ...] = (
@@ -288,79 +302,135 @@ _FORMS: tuple[_Form, ...] = (
         r"(?<![\d(-])(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
         r"(?![\d-])",
         _iso_date,
+        re.compile(r"\d-\d"),
     ),
     (
         "optional",
         r"(?<![\d/])(?P<first>\d{1,2})/(?P<second>\d{1,2})/(?P<year>\d{4})"
         r"(?![\d/])",
         _slash_date,
+        re.compile(r"\d/\d"),
     ),
     (
         "optional",
         r"(?<![\d.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?![\d.])",
         _dotted_date,
+        re.compile(r"\d\.\d"),
     ),
     (
         "optional",
         rf"(?<![\d.])(?P<day>\d{{1,2}})(?:st|nd|rd|th)?[\s-](?P<month>{_MONTHS})"
         r"\.?(?:,?[\s-](?P<year>\d{4}))?(?![\w-])",
         _day_month,
+        _MONTH_NEEDLES,
     ),
     (
         "optional",
         rf"\b(?P<month>{_MONTHS})\.?,?\s+(?P<year>\d{{4}})(?!\d)",
         _month_year,
+        _MONTH_NEEDLES,
     ),
     (
         "optional",
         rf"\b(?P<month>{_MONTHS})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
         r"(?:,?\s+(?P<year>\d{4}))?(?![\d.,%])",
         _day_month,
+        _MONTH_NEEDLES,
     ),
-    ("optional", rf"(?<!\w)(?:EO)?Q(?P<q>[1-4])\s?[-/]?\s?{_MARKED_YEAR}", _quarter),
+    (
+        "optional",
+        rf"(?<!\w)(?:EO)?Q(?P<q>[1-4])\s?[-/]?\s?{_MARKED_YEAR}",
+        _quarter,
+        _QUARTER_NEEDLES,
+    ),
     (
         "optional",
         r"(?<!\w)(?:EO)?Q(?P<q>[1-4])\s?[-/]?\s?(?P<year>\d{4})(?!\d)",
         _quarter,
+        _QUARTER_NEEDLES,
     ),
-    ("optional", rf"(?<!\w)(?:EO)?{_FY_YEAR}\s?[-/]?\s?Q(?P<q>[1-4])(?!\w)", _quarter),
-    ("optional", r"(?<![\w.])(?P<year>\d{4})\s?[-/]?\s?Q(?P<q>[1-4])(?!\w)", _quarter),
-    ("optional", rf"(?<!\w)(?:EO)?H(?P<h>[12])\s?[-/]?\s?{_MARKED_YEAR}", _half),
-    ("optional", r"(?<!\w)(?:EO)?H(?P<h>[12])\s?[-/]?\s?(?P<year>\d{4})(?!\d)", _half),
-    ("optional", rf"(?<!\w)(?:EO)?{_FY_YEAR}\s?[-/]?\s?H(?P<h>[12])(?!\w)", _half),
-    ("optional", r"(?<![\w.])(?P<year>\d{4})\s?[-/]?\s?H(?P<h>[12])(?!\w)", _half),
-    ("optional", rf"(?<![\w.])(?P<h>[12])H\s?(?:FY\s?'?|')?{_YEAR}", _half),
+    (
+        "optional",
+        rf"(?<!\w)(?:EO)?{_FY_YEAR}\s?[-/]?\s?Q(?P<q>[1-4])(?!\w)",
+        _quarter,
+        _QUARTER_NEEDLES,
+    ),
+    (
+        "optional",
+        r"(?<![\w.])(?P<year>\d{4})\s?[-/]?\s?Q(?P<q>[1-4])(?!\w)",
+        _quarter,
+        _QUARTER_NEEDLES,
+    ),
+    (
+        "optional",
+        rf"(?<!\w)(?:EO)?H(?P<h>[12])\s?[-/]?\s?{_MARKED_YEAR}",
+        _half,
+        _HALF_NEEDLES,
+    ),
+    (
+        "optional",
+        r"(?<!\w)(?:EO)?H(?P<h>[12])\s?[-/]?\s?(?P<year>\d{4})(?!\d)",
+        _half,
+        _HALF_NEEDLES,
+    ),
+    (
+        "optional",
+        rf"(?<!\w)(?:EO)?{_FY_YEAR}\s?[-/]?\s?H(?P<h>[12])(?!\w)",
+        _half,
+        _HALF_NEEDLES,
+    ),
+    (
+        "optional",
+        r"(?<![\w.])(?P<year>\d{4})\s?[-/]?\s?H(?P<h>[12])(?!\w)",
+        _half,
+        _HALF_NEEDLES,
+    ),
+    (
+        "optional",
+        rf"(?<![\w.])(?P<h>[12])H\s?(?:FY\s?'?|')?{_YEAR}",
+        _half,
+        _HALF_FIRST_NEEDLES,
+    ),
     (
         "optional",
         rf"\b(?P<which>first|second)\s+half\s+(?:of\s+)?(?:FY\s?'?)?{_YEAR}",
         _half,
+        ("half",),
     ),
-    ("optional", rf"(?<!\w)(?:EO)?{_FY_YEAR}", _fiscal_year),
-    ("optional", rf"(?<!\w)CY\s?'?{_YEAR}", _calendar_year),
+    ("optional", rf"(?<!\w)(?:EO)?{_FY_YEAR}", _fiscal_year, ("fy",)),
+    ("optional", rf"(?<!\w)CY\s?'?{_YEAR}", _calendar_year, ("cy",)),
     (
         "required",
         rf"(?P<year>(?:19|20)\d{{2}})(?![\d.,%/-])(?!{UNIT_AFTER_NUMBER_PATTERN})",
         _calendar_year,
+        ("19", "20"),
     ),
     (
         "optional",
         r"\b(?P<which>this|next|current)\s+(?:fiscal\s+)?"
         r"(?P<period>quarter|half|year|month)\b",
         _relative,
+        ("this", "next", "current"),
     ),
-    ("optional", r"(?<!\w)EO(?P<abbr>FY|Q|H|Y|M)(?!\w)", _relative),
-    ("required", r"(?:fiscal\s+)?(?P<period>quarter|half|year|month)\b", _relative),
-    ("optional", r"(?<!\w)(?:EO)?Q(?P<q>[1-4])(?!\w)", _quarter),
-    ("optional", r"(?<!\w)(?:EO)?H(?P<h>[12])(?!\w)", _half),
-    ("optional", r"(?<![\w.])(?P<h>[12])H(?!\w)", _half),
-    ("optional", r"\b(?P<which>first|second)\s+half\b", _half),
-    ("required", rf"(?P<month>{_MONTHS})\b", _month_only),
+    ("optional", r"(?<!\w)EO(?P<abbr>FY|Q|H|Y|M)(?!\w)", _relative, ("eo",)),
+    (
+        "required",
+        r"(?:fiscal\s+)?(?P<period>quarter|half|year|month)\b",
+        _relative,
+        _PERIOD_NEEDLES,
+    ),
+    ("optional", r"(?<!\w)(?:EO)?Q(?P<q>[1-4])(?!\w)", _quarter, _QUARTER_NEEDLES),
+    ("optional", r"(?<!\w)(?:EO)?H(?P<h>[12])(?!\w)", _half, _HALF_NEEDLES),
+    ("optional", r"(?<![\w.])(?P<h>[12])H(?!\w)", _half, _HALF_FIRST_NEEDLES),
+    ("optional", r"\b(?P<which>first|second)\s+half\b", _half, ("half",)),
+    ("required", rf"(?P<month>{_MONTHS})\b", _month_only, _MONTH_NEEDLES),
     # A date in brackets confirms the period before it ("Q2 FY28 (2027-07-31)"),
     # so it is read on its own only when no period took it.
     (
         "optional",
         r"\(\s*(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\s*\)",
         _iso_date,
+        re.compile(r"\(\s*\d{4}-"),
     ),
 )
 
@@ -373,8 +443,40 @@ def _compile(prefix_mode: str, core: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-_COMPILED = tuple((_compile(mode, core), resolver) for mode, core, resolver in _FORMS)
-_WITHIN_COMPILED = ((_compile(*_WITHIN_FORM[:2]), _WITHIN_FORM[2]),)
+_CompiledHint = frozenset[str] | re.Pattern[str]
+_Compiled = tuple[re.Pattern[str], _Resolver, _CompiledHint]
+
+
+def _compile_hint(hint: _Hint) -> _CompiledHint:
+    return hint if isinstance(hint, re.Pattern) else frozenset(hint)
+
+
+_COMPILED: tuple[_Compiled, ...] = tuple(
+    (_compile(mode, core), resolver, _compile_hint(hint))
+    for mode, core, resolver, hint in _FORMS
+)
+_WITHIN_PATTERN = _compile(*_WITHIN_FORM[:2])
+_WITHIN_NEEDLES = frozenset(_SPAN_NEEDLES)
+_WITHIN_COMPILED: tuple[_Compiled, ...] = (
+    (_WITHIN_PATTERN, _WITHIN_FORM[2], _WITHIN_NEEDLES),
+)
+_ALL_NEEDLES = frozenset().union(
+    *(
+        hint
+        for *_, hint in (*_WITHIN_COMPILED, *_COMPILED)
+        if isinstance(hint, frozenset)
+    )
+)
+
+
+def _needles_in(folded: str, needles: frozenset[str]) -> frozenset[str]:
+    return frozenset([needle for needle in needles if needle in folded])
+
+
+def _may_match(hint: _CompiledHint, folded: str, present: frozenset[str]) -> bool:
+    if isinstance(hint, frozenset):
+        return not present.isdisjoint(hint)
+    return hint.search(folded) is not None
 
 
 def read_deadlines(
@@ -415,7 +517,9 @@ def read_within(
     context = _Context(calendar, as_of)
     deadlines: list[Deadline] = []
     problems: list[str] = []
-    pattern, resolver = _WITHIN_COMPILED[0]
+    pattern, resolver, _ = _WITHIN_COMPILED[0]
+    if not _needles_in(fold(text), _WITHIN_NEEDLES):
+        return text, deadlines, problems
     position = 0
     while match := pattern.search(text, position):
         if not _ends_target(text[: match.start()], starts):
@@ -436,16 +540,20 @@ def _ends_target(before: str, starts: str) -> bool:
 
 def _read_forms(
     text: str,
-    forms: tuple[tuple[re.Pattern[str], _Resolver], ...],
+    forms: tuple[_Compiled, ...],
     context: _Context,
     gap: str,
 ) -> tuple[str, list[Deadline], list[str]]:
     deadlines: list[Deadline] = []
     problems: list[str] = []
-    for pattern, resolver in forms:
-        while match := pattern.search(text):
+    folded = fold(text)
+    present = _needles_in(folded, _ALL_NEEDLES)
+    for pattern, resolver, hint in forms:
+        while _may_match(hint, folded, present) and (match := pattern.search(text)):
             text = f"{text[: match.start()]} {gap} {text[match.end() :]}"
             _collect(match, resolver, context, deadlines, problems)
+            folded = fold(text)
+            present = _needles_in(folded, _ALL_NEEDLES)
     return text, deadlines, problems
 
 

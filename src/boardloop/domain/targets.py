@@ -73,11 +73,30 @@ def parse_target(
             in the fiscal year containing this day instead of rolling forward
             from `as_of`, and "next quarter" or "by March" count from it.
     """
-    aliases = tuple(sorted((kpi_aliases or {}).items()))
+    aliases = _sorted_aliases(kpi_aliases)
     draft = Draft(normalise(text), calendar, as_of, aliases, period_start)
     for step in STEPS:
         step(draft)
     return _build_target(text, draft)
+
+
+# The last aliases mapping sorted, with a copy to compare the next one against:
+# a register passes the same aliases for every target, often in a new dict.
+_last_aliases: list[tuple[dict[str, str], tuple[tuple[str, str], ...]]] = []
+
+
+def _sorted_aliases(
+    kpi_aliases: Mapping[str, str] | None,
+) -> tuple[tuple[str, str], ...]:
+    """Return the aliases as sorted pairs, reusing the last result for equal ones."""
+    if not kpi_aliases:
+        return ()
+    for copy, pairs in _last_aliases:
+        if copy == kpi_aliases:
+            return pairs
+    pairs = tuple(sorted(kpi_aliases.items()))
+    _last_aliases[:] = [(dict(kpi_aliases), pairs)]
+    return pairs
 
 
 def _build_target(text: str, draft: Draft) -> Target:

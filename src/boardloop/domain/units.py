@@ -82,7 +82,9 @@ _COUNT_NOUNS = (
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
 _SYMBOL = "|".join(re.escape(symbol) for symbol in CURRENCY_SYMBOLS)
-_CODE = "|".join(sorted(CURRENCY_CODES))
+# The lookahead fails fast where no three letters stand, so that the regex engine
+# does not try each of the ~160 codes at every position of a phrase.
+_CODE = rf"(?=[A-Z]{{3}})(?:{'|'.join(sorted(CURRENCY_CODES))})"
 _UNIT = "|".join(pattern for pattern, _, _ in _UNIT_WORDS)
 
 # One quantity, with named groups. QUANTITY_PATTERN is the same text without

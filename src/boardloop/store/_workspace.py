@@ -118,7 +118,7 @@ def init_workspace(
         raise WorkspaceError(
             config_path,
             "a workspace already exists here",
-            "open it, or pass force=True (boardloop init --force) to rewrite "
+            "use it as it is, or run boardloop init --force to rewrite "
             "boardloop.toml; the database is kept either way",
         )
 

@@ -429,10 +429,14 @@ def hostile_register() -> Register:
     return Register(company=HOSTILE, initiatives=tuple(hostile))
 
 
+RULE_HINT = "Set `owner_function` to a configured function, or add it to [lint]."
+
+
 def hostile_section() -> BoardSection:
+    # Hints are written by the lint rules, never by users, so they stay plain.
     findings = [
-        Finding("OW101", Severity.ERROR, HOSTILE, HOSTILE, "onboarding-revamp"),
-        Finding(HOSTILE, Severity.WARNING, HOSTILE, HOSTILE, HOSTILE),
+        Finding("OW101", Severity.ERROR, HOSTILE, RULE_HINT, "onboarding-revamp"),
+        Finding(HOSTILE, Severity.WARNING, HOSTILE, RULE_HINT, HOSTILE),
     ]
     return build(hostile_register(), findings=findings)
 
@@ -451,13 +455,13 @@ def test_markdown_hostile_no_raw_html() -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
     tags = set(re.findall(r"<([a-z0-9]+)", rendered))
     assert tags <= {"h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td",
-                    "ul", "li", "strong", "em"}  # fmt: skip
+                    "ul", "li", "strong", "em", "code"}  # fmt: skip
 
 
 def test_markdown_hostile_no_user_emphasis() -> None:
     rendered = markdown_parser().render(render_markdown(hostile_section()))
     assert "<strong>bold</strong>" not in rendered
-    assert "<code>" not in rendered
+    assert "<code>tick</code>" not in rendered
     assert "**bold**" in html.unescape(rendered)
 
 
@@ -799,3 +803,10 @@ def test_bidi_controls_shown_not_applied(
     assert "\u202e" not in output
     assert "U+202E" in output
     assert "U+202C" in output
+
+
+def test_hint_settings_render_as_code() -> None:
+    markdown = render_markdown(hostile_section())
+    assert "Hint: Set `owner_function` to a configured function" in markdown
+    rendered_html = render_html(hostile_section())
+    assert "Set <code>owner_function</code> to a configured function" in rendered_html

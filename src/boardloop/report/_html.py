@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import jinja2
 from markupsafe import Markup
 
-from boardloop.report._text import show_bidi_controls
+from boardloop.report._text import code_spans, show_bidi_controls
 
 if TYPE_CHECKING:
     from boardloop.report._view import BoardSection
@@ -19,7 +19,7 @@ __all__ = ["render_html"]
 @cache
 def _environment() -> jinja2.Environment:
     # Autoescaping is on for every template, whatever its file name.
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("boardloop.report", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -28,6 +28,19 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         finalize=_finalize,
     )
+    environment.filters["code_spans"] = _code_spans_html
+    return environment
+
+
+def _code_spans_html(text: str) -> Markup:
+    """Escape a hint, showing its `setting` names as <code> elements."""
+    parts = (
+        Markup("<code>{}</code>").format(show_bidi_controls(part))
+        if is_code
+        else Markup.escape(show_bidi_controls(part))
+        for part, is_code in code_spans(text)
+    )
+    return Markup("").join(parts)
 
 
 def _finalize(value: object) -> object:

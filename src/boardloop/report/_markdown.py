@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from boardloop.report._text import show_bidi_controls
+from boardloop.report._text import code_spans, show_bidi_controls
 
 if TYPE_CHECKING:
     from boardloop.report._view import (
@@ -48,6 +48,21 @@ def escape_markdown(text: str, *, line_start: bool = False) -> str:
     if text[:1] in _BLOCK_MARKERS or (line_start and text[:1] in _LIST_MARKERS):
         text = "\\" + text
     return text
+
+
+def _hint_markdown(hint: str) -> str:
+    """Escape a hint, keeping its `setting` names as code spans."""
+    return "".join(
+        f"`{part}`" if is_code else _escape_keeping_spaces(part)
+        for part, is_code in code_spans(hint)
+    )
+
+
+def _escape_keeping_spaces(text: str) -> str:
+    """Escape text that sits between code spans, keeping its outer spaces."""
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() else ""
+    return f"{lead}{escape_markdown(text)}{trail}"
 
 
 def render_markdown(section: BoardSection) -> str:
@@ -186,7 +201,7 @@ def _findings_part(findings: Findings) -> str:
             )
             lines.append(line)
             if item.hint:
-                lines.append(f"  - Hint: {escape_markdown(item.hint)}")
+                lines.append(f"  - Hint: {_hint_markdown(item.hint)}")
     return "\n".join(lines)
 
 

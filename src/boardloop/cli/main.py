@@ -277,7 +277,7 @@ def lint(
             calendar=calendar,
         )
     except read_error_types() as error:
-        fail(str(error))
+        fail(describe_error(error, workspace))
 
     if output_format == "json":
         click.echo(json.dumps(report_to_json(report), indent=2, ensure_ascii=False))
@@ -326,6 +326,15 @@ def lint_inputs(
     company = workspace.config.company if workspace else "register"
     initiatives = tuple(i for result in results for i in result.initiatives)
     return Register(company, initiatives), values or None
+
+
+def describe_error(error: Exception, workspace: Workspace | None) -> str:
+    """Name boardloop.toml in errors about its [lint] table."""
+    from boardloop.lint import LintSettingsError
+
+    if isinstance(error, LintSettingsError) and workspace is not None:
+        return f"{workspace.root / 'boardloop.toml'}: {error}"
+    return str(error)
 
 
 def find_workspace(directory: Path) -> Workspace | None:
@@ -494,7 +503,7 @@ def build_section_or_fail(
     try:
         return build_section(workspace, as_of=as_of, since=since)
     except read_error_types() as error:
-        fail(str(error))
+        fail(describe_error(error, workspace))
 
 
 def write_atomically(path: Path, text: str) -> None:

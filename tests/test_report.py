@@ -132,8 +132,9 @@ def test_summary_line_matches_example() -> None:
     assert twelve_initiative_register().summary.text == (
         "12 initiatives: 8 active, 2 planned, 2 closed (1 achieved, 1 missed). "
         "3 on track, 2 behind, 3 too early to judge. "
-        "5 findings for the board (2 errors). Register readiness 78/100: "
-        "10 of 12 initiatives have no error-level finding."
+        "5 findings for the board (2 errors). 10 of 12 initiatives are "
+        "board-ready (no error-level finding); 78/100 of the register's lint "
+        "checks pass, warnings counting half."
     )
 
 

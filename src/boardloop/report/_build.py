@@ -476,8 +476,7 @@ def _summary(
             ),
             _verdict_sentence(verdicts, verdict_counts.not_evaluated),
             _findings_sentence(finding_counts.errors, finding_counts.warnings),
-            f"Register readiness {readiness}/100: {board_ready} of "
-            f"{len(initiatives)} initiatives have no error-level finding.",
+            _readiness_sentence(board_ready, len(initiatives), readiness),
         )
         if part
     )
@@ -494,6 +493,16 @@ def _summary(
         readiness_label=f"{readiness}/100",
         board_ready=board_ready,
         text=text,
+    )
+
+
+def _readiness_sentence(board_ready: int, total: int, readiness: str) -> str:
+    if total == 0:
+        return "The register is empty."
+    return (
+        f"{board_ready} of {total} initiatives are board-ready (no error-level "
+        f"finding); {readiness}/100 of the register's lint checks pass, warnings "
+        "counting half."
     )
 
 

@@ -409,3 +409,20 @@ def test_empty_target_phrase_is_usage_error() -> None:
     result = run("target", "  ")
     assert result.exit_code == 2, output_of(result)
     assert "empty" in result.stderr
+
+
+def test_report_under_a_file_says_so(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    result = run(
+        "report",
+        "--workspace",
+        str(workspace),
+        "--as-of",
+        "2026-11-20",
+        "-o",
+        str(blocker / "x.md"),
+    )
+    assert result.exit_code == 2, output_of(result)
+    assert "is a file, not a folder" in result.stderr

@@ -495,3 +495,32 @@ def test_plain_scalars_typed_as_round_trip_yaml(text: str) -> None:
     assert value == expected
     assert str(value) == str(expected)
     assert isinstance(value, bool) == isinstance(expected, bool)
+
+
+def test_repeated_stated_id_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "register.yaml"
+    path.write_text(
+        "initiatives:\n"
+        "  - id: q5\n"
+        "    name: Renewal desk for SMB accounts\n"
+        "  - id: q5\n"
+        "    name: Expansion desk for SMB accounts\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ReadError) as caught:
+        read_register_file(path, calendar=FiscalCalendar())
+    assert caught.value.line == 4
+    assert "first on line 2" in str(caught.value)
+
+
+def test_repeated_derived_id_is_renamed(tmp_path: Path) -> None:
+    path = tmp_path / "register.yaml"
+    path.write_text(
+        "initiatives:\n"
+        "  - name: Renewal desk\n"
+        "  - name: Renewal desk\n",
+        encoding="utf-8",
+    )
+    result = read_register_file(path, calendar=FiscalCalendar())
+    ids = [initiative.id for initiative in result.initiatives]
+    assert ids == ["register.yaml/renewal-desk", "register.yaml/renewal-desk-2"]

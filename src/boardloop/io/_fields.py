@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from boardloop.domain.model import Initiative, Owner, Status, Target
 from boardloop.io._dates import DateOrder, decide_date_order, parse_date
+from boardloop.io._summary import ReadError
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -402,12 +403,26 @@ class ReadContext:
 def dedupe_ids(
     initiatives: list[Initiative], summary: ImportSummary
 ) -> list[Initiative]:
-    """Give initiatives that share an id -2, -3 suffixes, with a guessed notice."""
+    """Give initiatives that share a derived id -2, -3 suffixes, with a notice.
+
+    An id the file states itself must be unique: renaming it would make the
+    next import match records by position, so a repeat raises ReadError.
+    """
     result = []
     pairs = unique_ids([initiative.id for initiative in initiatives])
+    first_line: dict[str, int | None] = {}
     for initiative, (new_id, changed) in zip(initiatives, pairs, strict=True):
+        line = initiative.source.line if initiative.source else None
+        first_line.setdefault(initiative.id, line)
+        if changed and initiative.id not in summary.derived_ids:
+            raise ReadError(
+                summary.path,
+                line,
+                f"id '{initiative.id}' is used twice (first on line "
+                f"{first_line[initiative.id]})",
+                "give every initiative its own id; ids link a record to its history",
+            )
         if changed:
-            line = initiative.source.line if initiative.source else None
             summary.guess(
                 line,
                 f"id '{initiative.id}' is already taken; read as '{new_id}'",

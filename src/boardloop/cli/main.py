@@ -508,6 +508,8 @@ def build_section_or_fail(
 
 def write_atomically(path: Path, text: str) -> None:
     """Write through a temporary file so a failed write leaves no half file."""
+    if path.parent.exists() and not path.parent.is_dir():
+        fail(f"cannot write {path}: {path.parent} is a file, not a folder")
     if not path.parent.is_dir():
         fail(
             f"cannot write {path}: folder {path.parent} does not exist; create it first"

@@ -297,6 +297,7 @@ def test_bad_lint_setting_is_usage_error(tmp_path: Path) -> None:
     result = run("lint", "--workspace", str(workspace), "--as-of", "2026-11-20")
     assert result.exit_code == 2, output_of(result)
     assert "boardloop.toml: [lint] disable" in result.stderr
+    assert "did you mean 'disabled'" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 
 

@@ -175,7 +175,7 @@ def test_not_launched_is_too_early(catalog: Catalog) -> None:
     item = initiative(grr_lift(), status=Status.PLANNED, launched_on=None)
     result = run(catalog, item, GRR_SMB, dt.date(2025, 7, 20))
     assert result.verdict is Verdict.TOO_EARLY
-    assert "not launched" in result.explanation
+    assert "no launch date yet" in result.explanation
 
 
 def test_closed_measured_at_deadline(catalog: Catalog) -> None:

@@ -305,7 +305,7 @@ def _too_early(context: Context, blank: Evaluation) -> Evaluation | None:
             return replace(
                 blank,
                 verdict=Verdict.TOO_EARLY,
-                explanation=f"{context.label} too early to judge: not launched yet.",
+                explanation=f"{context.label} too early to judge: no launch date yet.",
             )
         return None
     first_reading = initiative.launched_on + dt.timedelta(days=context.lag_days)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import math
 import re
@@ -216,9 +217,12 @@ class LintSettings:
         changes: dict[str, Any] = {}
         for key, value in table.items():
             if key not in known:
+                close = difflib.get_close_matches(key, known, n=1)
+                suggestion = f"did you mean {close[0]!r}? " if close else ""
                 names = ", ".join(sorted(known))
                 raise LintSettingsError(
-                    key, f"unknown setting; remove it or use one of: {names}"
+                    key,
+                    f"unknown setting; {suggestion}remove it or use one of: {names}",
                 )
             changes[key] = _convert(key, value, getattr(cls(), key))
         settings = replace(cls(), **changes)

@@ -516,9 +516,7 @@ def test_repeated_stated_id_is_rejected(tmp_path: Path) -> None:
 def test_repeated_derived_id_is_renamed(tmp_path: Path) -> None:
     path = tmp_path / "register.yaml"
     path.write_text(
-        "initiatives:\n"
-        "  - name: Renewal desk\n"
-        "  - name: Renewal desk\n",
+        "initiatives:\n  - name: Renewal desk\n  - name: Renewal desk\n",
         encoding="utf-8",
     )
     result = read_register_file(path, calendar=FiscalCalendar())

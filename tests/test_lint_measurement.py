@@ -123,7 +123,7 @@ def test_slow_trend_is_off_trajectory() -> None:
     report = lint_entries(entry(), kpi_values=series([88.0, 88.1, 88.2]))
     [item] = found(report, "MS506")
     assert item.severity is Severity.INFO
-    assert "89.73 at the deadline 2027-09-30" in item.message
+    assert "89.73% at the deadline 2027-09-30" in item.message
     assert "86% of the target" in item.message
 
 

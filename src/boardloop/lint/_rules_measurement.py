@@ -29,6 +29,7 @@ from boardloop.lint._rules_base import (
     partly_checked,
     quoted,
     series,
+    unit_value,
     window_of,
 )
 
@@ -323,15 +324,30 @@ def check_off_trajectory(register: Register, context: LintContext) -> Iterator[F
         if share >= 1:
             continue
         severity = Severity.WARNING if share < 0.5 else Severity.INFO
+        entry = lookup(context, initiative.target.kpi_id)
+        native = entry.native_unit if entry is not None else None
+        projected_text, end_text, start_text = (
+            _level_text(value, native) for value in (projected, end, start)
+        )
         yield finding(
             "MS506",
             severity,
             initiative,
-            f"trend projects {projected:.2f} at the deadline {deadline}, against a "
-            "goal "
-            f"of {end:.2f} from {start:.2f}: {share:.0%} of the target",
+            f"trend projects {projected_text} at the deadline {deadline}, against "
+            f"a goal of {end_text} from {start_text}: {share:.0%} of the target",
             "status",
         )
+
+
+def _level_text(value: float, native_unit: object | None) -> str:
+    """Format a KPI level in its native unit: 92.85%, 41.5 pts, 1200."""
+    text = f"{value:.2f}"
+    unit = unit_value(native_unit)
+    if unit == "pp":
+        return f"{text}%"
+    if unit == "pts":
+        return f"{text} pts"
+    return text
 
 
 def _goal_level(initiative: Initiative) -> tuple[float, float] | None:

@@ -488,6 +488,79 @@ def test_period_phrase_counts_from_plan_year(tmp_path: Path) -> None:
     assert only.target.deadline == dt.date(2026, 6, 30)
 
 
+# --- the deadline an objective takes from its key results ---------------------
+
+
+def test_objective_due_with_last_key_result(tmp_path: Path) -> None:
+    result = read(
+        tmp_path,
+        """\
+        # Company OKRs 2026
+
+        ## Objective 1: Keep more renewals
+
+        | KR  | Measure | Target          | Timeline               |
+        |-----|---------|-----------------|------------------------|
+        | 1.1 | GRR     | GRR 94%+        | By EOQ2                |
+        | 1.2 | NRR     | NRR 106%+       | By Q4; reporting by Q2 |
+        | 1.3 | GRR     | Review playbook | TBD                    |
+        """,
+    )
+    (only,) = result.initiatives
+    assert only.target.text == "GRR 94%+"
+    assert only.field_lines["target"] == 7
+    assert only.target.deadline == dt.date(2026, 12, 31)
+    assert only.field_lines["deadline"] == 8
+    guessed = notices(result, "guessed")
+    assert any(
+        text.endswith(
+            "okrs.md:3: deadline 2026-12-31 taken from the latest key result,"
+            " line 8 (its key results have different deadlines; the objective is due"
+            " when its last key result is due)"
+        )
+        for text in guessed
+    ), guessed
+
+
+def test_objective_same_deadlines_not_guessed(tmp_path: Path) -> None:
+    result = read(
+        tmp_path,
+        """\
+        # Company OKRs 2026
+
+        ## Objective 1: Keep more renewals
+
+        | KR  | Measure | Target    | Timeline |
+        |-----|---------|-----------|----------|
+        | 1.1 | GRR     | GRR 94%+  | Q3       |
+        | 1.2 | NRR     | NRR 106%+ | Q3       |
+        """,
+    )
+    (only,) = result.initiatives
+    assert only.target.deadline == dt.date(2026, 9, 30)
+    assert only.field_lines["deadline"] == 7
+    assert not any("latest key result" in t for t in notices(result, "guessed"))
+
+
+def test_objective_deadline_from_key_result_text(tmp_path: Path) -> None:
+    result = read(
+        tmp_path,
+        """\
+        1. **CS Ops: Rebuild the health score.**
+            1. CS Ops KR: Model covers 80% of accounts by 2026-03-31.
+            1. CS Ops KR: Model covers 100% of accounts by 2026-09-30.
+            1. CS Ops KR: Weekly review in place.
+        """,
+    )
+    (only,) = result.initiatives
+    assert only.target.text == "Model covers 80% of accounts by 2026-03-31."
+    assert only.target.deadline == dt.date(2026, 9, 30)
+    assert only.field_lines["deadline"] == 3
+    guessed = notices(result, "guessed")
+    assert any("taken from the latest key result, line 3" in t for t in guessed)
+    assert not any("differs from the target" in t for t in guessed), guessed
+
+
 # --- every owner block is read or reported ------------------------------------
 
 _BLOCK_PARTS = st.lists(

@@ -11,14 +11,15 @@ period, from which period phrases such as "by EOQ2" are counted.
 The steps live in sibling modules: `_markdown_blocks` splits lines into
 blocks, `_markdown_period` finds the period, `_markdown_reader` (with
 `_markdown_lists` and `_markdown_tables`) collects drafts, and
-`_markdown_notes` reads progress notes. This module builds the initiatives.
+`_markdown_key_results` takes an objective's target and deadline from its key
+results, and `_markdown_notes` reads progress notes. This module builds the
+initiatives.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import inspect
-import re
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,10 @@ from typing import TYPE_CHECKING, Any
 from boardloop.io._fields import DateOrder, ReadContext
 from boardloop.io._markdown_blocks import split_blocks
 from boardloop.io._markdown_drafts import Draft
+from boardloop.io._markdown_key_results import (
+    apply_key_result_deadline,
+    target_from_key_results,
+)
 from boardloop.io._markdown_notes import read_progress
 from boardloop.io._markdown_period import find_period
 from boardloop.io._markdown_reader import MarkdownReader
@@ -101,9 +106,13 @@ def _build(draft: Draft, builder: TableReader, ctx: ReadContext) -> Initiative:
     values["name"] = draft.name
     lines = dict(draft.lines)
     lines["name"] = draft.line
-    _target_from_key_results(draft, values, lines, ctx)
+    latest = target_from_key_results(draft, values, lines, ctx)
+    own_deadline = values.get("deadline")
     status_text = values.get("status")
     read_progress(draft, values, lines, ctx)
+    # A progress note that moves the work sets a deadline that wins.
+    # NOTE: the builder still keeps a deadline named in the target text over it.
+    moved = values.get("deadline") != own_deadline
     if draft.notes:
         values["notes"] = "\n".join(draft.notes)
     extra: dict[str, object] = dict(draft.extra)
@@ -117,35 +126,9 @@ def _build(draft: Draft, builder: TableReader, ctx: ReadContext) -> Initiative:
     if initiative.status_text != status_text:
         # The status came from a note or the key results: keep what was written.
         initiative = replace(initiative, status_text=status_text)
+    if latest is not None and not moved:
+        initiative = apply_key_result_deadline(initiative, latest, ctx)
     return initiative
-
-
-def _target_from_key_results(
-    draft: Draft, values: dict[str, str], lines: dict[str, int], ctx: ReadContext
-) -> None:
-    """Use the first key result that contains a number as the target."""
-    if "target" in values or not draft.key_results:
-        return
-    numeric = [kr for kr in draft.key_results if re.search(r"\d", _kr_target(kr))]
-    stated = [kr for kr in draft.key_results if kr.get("target")]
-    candidates = numeric or stated
-    if not candidates:
-        return
-    chosen = candidates[0]
-    text = _kr_target(chosen)
-    deadline = str(chosen.get("deadline", ""))
-    if deadline and ctx.deadline(deadline)[0] is not None:
-        values["deadline"] = deadline
-        lines["deadline"] = chosen["line"]
-    measure = str(chosen.get("measure", ""))
-    if measure and ctx.kpi_id(measure) != measure.strip():
-        values["kpi"] = measure
-    values["target"] = text
-    lines["target"] = chosen["line"]
-
-
-def _kr_target(kr: dict[str, Any]) -> str:
-    return str(kr.get("target") or kr.get("text") or "")
 
 
 def _with_period_deadline(

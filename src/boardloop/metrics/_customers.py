@@ -1,0 +1,214 @@
+"""Customer attributes input contract: segment fields and acquisition dates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from boardloop.metrics._ledger import LedgerError, _records
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir  # type: ignore[import-untyped,unused-ignore]
+
+    from boardloop.metrics._ledger import LedgerTable
+
+__all__ = [
+    "CUSTOMER_COLUMNS",
+    "UNKNOWN_SEGMENT",
+    "Customer",
+    "CustomerError",
+    "CustomerTable",
+    "load_customers",
+    "unmatched_customers",
+]
+
+CUSTOMER_COLUMNS = ("customer_id", "acquired_on")
+"""Canonical attribute columns; every other column in the input is a segment field."""
+
+UNKNOWN_SEGMENT = "unknown"
+"""Segment value for ledger customers without attributes or with a blank value."""
+
+
+class CustomerError(LedgerError):
+    """A customer attribute value that cannot be used, with its place and remedy."""
+
+
+@dataclass(frozen=True)
+class Customer:
+    """One customer's attributes and the line or row they were read from."""
+
+    customer_id: str
+    segments: Mapping[str, str]
+    acquired_on: date | None
+    line: int
+
+
+@dataclass(frozen=True)
+class CustomerTable:
+    """Validated customer attributes, keyed by customer id."""
+
+    customers: Mapping[str, Customer]
+    segment_fields: tuple[str, ...]
+    source: str
+    rows_read: int
+    table: ir.Table = field(repr=False)
+
+    def segment_of(self, customer_id: str, segment_field: str) -> str:
+        """Return a customer's value for `segment_field`, or `UNKNOWN_SEGMENT`."""
+        customer = self.customers.get(customer_id)
+        if customer is None:
+            return UNKNOWN_SEGMENT
+        return customer.segments.get(segment_field) or UNKNOWN_SEGMENT
+
+
+def load_customers(
+    path_or_table: str | Path | ir.Table,
+    *,
+    columns: Mapping[str, str] | None = None,
+) -> CustomerTable:
+    """Read a CSV, Parquet or Ibis table of customer attributes.
+
+    Args:
+        path_or_table: the file or table, one row per customer.
+        columns: maps `customer_id` and `acquired_on` to the input's own names.
+
+    Raises:
+        CustomerError: on a missing `customer_id` column, missing customer ids,
+            a duplicate customer id or an invalid acquisition date.
+    """
+    import ibis  # type: ignore[import-untyped,unused-ignore]
+
+    names = _column_names(columns)
+    source, records = _records(path_or_table)
+    customers, segment_fields, rows_read = _validate(source, records, names)
+    data: dict[str, list[Any]] = {
+        "customer_id": [c.customer_id for c in customers.values()],
+        "acquired_on": [c.acquired_on for c in customers.values()],
+    }
+    for segment_field in segment_fields:
+        data[segment_field] = [c.segments[segment_field] for c in customers.values()]
+    schema = {"customer_id": "string", "acquired_on": "date"}
+    schema.update(dict.fromkeys(segment_fields, "string"))
+    return CustomerTable(
+        customers=customers,
+        segment_fields=segment_fields,
+        source=source,
+        rows_read=rows_read,
+        table=ibis.memtable(data, schema=schema),
+    )
+
+
+def unmatched_customers(ledger: LedgerTable, customers: CustomerTable) -> list[str]:
+    """Return the ledger's customer ids that have no attributes, sorted."""
+    rows = ledger.table.select("customer_id").distinct().to_pyarrow().to_pylist()
+    ids = {str(row["customer_id"]) for row in rows}
+    return sorted(ids - customers.customers.keys())
+
+
+def _column_names(columns: Mapping[str, str] | None) -> dict[str, str]:
+    names = {name: name for name in CUSTOMER_COLUMNS}
+    for canonical, own in (columns or {}).items():
+        if canonical not in names:
+            known = ", ".join(CUSTOMER_COLUMNS)
+            raise ValueError(f"unknown customer column {canonical!r}; known: {known}")
+        names[canonical] = own
+    return names
+
+
+def _validate(
+    source: str, records: Iterator[tuple[int, dict[str, Any]]], names: dict[str, str]
+) -> tuple[dict[str, Customer], tuple[str, ...], int]:
+    """Check every record; return customers, segment fields and rows read."""
+    customers: dict[str, Customer] = {}
+    segment_fields: tuple[str, ...] = ()
+    missing_ids: list[int] = []
+    rows_read = 0
+    for line, record in records:
+        if rows_read == 0:
+            segment_fields = _segment_fields(source, record, names)
+        rows_read += 1
+        customer_id = _text(record.get(names["customer_id"]))
+        if not customer_id:
+            missing_ids.append(line)
+            continue
+        if customer_id in customers:
+            raise CustomerError(
+                source,
+                line,
+                names["customer_id"],
+                customer_id,
+                "keep one row per customer",
+                problem=f"duplicate of line {customers[customer_id].line}",
+            )
+        customers[customer_id] = Customer(
+            customer_id=customer_id,
+            segments={name: _text(record.get(name)) for name in segment_fields},
+            acquired_on=_acquired_on(source, line, record, names["acquired_on"]),
+            line=line,
+        )
+
+    _reject_missing_ids(source, missing_ids, names["customer_id"])
+    return customers, segment_fields, rows_read
+
+
+def _segment_fields(
+    source: str, record: dict[str, Any], names: dict[str, str]
+) -> tuple[str, ...]:
+    if names["customer_id"] not in record:
+        raise CustomerError(
+            source,
+            None,
+            names["customer_id"],
+            "",
+            "add the column or map it with columns={'customer_id': ...}",
+            problem="missing column",
+        )
+    contract = set(names.values())
+    return tuple(name for name in record if name not in contract)
+
+
+def _reject_missing_ids(source: str, lines: list[int], column: str) -> None:
+    if not lines:
+        return
+    shown = ", ".join(str(line) for line in lines[:5])
+    more = "" if len(lines) <= 5 else f" and {len(lines) - 5} more"
+    raise CustomerError(
+        source,
+        lines[0],
+        column,
+        "",
+        f"{len(lines)} rows have no customer id (lines {shown}{more}); "
+        "fill them in or remove them",
+        problem="missing customer id",
+    )
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _acquired_on(
+    source: str, line: int, record: dict[str, Any], column: str
+) -> date | None:
+    value = record.get(column)
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise CustomerError(
+            source,
+            line,
+            column,
+            text,
+            "write acquisition dates as YYYY-MM-DD or leave them blank",
+            problem="invalid date",
+        ) from None

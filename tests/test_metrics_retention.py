@@ -253,3 +253,12 @@ def test_net_is_gross_plus_expansion(customers: list[list[int]]) -> None:
     assert figures.expansion_rate is not None
     expected = figures.gross_revenue_retention + figures.expansion_rate
     assert abs(figures.net_revenue_retention - expected) < Decimal("1e-20")
+
+
+def test_header_only_ledger_gives_empty_cohort(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.csv"
+    path.write_text("customer_id,date,amount\n", encoding="utf-8")
+    ledger = load_ledger(path)
+    figures = retention(ledger, date(2026, 4, 1), date(2026, 7, 1))
+    assert figures.n == 0
+    assert figures.gross_revenue_retention is None

@@ -135,8 +135,14 @@ def load_ledger(
         "months": [c.months for c in checked.charges],
         "monthly_amount": [c.monthly_amount for c in checked.charges],
     }
+    # An empty pandas-style column has no type of its own, so build the table
+    # through Arrow with the schema, which also serves a ledger with no charges.
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+    arrow_schema = ibis.schema(_SCHEMA).to_pyarrow()
+    table = pa.Table.from_pydict(data, schema=arrow_schema)
     return LedgerTable(
-        table=ibis.memtable(data, schema=_SCHEMA),
+        table=ibis.memtable(table),
         source=source,
         rows_read=checked.rows_read,
         one_time_excluded=checked.one_time,

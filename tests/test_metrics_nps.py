@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ibis  # type: ignore[import-untyped,unused-ignore]
+import psycopg
 import pytest
 
 from boardloop.metrics import NpsError, load_customers, load_nps, nps
+
+if TYPE_CHECKING:
+    from ibis.backends import BaseBackend  # type: ignore[import-untyped,unused-ignore]
 
 JUNE = (date(2024, 6, 1), date(2024, 7, 1))
 
@@ -45,8 +51,25 @@ def write(tmp_path: Path, text: str, name: str = "nps.csv") -> Path:
     return path
 
 
-def test_nps_hand_computed_score(tmp_path: Path) -> None:
-    figure = nps(load_nps(write(tmp_path, RESPONSES)), *JUNE)
+POSTGRES = {"host": "127.0.0.1", "user": "postgres", "database": "test"}
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def engine(request: pytest.FixtureRequest) -> Iterator[BaseBackend]:
+    """An Ibis connection per test; PostgreSQL keeps memtables as temp tables."""
+    if request.param == "duckdb":
+        connection = ibis.duckdb.connect()
+    else:
+        try:
+            connection = ibis.postgres.connect(**POSTGRES)
+        except psycopg.OperationalError as error:
+            pytest.skip(f"PostgreSQL at {POSTGRES['host']} is unreachable: {error}")
+    yield connection
+    connection.disconnect()
+
+
+def test_nps_hand_computed_score(tmp_path: Path, engine: BaseBackend) -> None:
+    figure = nps(load_nps(write(tmp_path, RESPONSES), backend=engine), *JUNE)
     assert figure.n == 10
     assert figure.promoters == 5
     assert figure.passives == 3
@@ -54,8 +77,8 @@ def test_nps_hand_computed_score(tmp_path: Path) -> None:
     assert figure.score == pytest.approx(30.0)
 
 
-def test_nps_hand_computed_margin(tmp_path: Path) -> None:
-    figure = nps(load_nps(write(tmp_path, RESPONSES)), *JUNE)
+def test_nps_hand_computed_margin(tmp_path: Path, engine: BaseBackend) -> None:
+    figure = nps(load_nps(write(tmp_path, RESPONSES), backend=engine), *JUNE)
     # Adjusted Wald: n' = 10 + 3 = 13, p = 5.75 / 13, d = 2.75 / 13.
     # p + d = 8.5 / 13 and (p - d)^2 = 9 / 169, so the variance is
     # (110.5 - 9) / 169 / 13 = 101.5 / 2197 = 0.0461994.
@@ -68,16 +91,18 @@ def test_nps_hand_computed_margin(tmp_path: Path) -> None:
     assert figure.high == pytest.approx(23.08 + 42.13, abs=0.01)
 
 
-def test_nps_marks_low_n(tmp_path: Path) -> None:
-    responses = load_nps(write(tmp_path, RESPONSES))
+def test_nps_marks_low_n(tmp_path: Path, engine: BaseBackend) -> None:
+    responses = load_nps(write(tmp_path, RESPONSES), backend=engine)
     assert nps(responses, *JUNE).low_n is True
     assert nps(responses, *JUNE, min_n=10).low_n is False
     assert nps(responses, *JUNE, min_n=11).low_n is True
 
 
-def test_nps_empty_window(tmp_path: Path) -> None:
+def test_nps_empty_window(tmp_path: Path, engine: BaseBackend) -> None:
     figure = nps(
-        load_nps(write(tmp_path, RESPONSES)), date(2023, 1, 1), date(2024, 5, 1)
+        load_nps(write(tmp_path, RESPONSES), backend=engine),
+        date(2023, 1, 1),
+        date(2024, 5, 1),
     )
     assert figure.n == 0
     assert figure.score is None
@@ -87,8 +112,10 @@ def test_nps_empty_window(tmp_path: Path) -> None:
     assert figure.low_n is True
 
 
-def test_nps_window_is_end_exclusive(tmp_path: Path) -> None:
-    figure = nps(load_nps(write(tmp_path, RESPONSES)), date(2024, 5, 1), JUNE[0])
+def test_nps_window_is_end_exclusive(tmp_path: Path, engine: BaseBackend) -> None:
+    figure = nps(
+        load_nps(write(tmp_path, RESPONSES), backend=engine), date(2024, 5, 1), JUNE[0]
+    )
     assert figure.n == 1
     assert figure.detractors == 1
     assert figure.score == pytest.approx(-100.0)
@@ -96,8 +123,8 @@ def test_nps_window_is_end_exclusive(tmp_path: Path) -> None:
     assert figure.low >= -100.0
 
 
-def test_nps_segment(tmp_path: Path) -> None:
-    responses = load_nps(write(tmp_path, RESPONSES))
+def test_nps_segment(tmp_path: Path, engine: BaseBackend) -> None:
+    responses = load_nps(write(tmp_path, RESPONSES), backend=engine)
     customers = load_customers(write(tmp_path, CUSTOMERS, "customers.csv"))
     pro = nps(responses, *JUNE, customers=customers, segment=("plan", "pro"))
     assert (pro.n, pro.promoters, pro.detractors) == (3, 2, 1)
@@ -108,8 +135,8 @@ def test_nps_segment(tmp_path: Path) -> None:
     assert unknown.n == 6
 
 
-def test_nps_segment_needs_customers(tmp_path: Path) -> None:
-    responses = load_nps(write(tmp_path, RESPONSES))
+def test_nps_segment_needs_customers(tmp_path: Path, engine: BaseBackend) -> None:
+    responses = load_nps(write(tmp_path, RESPONSES), backend=engine)
     with pytest.raises(ValueError, match="needs customer attributes"):
         nps(responses, *JUNE, segment=("plan", "pro"))
     customers = load_customers(write(tmp_path, CUSTOMERS, "customers.csv"))
@@ -117,23 +144,25 @@ def test_nps_segment_needs_customers(tmp_path: Path) -> None:
         nps(responses, *JUNE, customers=customers, segment=("tier", "x"))
 
 
-def test_nps_rejects_empty_window(tmp_path: Path) -> None:
-    responses = load_nps(write(tmp_path, RESPONSES))
+def test_nps_rejects_empty_window(tmp_path: Path, engine: BaseBackend) -> None:
+    responses = load_nps(write(tmp_path, RESPONSES), backend=engine)
     with pytest.raises(ValueError, match="is empty"):
         nps(responses, JUNE[1], JUNE[0])
 
 
-def test_nps_definition_names_method(tmp_path: Path) -> None:
-    figure = nps(load_nps(write(tmp_path, RESPONSES)), *JUNE)
+def test_nps_definition_names_method(tmp_path: Path, engine: BaseBackend) -> None:
+    figure = nps(load_nps(write(tmp_path, RESPONSES), backend=engine), *JUNE)
     assert "2024-06-01 to 2024-07-01" in figure.definition
     assert "adjusted Wald (Rocks 2016)" in figure.definition
 
 
 @pytest.mark.parametrize("score", ["9.5", "11", "-1", "nine", ""])
-def test_nps_rejects_invalid_score(tmp_path: Path, score: str) -> None:
+def test_nps_rejects_invalid_score(
+    tmp_path: Path, score: str, engine: BaseBackend
+) -> None:
     text = f"customer_id,responded_at,score\nA,2024-06-01,9\nB,2024-06-02,{score}\n"
     with pytest.raises(NpsError) as caught:
-        load_nps(write(tmp_path, text))
+        load_nps(write(tmp_path, text), backend=engine)
     assert caught.value.line == 3
     assert caught.value.column == "score"
     assert caught.value.value == score
@@ -141,48 +170,52 @@ def test_nps_rejects_invalid_score(tmp_path: Path, score: str) -> None:
     assert "whole numbers from 0 to 10" in str(caught.value)
 
 
-def test_nps_accepts_whole_decimal_score(tmp_path: Path) -> None:
+def test_nps_accepts_whole_decimal_score(tmp_path: Path, engine: BaseBackend) -> None:
     text = "customer_id,responded_at,score\nA,2024-06-01,9.0\n"
-    assert nps(load_nps(write(tmp_path, text)), *JUNE).promoters == 1
+    assert nps(load_nps(write(tmp_path, text), backend=engine), *JUNE).promoters == 1
 
 
-def test_nps_rejects_invalid_date(tmp_path: Path) -> None:
+def test_nps_rejects_invalid_date(tmp_path: Path, engine: BaseBackend) -> None:
     text = "customer_id,responded_at,score\nA,June 1st,9\n"
     with pytest.raises(NpsError) as caught:
-        load_nps(write(tmp_path, text))
+        load_nps(write(tmp_path, text), backend=engine)
     assert caught.value.line == 2
     assert caught.value.value == "June 1st"
 
 
-def test_nps_reports_missing_customer_ids(tmp_path: Path) -> None:
+def test_nps_reports_missing_customer_ids(tmp_path: Path, engine: BaseBackend) -> None:
     text = "customer_id,responded_at,score\n,2024-06-01,9\nA,2024-06-01,9\n,x,1\n"
     with pytest.raises(NpsError) as caught:
-        load_nps(write(tmp_path, text))
+        load_nps(write(tmp_path, text), backend=engine)
     assert caught.value.line == 2
     assert "2 rows have no customer id (lines 2, 4)" in caught.value.hint
 
 
-def test_nps_rejects_duplicate_row(tmp_path: Path) -> None:
+def test_nps_rejects_duplicate_row(tmp_path: Path, engine: BaseBackend) -> None:
     text = "customer_id,responded_at,score\nA,2024-06-01,9\nA,2024-06-01,9\n"
     with pytest.raises(NpsError) as caught:
-        load_nps(write(tmp_path, text))
+        load_nps(write(tmp_path, text), backend=engine)
     assert caught.value.line == 3
     assert caught.value.problem == "duplicate of line 2"
 
 
-def test_nps_rejects_missing_column(tmp_path: Path) -> None:
+def test_nps_rejects_missing_column(tmp_path: Path, engine: BaseBackend) -> None:
     with pytest.raises(NpsError, match="missing column in column 'score'"):
-        load_nps(write(tmp_path, "customer_id,responded_at\nA,2024-06-01\n"))
+        load_nps(
+            write(tmp_path, "customer_id,responded_at\nA,2024-06-01\n"), backend=engine
+        )
 
 
-def test_nps_maps_column_names(tmp_path: Path) -> None:
+def test_nps_maps_column_names(tmp_path: Path, engine: BaseBackend) -> None:
     text = "Account,Date,LTR\nA,2024-06-01,10\n"
     columns = {"customer_id": "Account", "responded_at": "Date", "score": "LTR"}
-    figure = nps(load_nps(write(tmp_path, text), columns=columns), *JUNE)
+    figure = nps(
+        load_nps(write(tmp_path, text), columns=columns, backend=engine), *JUNE
+    )
     assert figure.promoters == 1
 
 
-def test_nps_reads_ibis_table() -> None:
+def test_nps_reads_ibis_table(engine: BaseBackend) -> None:
     table = ibis.memtable(
         {
             "customer_id": ["A", "B"],
@@ -190,5 +223,5 @@ def test_nps_reads_ibis_table() -> None:
             "score": [10, 2],
         }
     )
-    figure = nps(load_nps(table), *JUNE)
+    figure = nps(load_nps(table, backend=engine), *JUNE)
     assert figure.score == pytest.approx(0.0)

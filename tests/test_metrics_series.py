@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import ibis  # type: ignore[import-untyped,unused-ignore]
+import psycopg
 import pytest
 
 from boardloop.domain.fiscal import FiscalCalendar
@@ -18,6 +22,9 @@ from boardloop.metrics import (
     retention_series,
     unmatched_customers,
 )
+
+if TYPE_CHECKING:
+    from ibis.backends import BaseBackend  # type: ignore[import-untyped,unused-ignore]
 
 # Fiscal years start in April and are named by the year they end in, so
 # January-March 2024 is Q4 FY24 and April-June 2024 is Q1 FY25.
@@ -69,6 +76,23 @@ def write(tmp_path: Path, text: str, name: str) -> Path:
     return path
 
 
+POSTGRES = {"host": "127.0.0.1", "user": "postgres", "database": "test"}
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def engine(request: pytest.FixtureRequest) -> Iterator[BaseBackend]:
+    """An Ibis connection per test; PostgreSQL keeps memtables as temp tables."""
+    if request.param == "duckdb":
+        connection = ibis.duckdb.connect()
+    else:
+        try:
+            connection = ibis.postgres.connect(**POSTGRES)
+        except psycopg.OperationalError as error:
+            pytest.skip(f"PostgreSQL at {POSTGRES['host']} is unreachable: {error}")
+    yield connection
+    connection.disconnect()
+
+
 @pytest.fixture
 def ledger_path(tmp_path: Path) -> Path:
     return write(tmp_path, LEDGER, "ledger.csv")
@@ -109,8 +133,10 @@ def test_customers_table_columns(customers_path: Path) -> None:
     assert table.count().to_pyarrow().as_py() == 4
 
 
-def test_customers_unmatched_reported(ledger_path: Path, customers_path: Path) -> None:
-    ledger = load_ledger(ledger_path)
+def test_customers_unmatched_reported(
+    ledger_path: Path, customers_path: Path, engine: BaseBackend
+) -> None:
+    ledger = load_ledger(ledger_path, backend=engine)
     assert unmatched_customers(ledger, load_customers(customers_path)) == ["D"]
 
 
@@ -158,9 +184,9 @@ def test_customers_rejects_missing_column(tmp_path: Path) -> None:
 # -- retention series
 
 
-def test_series_quarters_whole_base(ledger_path: Path) -> None:
+def test_series_quarters_whole_base(ledger_path: Path, engine: BaseBackend) -> None:
     points = retention_series(
-        load_ledger(ledger_path), calendar=CALENDAR, grain="quarter"
+        load_ledger(ledger_path, backend=engine), calendar=CALENDAR, grain="quarter"
     )
     assert [p.period for p in points] == ["Q4 FY24", "Q1 FY25"]
     assert points[1].period_start == date(2024, 4, 1)
@@ -177,18 +203,20 @@ def test_series_quarters_whole_base(ledger_path: Path) -> None:
     assert figures.logo_retention == Decimal(3) / Decimal(4)
 
 
-def test_series_empty_period_is_none(ledger_path: Path) -> None:
+def test_series_empty_period_is_none(ledger_path: Path, engine: BaseBackend) -> None:
     # Q4 FY24's baseline month, December 2023, has no revenue.
     points = retention_series(
-        load_ledger(ledger_path), calendar=CALENDAR, grain="quarter"
+        load_ledger(ledger_path, backend=engine), calendar=CALENDAR, grain="quarter"
     )
     assert points[0].period == "Q4 FY24"
     assert points[0].figures is None
 
 
-def test_series_by_segment(ledger_path: Path, customers_path: Path) -> None:
+def test_series_by_segment(
+    ledger_path: Path, customers_path: Path, engine: BaseBackend
+) -> None:
     points = retention_series(
-        load_ledger(ledger_path),
+        load_ledger(ledger_path, backend=engine),
         calendar=CALENDAR,
         grain="quarter",
         customers=load_customers(customers_path),
@@ -221,9 +249,11 @@ def test_series_by_segment(ledger_path: Path, customers_path: Path) -> None:
     assert unknown.start_mrr == Decimal(40)
 
 
-def test_series_by_cohort(ledger_path: Path, customers_path: Path) -> None:
+def test_series_by_cohort(
+    ledger_path: Path, customers_path: Path, engine: BaseBackend
+) -> None:
     points = retention_series(
-        load_ledger(ledger_path),
+        load_ledger(ledger_path, backend=engine),
         calendar=CALENDAR,
         grain="quarter",
         customers=load_customers(customers_path),
@@ -253,9 +283,11 @@ def test_series_by_cohort(ledger_path: Path, customers_path: Path) -> None:
     assert q1 is None
 
 
-def test_series_cohort_without_customers(ledger_path: Path) -> None:
+def test_series_cohort_without_customers(
+    ledger_path: Path, engine: BaseBackend
+) -> None:
     points = retention_series(
-        load_ledger(ledger_path),
+        load_ledger(ledger_path, backend=engine),
         calendar=CALENDAR,
         grain="quarter",
         by_cohort=True,
@@ -268,9 +300,11 @@ def test_series_cohort_without_customers(ledger_path: Path) -> None:
     assert point.figures.n == 4
 
 
-def test_series_segment_and_cohort(ledger_path: Path, customers_path: Path) -> None:
+def test_series_segment_and_cohort(
+    ledger_path: Path, customers_path: Path, engine: BaseBackend
+) -> None:
     points = retention_series(
-        load_ledger(ledger_path),
+        load_ledger(ledger_path, backend=engine),
         calendar=CALENDAR,
         grain="quarter",
         customers=load_customers(customers_path),
@@ -284,9 +318,9 @@ def test_series_segment_and_cohort(ledger_path: Path, customers_path: Path) -> N
     assert point.figures.start_mrr == Decimal(100)
 
 
-def test_series_months(ledger_path: Path) -> None:
+def test_series_months(ledger_path: Path, engine: BaseBackend) -> None:
     points = retention_series(
-        load_ledger(ledger_path),
+        load_ledger(ledger_path, backend=engine),
         calendar=CALENDAR,
         grain="month",
         start=date(2024, 4, 1),
@@ -299,10 +333,12 @@ def test_series_months(ledger_path: Path) -> None:
     assert may.logo_retention == Decimal(4) / Decimal(5)
 
 
-def test_series_leaves_out_unfinished_period(ledger_path: Path) -> None:
+def test_series_leaves_out_unfinished_period(
+    ledger_path: Path, engine: BaseBackend
+) -> None:
     # The ledger ends in June 2024, inside FY25, so no year is complete.
     points = retention_series(
-        load_ledger(ledger_path),
+        load_ledger(ledger_path, backend=engine),
         calendar=CALENDAR,
         grain="year",
         start=date(2024, 4, 1),
@@ -310,9 +346,9 @@ def test_series_leaves_out_unfinished_period(ledger_path: Path) -> None:
     assert points == []
 
 
-def test_series_fiscal_year(ledger_path: Path) -> None:
+def test_series_fiscal_year(ledger_path: Path, engine: BaseBackend) -> None:
     points = retention_series(
-        load_ledger(ledger_path),
+        load_ledger(ledger_path, backend=engine),
         calendar=FiscalCalendar(start_month=7, naming="end"),
         grain="year",
     )
@@ -321,18 +357,18 @@ def test_series_fiscal_year(ledger_path: Path) -> None:
     assert points[0].figures is None
 
 
-def test_series_ledger_without_revenue(tmp_path: Path) -> None:
+def test_series_ledger_without_revenue(tmp_path: Path, engine: BaseBackend) -> None:
     text = "customer_id,period,amount\nA,2024-01,0\n"
-    ledger = load_ledger(write(tmp_path, text, "l.csv"))
+    ledger = load_ledger(write(tmp_path, text, "l.csv"), backend=engine)
     assert retention_series(ledger, calendar=CALENDAR, grain="quarter") == []
 
 
 def test_series_rejects_unknown_segment_field(
-    ledger_path: Path, customers_path: Path
+    ledger_path: Path, customers_path: Path, engine: BaseBackend
 ) -> None:
     with pytest.raises(ValueError, match="unknown segment field 'country'"):
         retention_series(
-            load_ledger(ledger_path),
+            load_ledger(ledger_path, backend=engine),
             calendar=CALENDAR,
             grain="quarter",
             customers=load_customers(customers_path),
@@ -340,20 +376,20 @@ def test_series_rejects_unknown_segment_field(
         )
 
 
-def test_series_segment_needs_customers(ledger_path: Path) -> None:
+def test_series_segment_needs_customers(ledger_path: Path, engine: BaseBackend) -> None:
     with pytest.raises(ValueError, match="needs customer attributes"):
         retention_series(
-            load_ledger(ledger_path),
+            load_ledger(ledger_path, backend=engine),
             calendar=CALENDAR,
             grain="quarter",
             segment_field="tier",
         )
 
 
-def test_series_rejects_unknown_grain(ledger_path: Path) -> None:
+def test_series_rejects_unknown_grain(ledger_path: Path, engine: BaseBackend) -> None:
     with pytest.raises(ValueError, match="unknown grain 'week'"):
         retention_series(
-            load_ledger(ledger_path),
+            load_ledger(ledger_path, backend=engine),
             calendar=CALENDAR,
             grain="week",  # type: ignore[arg-type]
         )

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from boardloop.metrics._ledger import LedgerError, _records
+from boardloop.metrics._ledger import LedgerError, _records, _to_arrow
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir  # type: ignore[import-untyped,unused-ignore]
@@ -103,7 +103,8 @@ def load_customers(
 
 def unmatched_customers(ledger: LedgerTable, customers: CustomerTable) -> list[str]:
     """Return the ledger's customer ids that have no attributes, sorted."""
-    rows = ledger.table.select("customer_id").distinct().to_pyarrow().to_pylist()
+    ids = ledger.table.select("customer_id").distinct()
+    rows = _to_arrow(ids, ledger.backend).to_pylist()
     ids = {str(row["customer_id"]) for row in rows}
     return sorted(ids - customers.customers.keys())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir  # type: ignore[import-untyped,unused-ignore]
+    from ibis.backends import BaseBackend  # type: ignore[import-untyped,unused-ignore]
 
 __all__ = ["COLUMNS", "LedgerError", "LedgerTable", "load_ledger"]
 
@@ -86,7 +87,9 @@ class LedgerTable:
 
     `table` has the columns `customer_id`, `month` (first day of the month the
     charge starts), `months` (service months the charge covers) and
-    `monthly_amount` (amount / months).
+    `monthly_amount` (amount / months). `backend` is the Ibis connection that
+    runs every expression built on `table`; None means Ibis's default backend,
+    an in-memory DuckDB.
     """
 
     table: ir.Table
@@ -94,6 +97,7 @@ class LedgerTable:
     rows_read: int
     one_time_excluded: int
     currency: str | None
+    backend: BaseBackend | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -116,8 +120,15 @@ def load_ledger(
     path_or_table: str | Path | ir.Table,
     *,
     columns: Mapping[str, str] | None = None,
+    backend: BaseBackend | None = None,
 ) -> LedgerTable:
     """Read a CSV, Parquet or Ibis table of recurring revenue into a `LedgerTable`.
+
+    Args:
+        path_or_table: the file or table, one row per charge.
+        columns: maps canonical column names to the input's own names.
+        backend: the Ibis connection that runs the KPI queries, such as
+            `ibis.postgres.connect(...)`. The default is an in-memory DuckDB.
 
     Raises:
         LedgerError: on a missing column, a non-numeric amount, an unreadable
@@ -147,7 +158,21 @@ def load_ledger(
         rows_read=checked.rows_read,
         one_time_excluded=checked.one_time,
         currency=checked.currency,
+        backend=backend,
     )
+
+
+def _to_arrow(expr: ir.Expr, backend: BaseBackend | None) -> Any:
+    """Run `expr` on `backend`, or on Ibis's default backend when it is None.
+
+    Returns a PyArrow table for a table expression, a scalar for a scalar one.
+
+    Ibis copies the in-memory tables that `expr` reads into the backend first,
+    as temporary tables on a server such as PostgreSQL.
+    """
+    if backend is None:
+        return expr.to_pyarrow()
+    return backend.to_pyarrow(expr)
 
 
 def _column_names(columns: Mapping[str, str] | None) -> dict[str, str]:

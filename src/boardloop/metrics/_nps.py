@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from boardloop.metrics._ledger import LedgerError, _records
+from boardloop.metrics._ledger import LedgerError, _records, _to_arrow
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir  # type: ignore[import-untyped,unused-ignore]
+    from ibis.backends import BaseBackend  # type: ignore[import-untyped,unused-ignore]
 
     from boardloop.metrics._customers import CustomerTable
 
@@ -44,11 +45,16 @@ class NpsError(LedgerError):
 
 @dataclass(frozen=True)
 class NpsResponses:
-    """Validated NPS responses: `customer_id`, `responded_at`, `score` (0-10)."""
+    """Validated NPS responses: `customer_id`, `responded_at`, `score` (0-10).
+
+    `backend` is the Ibis connection that runs the NPS queries; None means
+    Ibis's default backend, an in-memory DuckDB.
+    """
 
     table: ir.Table
     source: str
     rows_read: int
+    backend: BaseBackend | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -81,8 +87,15 @@ def load_nps(
     path_or_table: str | Path | ir.Table,
     *,
     columns: Mapping[str, str] | None = None,
+    backend: BaseBackend | None = None,
 ) -> NpsResponses:
     """Read a CSV, Parquet or Ibis table of NPS responses into `NpsResponses`.
+
+    Args:
+        path_or_table: the file or table, one row per response.
+        columns: maps canonical column names to the input's own names.
+        backend: the Ibis connection that runs the NPS queries, such as
+            `ibis.postgres.connect(...)`. The default is an in-memory DuckDB.
 
     Raises:
         NpsError: on a missing column, missing customer ids, an invalid date,
@@ -99,7 +112,10 @@ def load_nps(
         "score": [r.score for r in responses],
     }
     return NpsResponses(
-        table=ibis.memtable(data, schema=_SCHEMA), source=source, rows_read=rows_read
+        table=ibis.memtable(data, schema=_SCHEMA),
+        source=source,
+        rows_read=rows_read,
+        backend=backend,
     )
 
 
@@ -141,13 +157,16 @@ def nps(
     table = responses.table
     table = table.filter((table.responded_at >= start) & (table.responded_at < end))
     if segment is not None:
-        table = _in_segment(table, customers, segment)
-    counts = _counts(table)
+        table = _in_segment(table, customers, segment, responses.backend)
+    counts = _counts(table, responses.backend)
     return _figure(counts, min_n, _definition(start, end, segment, min_n))
 
 
 def _in_segment(
-    table: ir.Table, customers: CustomerTable | None, segment: tuple[str, str]
+    table: ir.Table,
+    customers: CustomerTable | None,
+    segment: tuple[str, str],
+    backend: BaseBackend | None,
 ) -> ir.Table:
     field, value = segment
     if customers is None:
@@ -162,7 +181,7 @@ def _in_segment(
         )
     # Resolved per customer so that respondents without attributes fall into
     # the same "unknown" segment as in the retention series.
-    ids = table.select("customer_id").distinct().to_pyarrow().to_pylist()
+    ids = _to_arrow(table.select("customer_id").distinct(), backend).to_pylist()
     matching_ids = [
         str(row["customer_id"])
         for row in ids
@@ -171,18 +190,15 @@ def _in_segment(
     return table.filter(table.customer_id.isin(matching_ids))
 
 
-def _counts(table: ir.Table) -> tuple[int, int, int]:
+def _counts(table: ir.Table, backend: BaseBackend | None) -> tuple[int, int, int]:
     """Return the promoter, passive and detractor counts."""
     score = table.score
-    row = (
-        table.aggregate(
-            promoters=(score >= 9).sum(),
-            passives=((score >= 7) & (score <= 8)).sum(),
-            detractors=(score <= 6).sum(),
-        )
-        .to_pyarrow()
-        .to_pylist()[0]
+    counts = table.aggregate(
+        promoters=(score >= 9).sum(),
+        passives=((score >= 7) & (score <= 8)).sum(),
+        detractors=(score <= 6).sum(),
     )
+    row = _to_arrow(counts, backend).to_pylist()[0]
     return (
         int(row["promoters"] or 0),
         int(row["passives"] or 0),

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from boardloop.metrics._ledger import _to_arrow
+
 if TYPE_CHECKING:
     import ibis.expr.types as ir  # type: ignore[import-untyped,unused-ignore]
 
@@ -77,7 +79,7 @@ def retention(ledger: LedgerTable, start: date, end: date) -> RetentionFigures:
         )
     window_months = _months_between(_add_month(baseline), last)
     per_customer = _classify(monthly_revenue(ledger), baseline, last, window_months)
-    row = _totals(per_customer).to_pyarrow().to_pylist()[0]
+    row = _to_arrow(_totals(per_customer), ledger.backend).to_pylist()[0]
     return _figures(row, _definition(start, end, baseline, last, ledger))
 
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from boardloop.domain.fiscal import add_months
+from boardloop.metrics._ledger import _to_arrow
 from boardloop.metrics._retention import monthly_revenue, retention
 
 if TYPE_CHECKING:
@@ -120,13 +121,14 @@ def _first_revenue_months(ledger: LedgerTable) -> dict[str, date]:
     mrr = monthly_revenue(ledger)
     active = mrr.filter(mrr.mrr > 0)
     firsts = active.group_by("customer_id").aggregate(first=active.month.min())
-    rows = firsts.to_pyarrow().to_pylist()
+    rows = _to_arrow(firsts, ledger.backend).to_pylist()
     return {str(row["customer_id"]): row["first"] for row in rows}
 
 
 def _last_revenue_month(ledger: LedgerTable) -> date:
     mrr = monthly_revenue(ledger)
-    last: date = mrr.filter(mrr.mrr > 0).month.max().to_pyarrow().as_py()
+    last_month = mrr.filter(mrr.mrr > 0).month.max()
+    last: date = _to_arrow(last_month, ledger.backend).as_py()
     return last
 
 

@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Literal, NoReturn
 
 import click
 
@@ -88,9 +88,18 @@ def read_error_types() -> tuple[type[Exception], ...]:
     from boardloop.catalog import CatalogError
     from boardloop.io import ReadError
     from boardloop.lint import LintSettingsError
+    from boardloop.metrics import CustomerError, LedgerError
     from boardloop.store import ConfigError, WorkspaceError
 
-    return (ReadError, CatalogError, ConfigError, WorkspaceError, LintSettingsError)
+    return (
+        ReadError,
+        CatalogError,
+        ConfigError,
+        WorkspaceError,
+        LintSettingsError,
+        LedgerError,
+        CustomerError,
+    )
 
 
 workspace_option = click.option(
@@ -545,3 +554,96 @@ def demo(directory: Path, force: bool) -> None:
     click.echo("Board section written:", err=True)
     for path in outputs:
         click.echo(f"  {path}", err=True)
+
+
+@main.group()
+def kpis() -> None:
+    """Compute retention KPIs from the revenue ledger and show stored values."""
+
+
+@kpis.command()
+@workspace_option
+@click.option(
+    "--grain",
+    type=click.Choice(["month", "quarter"]),
+    default="month",
+    show_default=True,
+    help="Length of the fiscal periods the KPIs are measured over.",
+)
+def compute(workspace_dir: Path, grain: Literal["month", "quarter"]) -> None:
+    """Compute GRR, NRR and logo retention and churn from data.ledger and store them."""
+    from boardloop.service import RETENTION_KPIS, compute_kpis
+
+    workspace = open_workspace_or_fail(workspace_dir)
+    try:
+        values = compute_kpis(workspace, grain=grain)
+    except read_error_types() as error:
+        fail(str(error))
+    for kpi_id, _ in RETENTION_KPIS:
+        count = sum(1 for value in values if value.kpi_id == kpi_id)
+        noun = "value" if count == 1 else "values"
+        click.echo(f"{kpi_id}: {count} {noun} stored", err=True)
+
+
+@kpis.command()
+@workspace_option
+@click.option("--kpi", "kpi_id", metavar="NAME", help="Show only this KPI id.")
+@click.option("--segment", metavar="S", help="Show only this segment.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+def show(
+    workspace_dir: Path, kpi_id: str | None, segment: str | None, output_format: str
+) -> None:
+    """Show the workspace's stored KPI values, imported or computed."""
+    workspace = open_workspace_or_fail(workspace_dir)
+    values = [
+        value
+        for value in workspace.store.load_kpi_values(workspace.config.company)
+        if (kpi_id is None or value.kpi_id == kpi_id)
+        and (segment is None or value.segment == segment)
+    ]
+    if output_format == "json":
+        rows = [kpi_value_to_json(value) for value in values]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not values:
+        click.echo("no KPI values stored; run boardloop kpis compute", err=True)
+        return
+    click.echo(format_kpi_table(values))
+
+
+def kpi_value_to_json(value: KpiValue) -> dict[str, object]:
+    """Render a KPI value as JSON; `value` is a string so no digit is lost."""
+    return {
+        "kpi": value.kpi_id,
+        "segment": value.segment,
+        "period_end": value.period_end.isoformat(),
+        "value": str(value.value),
+        "n": value.n,
+    }
+
+
+def format_kpi_table(values: list[KpiValue]) -> str:
+    """Render KPI values as a plain text table with aligned columns."""
+    header = ("kpi", "segment", "period_end", "value", "n")
+    rows = [
+        (
+            value.kpi_id,
+            value.segment,
+            value.period_end.isoformat(),
+            f"{value.value:.2f}",
+            "" if value.n is None else str(value.n),
+        )
+        for value in values
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in [header, *rows]
+    ]
+    return "\n".join(line.rstrip() for line in lines)

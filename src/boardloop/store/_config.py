@@ -48,7 +48,7 @@ TOP_LEVEL_KEYS = (
 )
 COMPANY_KEYS = ("name",)
 FISCAL_KEYS = ("start_month", "naming")
-DATA_KEYS = ("initiatives", "kpi_values")
+DATA_KEYS = ("initiatives", "kpi_values", "ledger", "customers", "segment_field")
 REPORT_KEYS = ("board_date", "since")
 FISCAL_NAMINGS = ("end", "start")
 
@@ -93,7 +93,8 @@ class WorkspaceConfig:
 
     Paths stay as written (normally relative to the workspace folder) and
     `database_url` is None when the file names no database; `Workspace` resolves
-    both. `lint` is the raw `[lint]` table, read by the lint settings.
+    both. `ledger`, `customers` and `segment_field` are None when absent.
+    `lint` is the raw `[lint]` table, read by the lint settings.
     """
 
     company: str
@@ -102,6 +103,9 @@ class WorkspaceConfig:
     database_url: str | None = None
     initiatives: tuple[PurePath, ...] = ()
     kpi_values: tuple[PurePath, ...] = ()
+    ledger: PurePath | None = None
+    customers: PurePath | None = None
+    segment_field: str | None = None
     lint: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     board_date: dt.date | None = None
     since: dt.date | None = None
@@ -147,6 +151,9 @@ def config_from_document(
         database_url=read_database_url(path, document),
         initiatives=read_paths(path, data, "data.initiatives", "initiatives.yaml"),
         kpi_values=read_paths(path, data, "data.kpi_values", "kpi_values.csv"),
+        ledger=read_optional_path(path, data, "ledger", "ledger.csv", "data."),
+        customers=read_optional_path(path, data, "customers", "customers.csv", "data."),
+        segment_field=read_segment_field(path, data),
         lint=MappingProxyType(lint),
         board_date=read_date(path, report, "report.board_date"),
         since=read_date(path, report, "report.since"),
@@ -232,12 +239,44 @@ def read_fiscal(path: PurePath, document: Mapping[str, Any]) -> FiscalCalendar:
 
 
 def read_optional_path(
-    path: PurePath, document: Mapping[str, Any], key: str, example: str
+    path: PurePath,
+    document: Mapping[str, Any],
+    key: str,
+    example: str,
+    prefix: str = "",
 ) -> PurePath | None:
-    """Return a file path key as written, or None when absent."""
+    """Return a file path key as written, or None when absent.
+
+    `prefix` names the key's table in errors, such as "data.".
+    """
     if key not in document:
         return None
-    return check_path(path, key, document[key], example)
+    return check_path(path, f"{prefix}{key}", document[key], example)
+
+
+def read_segment_field(path: PurePath, data: Mapping[str, Any]) -> str | None:
+    """Return the customer attribute that splits KPIs by segment, or None."""
+    if "segment_field" not in data:
+        return None
+    value = data["segment_field"]
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(
+            path,
+            "data.segment_field",
+            value,
+            "write the name of a column of the customers file, "
+            'such as segment_field = "segment"',
+        )
+    if "customers" not in data:
+        raise ConfigError(
+            path,
+            "data.customers",
+            None,
+            "data.segment_field needs the customers file that holds that column; "
+            'write customers = "customers.csv" in [data]',
+            problem="missing",
+        )
+    return value.strip()
 
 
 def read_paths(
@@ -351,6 +390,12 @@ def render_config(config: WorkspaceConfig) -> str:
         f"initiatives = {toml_array([str(p) for p in config.initiatives])}",
         "# KPI value CSV files (kpi, segment, period_end, value, n).",
         f"kpi_values = {toml_array([str(p) for p in config.kpi_values])}",
+        "# Revenue ledger CSV or Parquet file that `boardloop kpis compute` reads.",
+        render_optional_string("ledger", config.ledger, "ledger.csv"),
+        "# Customer attributes file (customer_id, acquired_on, segment columns).",
+        render_optional_string("customers", config.customers, "customers.csv"),
+        "# Column of the customers file that splits the KPIs by segment.",
+        render_optional_string("segment_field", config.segment_field, "segment"),
         "",
         "[report]",
         "# Date of the board meeting the reports are for; today when absent.",
@@ -382,6 +427,12 @@ def render_top_level(config: WorkspaceConfig) -> list[str]:
     else:
         lines.append(f"database_url = {toml_string(config.database_url)}")
     return [*lines, ""]
+
+
+def render_optional_string(key: str, value: PurePath | str | None, example: str) -> str:
+    if value is None:
+        return f"# {key} = {toml_string(example)}"
+    return f"{key} = {toml_string(str(value))}"
 
 
 def render_optional_date(key: str, value: dt.date | None, example: str) -> str:

@@ -1,0 +1,178 @@
+"""`boardloop kpis compute` and `kpis show` on a hand-computed ledger."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from boardloop.cli.main import main
+
+# Four customers at 100 a month in January 2024. In February A stays flat,
+# B grows to 150, C shrinks to 50 and D leaves. February's cohort is all four
+# (400 of start MRR): GRR = (100 + 100 + 50) / 400 = 62.5 %, NRR = (100 + 150
+# + 50) / 400 = 75 %, and three of four logos stay.
+LEDGER = """\
+customer_id,date,amount
+A,2024-01-01,100
+B,2024-01-01,100
+C,2024-01-01,100
+D,2024-01-01,100
+A,2024-02-01,100
+B,2024-02-01,150
+C,2024-02-01,50
+"""
+
+# smb (A, B): start 200, GRR 100 %, NRR 125 %. ent (C, D): GRR = NRR = 25 %.
+CUSTOMERS = """\
+customer_id,acquired_on,segment
+A,2023-06-01,smb
+B,,smb
+C,2023-09-15,ent
+D,,ent
+"""
+
+DATA_SETTINGS = """
+[data]
+ledger = "ledger.csv"
+customers = "customers.csv"
+segment_field = "segment"
+"""
+
+FEBRUARY = "2024-02-29"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def output_of(result: Result) -> str:
+    return (
+        f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    )
+
+
+def make_workspace(tmp_path: Path, data: str = DATA_SETTINGS) -> Path:
+    """Initialise a workspace and point its [data] table at the ledger files."""
+    workspace = tmp_path / "acme"
+    result = run("init", str(workspace), "--company", "Acme Ltd")
+    assert result.exit_code == 0, output_of(result)
+    config = workspace / "boardloop.toml"
+    text = config.read_text(encoding="utf-8")
+    head, _, tail = text.partition("[data]")
+    _, _, rest = tail.partition("\n[report]")
+    config.write_text(f"{head}{data.strip()}\n\n[report]{rest}", encoding="utf-8")
+    (workspace / "ledger.csv").write_text(LEDGER, encoding="utf-8")
+    (workspace / "customers.csv").write_text(CUSTOMERS, encoding="utf-8")
+    return workspace
+
+
+def show_json(workspace: Path, *options: str) -> list[dict[str, object]]:
+    result = run("kpis", "show", "-w", str(workspace), "--format", "json", *options)
+    assert result.exit_code == 0, output_of(result)
+    rows: list[dict[str, object]] = json.loads(result.stdout)
+    return rows
+
+
+def value_of(
+    rows: list[dict[str, object]], kpi: str, segment: str, period_end: str
+) -> Decimal:
+    matches = [
+        row
+        for row in rows
+        if row["kpi"] == kpi
+        and row["segment"] == segment
+        and row["period_end"] == period_end
+    ]
+    assert len(matches) == 1, rows
+    return Decimal(str(matches[0]["value"]))
+
+
+def test_compute_stores_hand_computed_values(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    result = run("kpis", "compute", "-w", str(workspace))
+    assert result.exit_code == 0, output_of(result)
+    assert "customers.gross_revenue_retention: 3 values stored" in result.stderr
+
+    rows = show_json(workspace)
+    grr = "customers.gross_revenue_retention"
+    nrr = "customers.net_revenue_retention"
+    assert value_of(rows, grr, "all", FEBRUARY) == Decimal("62.5")
+    assert value_of(rows, nrr, "all", FEBRUARY) == Decimal("75")
+    assert value_of(rows, "customers.logo_retention_rate", "all", FEBRUARY) == 75
+    assert value_of(rows, "customers.logo_churn_rate", "all", FEBRUARY) == 25
+    assert value_of(rows, grr, "smb", FEBRUARY) == Decimal("100")
+    assert value_of(rows, nrr, "smb", FEBRUARY) == Decimal("125")
+    assert value_of(rows, nrr, "ent", FEBRUARY) == Decimal("25")
+
+
+def test_compute_skips_empty_cohort_periods(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    assert run("kpis", "compute", "-w", str(workspace)).exit_code == 0
+    rows = show_json(workspace)
+    # January has no revenue in its baseline month, December 2023.
+    assert {row["period_end"] for row in rows} == {FEBRUARY}
+    assert all(row["n"] in (2, 4) for row in rows)
+
+
+def test_show_filters_kpi_and_segment(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    assert run("kpis", "compute", "-w", str(workspace)).exit_code == 0
+    rows = show_json(
+        workspace, "--kpi", "customers.net_revenue_retention", "--segment", "smb"
+    )
+    assert len(rows) == 1
+    assert rows[0]["n"] == 2
+
+
+def test_show_text_table(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    assert run("kpis", "compute", "-w", str(workspace)).exit_code == 0
+    result = run("kpis", "show", "-w", str(workspace), "--segment", "all")
+    assert result.exit_code == 0, output_of(result)
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["kpi", "segment", "period_end", "value", "n"]
+    assert "customers.gross_revenue_retention  all" in result.stdout
+    assert "62.50" in result.stdout
+
+
+def test_missing_ledger_key_exits_2(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path, data="[data]\ninitiatives = []\n")
+    result = run("kpis", "compute", "-w", str(workspace))
+    assert result.exit_code == 2, output_of(result)
+    assert "data.ledger" in result.stderr
+    assert 'ledger = "ledger.csv"' in result.stderr
+
+
+def test_bad_ledger_exits_2(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    (workspace / "ledger.csv").write_text(
+        "customer_id,date,amount\nA,2024-01-01,lots\n", encoding="utf-8"
+    )
+    result = run("kpis", "compute", "-w", str(workspace))
+    assert result.exit_code == 2, output_of(result)
+    assert "ledger.csv:2" in result.stderr
+    assert "'lots'" in result.stderr
+
+
+def test_unknown_segment_field_exits_2(tmp_path: Path) -> None:
+    workspace = make_workspace(
+        tmp_path, data=DATA_SETTINGS.replace('"segment"', '"region"')
+    )
+    result = run("kpis", "compute", "-w", str(workspace))
+    assert result.exit_code == 2, output_of(result)
+    assert "data.segment_field" in result.stderr
+    assert "segment" in result.stderr
+
+
+def test_cli_start_does_not_import_ibis() -> None:
+    code = "import sys; import boardloop.cli.main; print('ibis' in sys.modules)"
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "False"

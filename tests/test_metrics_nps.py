@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import ibis  # type: ignore[import-untyped,unused-ignore]
-import psycopg
 import pytest
 
 from boardloop.metrics import NpsError, load_customers, load_nps, nps
@@ -49,23 +47,6 @@ def write(tmp_path: Path, text: str, name: str = "nps.csv") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
-
-
-POSTGRES = {"host": "127.0.0.1", "user": "postgres", "database": "test"}
-
-
-@pytest.fixture(params=["duckdb", "postgres"])
-def engine(request: pytest.FixtureRequest) -> Iterator[BaseBackend]:
-    """An Ibis connection per test; PostgreSQL keeps memtables as temp tables."""
-    if request.param == "duckdb":
-        connection = ibis.duckdb.connect()
-    else:
-        try:
-            connection = ibis.postgres.connect(**POSTGRES)
-        except psycopg.OperationalError as error:
-            pytest.skip(f"PostgreSQL at {POSTGRES['host']} is unreachable: {error}")
-    yield connection
-    connection.disconnect()
 
 
 def test_nps_hand_computed_score(tmp_path: Path, engine: BaseBackend) -> None:

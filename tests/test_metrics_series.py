@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import ibis  # type: ignore[import-untyped,unused-ignore]
-import psycopg
 import pytest
 
 from boardloop.domain.fiscal import FiscalCalendar
@@ -74,23 +71,6 @@ def write(tmp_path: Path, text: str, name: str) -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
-
-
-POSTGRES = {"host": "127.0.0.1", "user": "postgres", "database": "test"}
-
-
-@pytest.fixture(params=["duckdb", "postgres"])
-def engine(request: pytest.FixtureRequest) -> Iterator[BaseBackend]:
-    """An Ibis connection per test; PostgreSQL keeps memtables as temp tables."""
-    if request.param == "duckdb":
-        connection = ibis.duckdb.connect()
-    else:
-        try:
-            connection = ibis.postgres.connect(**POSTGRES)
-        except psycopg.OperationalError as error:
-            pytest.skip(f"PostgreSQL at {POSTGRES['host']} is unreachable: {error}")
-    yield connection
-    connection.disconnect()
 
 
 @pytest.fixture

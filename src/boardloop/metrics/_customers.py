@@ -8,7 +8,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from boardloop.metrics._ledger import LedgerError, _records, _to_arrow
+from boardloop.metrics._ledger import (
+    LedgerError,
+    _records,
+    _reject_missing_ids,
+    _to_arrow,
+)
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir  # type: ignore[import-untyped,unused-ignore]
@@ -151,7 +156,7 @@ def _validate(
             line=line,
         )
 
-    _reject_missing_ids(source, missing_ids, names["customer_id"])
+    _reject_missing_ids(source, missing_ids, names["customer_id"], CustomerError)
     return customers, segment_fields, rows_read
 
 
@@ -169,22 +174,6 @@ def _segment_fields(
         )
     contract = set(names.values())
     return tuple(name for name in record if name not in contract)
-
-
-def _reject_missing_ids(source: str, lines: list[int], column: str) -> None:
-    if not lines:
-        return
-    shown = ", ".join(str(line) for line in lines[:5])
-    more = "" if len(lines) <= 5 else f" and {len(lines) - 5} more"
-    raise CustomerError(
-        source,
-        lines[0],
-        column,
-        "",
-        f"{len(lines)} rows have no customer id (lines {shown}{more}); "
-        "fill them in or remove them",
-        problem="missing customer id",
-    )
 
 
 def _text(value: Any) -> str:

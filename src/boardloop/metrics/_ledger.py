@@ -286,12 +286,18 @@ def _require_columns(
         )
 
 
-def _reject_missing_ids(source: str, lines: list[int], column: str) -> None:
+def _reject_missing_ids(
+    source: str,
+    lines: list[int],
+    column: str,
+    error: type[LedgerError] = LedgerError,
+) -> None:
+    """Raise `error` naming every line without a customer id, if there is one."""
     if not lines:
         return
     shown = ", ".join(str(line) for line in lines[:5])
     more = "" if len(lines) <= 5 else f" and {len(lines) - 5} more"
-    raise LedgerError(
+    raise error(
         source,
         lines[0],
         column,

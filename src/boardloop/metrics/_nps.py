@@ -10,7 +10,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from boardloop.metrics._ledger import LedgerError, _records, _to_arrow
+from boardloop.metrics._ledger import (
+    LedgerError,
+    _records,
+    _reject_missing_ids,
+    _to_arrow,
+)
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir  # type: ignore[import-untyped,unused-ignore]
@@ -287,7 +292,7 @@ def _validate(
         seen[key] = line
         responses.append(response)
 
-    _reject_missing_ids(source, missing_ids, names["customer_id"])
+    _reject_missing_ids(source, missing_ids, names["customer_id"], NpsError)
     return responses, rows_read
 
 
@@ -304,22 +309,6 @@ def _require_columns(
                 f"add the column or map it with columns={{'{name}': ...}}",
                 problem="missing column",
             )
-
-
-def _reject_missing_ids(source: str, lines: list[int], column: str) -> None:
-    if not lines:
-        return
-    shown = ", ".join(str(line) for line in lines[:5])
-    more = "" if len(lines) <= 5 else f" and {len(lines) - 5} more"
-    raise NpsError(
-        source,
-        lines[0],
-        column,
-        "",
-        f"{len(lines)} rows have no customer id (lines {shown}{more}); "
-        "fill them in or remove them",
-        problem="missing customer id",
-    )
 
 
 def _text(value: Any) -> str:

@@ -34,13 +34,28 @@ from boardloop.metrics._retail import (
 )
 from boardloop.metrics._retention import RetentionFigures, monthly_revenue, retention
 from boardloop.metrics._series import Grain, SeriesPoint, retention_series
+from boardloop.metrics._snapshot import (
+    ALL_SEGMENT,
+    SNAPSHOT_COLUMNS,
+    SNAPSHOT_DEFINITION,
+    Snapshot,
+    SnapshotChurn,
+    SnapshotError,
+    SnapshotSummary,
+    churn_by_segment,
+    load_snapshot,
+    wilson_interval,
+)
 
 __all__ = [
+    "ALL_SEGMENT",
     "COLUMNS",
     "CUSTOMER_COLUMNS",
     "DEFAULT_MIN_N",
     "NPS_COLUMNS",
     "RETAIL_COLUMNS",
+    "SNAPSHOT_COLUMNS",
+    "SNAPSHOT_DEFINITION",
     "UNKNOWN_SEGMENT",
     "CohortFigure",
     "Customer",
@@ -58,10 +73,16 @@ __all__ = [
     "RetailSummary",
     "RetentionFigures",
     "SeriesPoint",
+    "Snapshot",
+    "SnapshotChurn",
+    "SnapshotError",
+    "SnapshotSummary",
+    "churn_by_segment",
     "cohort_retention",
     "load_customers",
     "load_ledger",
     "load_nps",
+    "load_snapshot",
     "load_transactions",
     "monthly_active",
     "monthly_revenue",
@@ -69,4 +90,5 @@ __all__ = [
     "retention",
     "retention_series",
     "unmatched_customers",
+    "wilson_interval",
 ]

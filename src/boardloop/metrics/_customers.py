@@ -12,8 +12,10 @@ from boardloop.metrics._ledger import (
     LedgerError,
     _records,
     _reject_missing_ids,
+    _text,
     _to_arrow,
 )
+from boardloop.metrics._ledger import _column_names as _ledger_column_names
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir  # type: ignore[import-untyped,unused-ignore]
@@ -115,13 +117,7 @@ def unmatched_customers(ledger: LedgerTable, customers: CustomerTable) -> list[s
 
 
 def _column_names(columns: Mapping[str, str] | None) -> dict[str, str]:
-    names = {name: name for name in CUSTOMER_COLUMNS}
-    for canonical, own in (columns or {}).items():
-        if canonical not in names:
-            known = ", ".join(CUSTOMER_COLUMNS)
-            raise ValueError(f"unknown customer column {canonical!r}; known: {known}")
-        names[canonical] = own
-    return names
+    return _ledger_column_names(columns, CUSTOMER_COLUMNS, "customer")
 
 
 def _validate(
@@ -174,10 +170,6 @@ def _segment_fields(
         )
     contract = set(names.values())
     return tuple(name for name in record if name not in contract)
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
 
 
 def _acquired_on(

@@ -175,12 +175,18 @@ def _to_arrow(expr: ir.Expr, backend: BaseBackend | None) -> Any:
     return backend.to_pyarrow(expr)
 
 
-def _column_names(columns: Mapping[str, str] | None) -> dict[str, str]:
-    names = {name: name for name in COLUMNS}
+def _column_names(
+    columns: Mapping[str, str] | None,
+    known: tuple[str, ...] = COLUMNS,
+    kind: str = "ledger",
+) -> dict[str, str]:
+    """Map each canonical column to the input's own name; raise on unknown keys."""
+    names = {name: name for name in known}
     for canonical, own in (columns or {}).items():
         if canonical not in names:
-            known = ", ".join(COLUMNS)
-            raise ValueError(f"unknown ledger column {canonical!r}; known: {known}")
+            raise ValueError(
+                f"unknown {kind} column {canonical!r}; known: {', '.join(known)}"
+            )
         names[canonical] = own
     return names
 

@@ -14,8 +14,10 @@ from boardloop.metrics._ledger import (
     LedgerError,
     _records,
     _reject_missing_ids,
+    _text,
     _to_arrow,
 )
+from boardloop.metrics._ledger import _column_names as _ledger_column_names
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir  # type: ignore[import-untyped,unused-ignore]
@@ -250,13 +252,7 @@ def _definition(
 
 
 def _column_names(columns: Mapping[str, str] | None) -> dict[str, str]:
-    names = {name: name for name in NPS_COLUMNS}
-    for canonical, own in (columns or {}).items():
-        if canonical not in names:
-            known = ", ".join(NPS_COLUMNS)
-            raise ValueError(f"unknown NPS column {canonical!r}; known: {known}")
-        names[canonical] = own
-    return names
+    return _ledger_column_names(columns, NPS_COLUMNS, "NPS")
 
 
 def _validate(
@@ -309,10 +305,6 @@ def _require_columns(
                 f"add the column or map it with columns={{'{name}': ...}}",
                 problem="missing column",
             )
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
 
 
 def _score(source: str, line: int, value: Any, column: str) -> int:

@@ -111,6 +111,14 @@ workspace_option = click.option(
     show_default="current folder or its parents; env BOARDLOOP_WORKSPACE",
     help="Workspace folder, the one holding boardloop.toml.",
 )
+text_or_json_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Human text, or JSON for machines.",
+)
 fiscal_start_option = click.option(
     "--fiscal-start-month",
     type=click.IntRange(1, 12),
@@ -236,13 +244,7 @@ def print_import(item: FileImport) -> None:
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @workspace_option
 @as_of_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@text_or_json_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (board week).")
 @fiscal_start_option
 def lint(
@@ -389,13 +391,7 @@ def resolve_as_of(as_of_text: str | None, workspace: Workspace | None) -> dt.dat
 @as_of_option
 @workspace_option
 @fiscal_start_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@text_or_json_option
 def target(
     phrase: str,
     as_of_text: str | None,
@@ -589,13 +585,7 @@ def compute(workspace_dir: Path, grain: Literal["month", "quarter"]) -> None:
 @workspace_option
 @click.option("--kpi", "kpi_id", metavar="NAME", help="Show only this KPI id.")
 @click.option("--segment", metavar="S", help="Show only this segment.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@text_or_json_option
 def show(
     workspace_dir: Path, kpi_id: str | None, segment: str | None, output_format: str
 ) -> None:

@@ -203,7 +203,7 @@ def import_command(files: tuple[Path, ...], workspace_dir: Path, actor: str) -> 
     now = dt.datetime.now().replace(microsecond=0)
 
     # One transaction per file: report each file as it lands, so a failure in
-    # a later file still says what the earlier ones stored.
+    # a later file still reports what the earlier ones stored.
     for done, path in enumerate(files):
         try:
             (item,) = import_files(workspace, [path], actor=actor, at=now)

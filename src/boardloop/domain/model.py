@@ -38,7 +38,7 @@ __all__ = [
 
 
 class Status(StrEnum):
-    """Where an initiative stands in its lifecycle."""
+    """Lifecycle stage of an initiative."""
 
     PLANNED = "planned"
     IN_PROGRESS = "in-progress"
@@ -62,7 +62,7 @@ ALLOWED_TRANSITIONS: dict[Status, frozenset[Status]] = {
 
 
 class Direction(StrEnum):
-    """Which way the target moves its KPI."""
+    """Direction in which a target moves its KPI."""
 
     INCREASE = "increase"
     DECREASE = "decrease"
@@ -86,7 +86,7 @@ class Unit(StrEnum):
 
 
 class LevelBound(StrEnum):
-    """How a level target reads: at least, at most or exactly the level."""
+    """Bound of a level target: at least, at most or exactly the level."""
 
     AT_LEAST = "at-least"
     AT_MOST = "at-most"
@@ -94,7 +94,7 @@ class LevelBound(StrEnum):
 
 
 class OutcomeResult(StrEnum):
-    """How a closed initiative ended."""
+    """Result of a closed initiative."""
 
     ACHIEVED = "achieved"
     PARTIALLY_ACHIEVED = "partially-achieved"
@@ -112,7 +112,7 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where a record came from: a file and line, or a store record id."""
+    """Origin of a record: a file and line, or a store record id."""
 
     path: str
     line: int | None = None
@@ -123,7 +123,7 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Owner:
-    """The named person who answers for an initiative, and their function."""
+    """Named person accountable for an initiative, and their function."""
 
     person: str | None = None
     function: str | None = None
@@ -176,7 +176,7 @@ class Baseline:
 
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
-    """A dated review of an initiative, with what was said at it."""
+    """Dated review of an initiative, with its note."""
 
     on: dt.date
     note: str = ""
@@ -185,7 +185,7 @@ class Checkpoint:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """How a closed initiative ended, with the measured movement and the lesson.
+    """End of a closed initiative: its result, measured movement and lesson.
 
     `actual_movement` is signed, in `actual_unit` (normally the target's unit).
     """
@@ -273,7 +273,7 @@ class Register:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """What a lint rule reports about one initiative or about the register."""
+    """Lint rule result about one initiative or about the register."""
 
     rule_id: str
     severity: Severity

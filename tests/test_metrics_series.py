@@ -16,7 +16,7 @@ from boardloop.metrics import (
     SeriesPoint,
     load_customers,
     load_ledger,
-    retention_series,
+    kpi_series,
     unmatched_customers,
 )
 
@@ -165,7 +165,7 @@ def test_customers_rejects_missing_column(tmp_path: Path) -> None:
 
 
 def test_series_quarters_whole_base(ledger_path: Path, engine: BaseBackend) -> None:
-    points = retention_series(
+    points = kpi_series(
         load_ledger(ledger_path, backend=engine), calendar=CALENDAR, grain="quarter"
     )
     assert [p.period for p in points] == ["Q4 FY24", "Q1 FY25"]
@@ -185,7 +185,7 @@ def test_series_quarters_whole_base(ledger_path: Path, engine: BaseBackend) -> N
 
 def test_series_empty_period_is_none(ledger_path: Path, engine: BaseBackend) -> None:
     # Q4 FY24's baseline month, December 2023, has no revenue.
-    points = retention_series(
+    points = kpi_series(
         load_ledger(ledger_path, backend=engine), calendar=CALENDAR, grain="quarter"
     )
     assert points[0].period == "Q4 FY24"
@@ -195,7 +195,7 @@ def test_series_empty_period_is_none(ledger_path: Path, engine: BaseBackend) -> 
 def test_series_by_segment(
     ledger_path: Path, customers_path: Path, engine: BaseBackend
 ) -> None:
-    points = retention_series(
+    points = kpi_series(
         load_ledger(ledger_path, backend=engine),
         calendar=CALENDAR,
         grain="quarter",
@@ -232,7 +232,7 @@ def test_series_by_segment(
 def test_series_by_cohort(
     ledger_path: Path, customers_path: Path, engine: BaseBackend
 ) -> None:
-    points = retention_series(
+    points = kpi_series(
         load_ledger(ledger_path, backend=engine),
         calendar=CALENDAR,
         grain="quarter",
@@ -266,7 +266,7 @@ def test_series_by_cohort(
 def test_series_cohort_without_customers(
     ledger_path: Path, engine: BaseBackend
 ) -> None:
-    points = retention_series(
+    points = kpi_series(
         load_ledger(ledger_path, backend=engine),
         calendar=CALENDAR,
         grain="quarter",
@@ -283,7 +283,7 @@ def test_series_cohort_without_customers(
 def test_series_segment_and_cohort(
     ledger_path: Path, customers_path: Path, engine: BaseBackend
 ) -> None:
-    points = retention_series(
+    points = kpi_series(
         load_ledger(ledger_path, backend=engine),
         calendar=CALENDAR,
         grain="quarter",
@@ -299,7 +299,7 @@ def test_series_segment_and_cohort(
 
 
 def test_series_months(ledger_path: Path, engine: BaseBackend) -> None:
-    points = retention_series(
+    points = kpi_series(
         load_ledger(ledger_path, backend=engine),
         calendar=CALENDAR,
         grain="month",
@@ -317,7 +317,7 @@ def test_series_leaves_out_unfinished_period(
     ledger_path: Path, engine: BaseBackend
 ) -> None:
     # The ledger ends in June 2024, inside FY25, so no year is complete.
-    points = retention_series(
+    points = kpi_series(
         load_ledger(ledger_path, backend=engine),
         calendar=CALENDAR,
         grain="year",
@@ -327,7 +327,7 @@ def test_series_leaves_out_unfinished_period(
 
 
 def test_series_fiscal_year(ledger_path: Path, engine: BaseBackend) -> None:
-    points = retention_series(
+    points = kpi_series(
         load_ledger(ledger_path, backend=engine),
         calendar=FiscalCalendar(start_month=7, naming="end"),
         grain="year",
@@ -340,14 +340,14 @@ def test_series_fiscal_year(ledger_path: Path, engine: BaseBackend) -> None:
 def test_series_ledger_without_revenue(tmp_path: Path, engine: BaseBackend) -> None:
     text = "customer_id,period,amount\nA,2024-01,0\n"
     ledger = load_ledger(write(tmp_path, text, "l.csv"), backend=engine)
-    assert retention_series(ledger, calendar=CALENDAR, grain="quarter") == []
+    assert kpi_series(ledger, calendar=CALENDAR, grain="quarter") == []
 
 
 def test_series_rejects_unknown_segment_field(
     ledger_path: Path, customers_path: Path, engine: BaseBackend
 ) -> None:
     with pytest.raises(ValueError, match="unknown segment field 'country'"):
-        retention_series(
+        kpi_series(
             load_ledger(ledger_path, backend=engine),
             calendar=CALENDAR,
             grain="quarter",
@@ -358,7 +358,7 @@ def test_series_rejects_unknown_segment_field(
 
 def test_series_segment_needs_customers(ledger_path: Path, engine: BaseBackend) -> None:
     with pytest.raises(ValueError, match="needs customer attributes"):
-        retention_series(
+        kpi_series(
             load_ledger(ledger_path, backend=engine),
             calendar=CALENDAR,
             grain="quarter",
@@ -368,7 +368,7 @@ def test_series_segment_needs_customers(ledger_path: Path, engine: BaseBackend) 
 
 def test_series_rejects_unknown_grain(ledger_path: Path, engine: BaseBackend) -> None:
     with pytest.raises(ValueError, match="unknown grain 'week'"):
-        retention_series(
+        kpi_series(
             load_ledger(ledger_path, backend=engine),
             calendar=CALENDAR,
             grain="week",  # type: ignore[arg-type]

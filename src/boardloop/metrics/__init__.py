@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from boardloop.metrics._bootstrap import BOOTSTRAP_RATES
 from boardloop.metrics._customers import (
     CUSTOMER_COLUMNS,
     UNKNOWN_SEGMENT,
@@ -11,6 +12,8 @@ from boardloop.metrics._customers import (
     load_customers,
     unmatched_customers,
 )
+from boardloop.metrics._engine import TOP_CUSTOMERS
+from boardloop.metrics._fx import FX_COLUMNS, FxError, FxRates, load_rates
 from boardloop.metrics._ledger import COLUMNS, LedgerError, LedgerTable, load_ledger
 from boardloop.metrics._nps import (
     DEFAULT_MIN_N,
@@ -33,7 +36,13 @@ from boardloop.metrics._retail import (
     monthly_active,
 )
 from boardloop.metrics._retention import RetentionFigures, monthly_revenue, retention
-from boardloop.metrics._series import Grain, SeriesPoint, retention_series
+from boardloop.metrics._series import (
+    Grain,
+    Progress,
+    SeriesPoint,
+    kpi_series,
+    window_months,
+)
 from boardloop.metrics._snapshot import (
     ALL_SEGMENT,
     SNAPSHOT_COLUMNS,
@@ -49,18 +58,23 @@ from boardloop.metrics._snapshot import (
 
 __all__ = [
     "ALL_SEGMENT",
+    "BOOTSTRAP_RATES",
     "COLUMNS",
     "CUSTOMER_COLUMNS",
     "DEFAULT_MIN_N",
+    "FX_COLUMNS",
     "NPS_COLUMNS",
     "RETAIL_COLUMNS",
     "SNAPSHOT_COLUMNS",
     "SNAPSHOT_DEFINITION",
+    "TOP_CUSTOMERS",
     "UNKNOWN_SEGMENT",
     "CohortFigure",
     "Customer",
     "CustomerError",
     "CustomerTable",
+    "FxError",
+    "FxRates",
     "Grain",
     "LedgerError",
     "LedgerTable",
@@ -68,6 +82,7 @@ __all__ = [
     "NpsError",
     "NpsFigure",
     "NpsResponses",
+    "Progress",
     "RetailError",
     "RetailLedger",
     "RetailSummary",
@@ -79,16 +94,18 @@ __all__ = [
     "SnapshotSummary",
     "churn_by_segment",
     "cohort_retention",
+    "kpi_series",
     "load_customers",
     "load_ledger",
     "load_nps",
+    "load_rates",
     "load_snapshot",
     "load_transactions",
     "monthly_active",
     "monthly_revenue",
     "nps",
     "retention",
-    "retention_series",
     "unmatched_customers",
     "wilson_interval",
+    "window_months",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,6 +38,7 @@ _SCHEMA = {
     "month": "date",
     "months": "int64",
     "monthly_amount": "decimal(38,10)",
+    "currency": "string",
 }
 _TRUE = {"true", "yes", "y", "1", "t"}
 _FALSE = {"false", "no", "n", "0", "f", ""}
@@ -96,8 +98,13 @@ class LedgerTable:
     source: str
     rows_read: int
     one_time_excluded: int
-    currency: str | None
+    currencies: tuple[str, ...] = ()
     backend: BaseBackend | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def currency(self) -> str | None:
+        """The ledger's one currency, or None when it names none or several."""
+        return self.currencies[0] if len(self.currencies) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,7 @@ class _Charge:
     month: date
     months: int
     monthly_amount: Decimal
+    currency: str | None
 
 
 @dataclass
@@ -113,7 +121,6 @@ class _Checked:
     charges: list[_Charge]
     rows_read: int = 0
     one_time: int = 0
-    currency: str | None = None
 
 
 def load_ledger(
@@ -138,28 +145,267 @@ def load_ledger(
     import ibis  # type: ignore[import-untyped,unused-ignore]
 
     names = _column_names(columns)
-    source, records = _records(path_or_table)
-    checked = _validate(source, records, names)
+    local = _duckdb_for(backend)
+    source, raw = _raw_table(path_or_table, local)
+    if raw is not None and _sql_clean(source, raw, names, local):
+        rows_read, one_time = _sql_counts(raw, names, local)
+        charges = _sql_charges(raw, names)
+    else:
+        # The row-by-row check names the exact line of the first problem.
+        source, records = _records(path_or_table)
+        checked = _validate(source, records, names)
+        rows_read, one_time = checked.rows_read, checked.one_time
+        charges = ibis.memtable(_charges_arrow(checked.charges))
+    table = _store(charges, local, backend)
+    currencies = _currencies(source, table, names["currency"], backend or local)
+    return LedgerTable(
+        table=table,
+        source=source,
+        rows_read=rows_read,
+        one_time_excluded=one_time,
+        currencies=currencies,
+        backend=backend or local,
+    )
+
+
+def _duckdb_for(backend: BaseBackend | None) -> BaseBackend:
+    """Return the DuckDB connection that reads and checks the input.
+
+    A DuckDB `backend` does the work itself; for any other backend, or none,
+    a private in-memory DuckDB does, and the result is copied over.
+    """
+    import ibis  # type: ignore[import-untyped,unused-ignore]
+
+    if backend is not None and backend.name == "duckdb":
+        return backend
+    return ibis.duckdb.connect()
+
+
+def _raw_table(
+    path_or_table: str | Path | ir.Table, local: BaseBackend
+) -> tuple[str, ir.Table | None]:
+    """Open the input in DuckDB with every column as text.
+
+    Returns None for the table when DuckDB cannot read a CSV file as written
+    (ragged rows, say), so the row-by-row reader reports where.
+    """
+    import duckdb
+    import ibis  # type: ignore[import-untyped,unused-ignore]
+
+    if not isinstance(path_or_table, str | Path):
+        raw = local.create_table(
+            f"boardloop_input_{uuid.uuid4().hex}",
+            ibis.memtable(path_or_table.to_pyarrow()),
+            temp=True,
+        )
+        return "<table>", _as_text(raw)
+    path = Path(path_or_table)
+    if not path.is_file():
+        raise LedgerError(
+            str(path), None, "", str(path), "check the path", problem="file not found"
+        )
+    if path.suffix.lower() == ".parquet":
+        return str(path), _as_text(local.read_parquet(path))
+    header = _csv_header(path)
+    if header is None:
+        return str(path), None
+    try:
+        raw = local.read_csv(
+            path,
+            header=True,
+            delim=",",
+            quote='"',
+            escape='"',
+            auto_detect=False,
+            columns=dict.fromkeys(header, "VARCHAR"),
+        )
+    except (duckdb.Error, ValueError):
+        return str(path), None
+    return str(path), raw
+
+
+def _csv_header(path: Path) -> list[str] | None:
+    """Return the CSV file's column names, or None when DuckDB should not read it.
+
+    Blank or repeated names, and a header that the first line does not hold
+    whole, are left to the row-by-row reader.
+    """
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        try:
+            header = next(csv.reader(handle), None)
+        except csv.Error:
+            return None
+    if not header or len(set(header)) != len(header) or "" in header:
+        return None
+    return header
+
+
+def _as_text(table: ir.Table) -> ir.Table:
+    """Cast every column to text; dates become YYYY-MM-DD."""
+    return table.select(**{c: table[c].cast("string") for c in table.columns})
+
+
+def _column(raw: ir.Table, name: str) -> ir.StringValue:
+    """Return a column as stripped text, '' when absent or null."""
+    import ibis  # type: ignore[import-untyped,unused-ignore]
+
+    if name not in raw.columns:
+        return ibis.literal("")
+    value: ir.StringValue = raw[name].cast("string").strip().fill_null("")
+    return value
+
+
+def _parsed(raw: ir.Table, names: dict[str, str]) -> ir.Table:
+    """Parse every column the way the row-by-row reader does; null where it fails."""
+    import ibis  # type: ignore[import-untyped,unused-ignore]
+
+    amount_text = _column(raw, names["amount"]).replace(",", "")
+    # Only plain decimals pass here; anything else takes the row-by-row path.
+    amount = ibis.ifelse(
+        amount_text.re_search(r"^[+-]?(\d+\.?\d*|\.\d+)$"),
+        amount_text.try_cast("decimal(38,10)"),
+        ibis.null("decimal(38,10)"),
+    )
+    interval = _column(raw, names["plan_interval"]).lower()
+    known = interval.substitute(_INTERVAL_MONTHS, else_=ibis.null("int64"))
+    count = interval.re_extract(_INTERVAL_COUNT.pattern, 1).try_cast("int64")
+    unit = ibis.ifelse(interval.re_extract(_INTERVAL_COUNT.pattern, 2) == "year", 12, 1)
+    months = known.coalesce(ibis.ifelse(count > 0, count * unit, ibis.null("int64")))
+
+    day_text = _column(raw, names["date"])
+    day_text = ibis.ifelse(day_text == "", _column(raw, names["period"]), day_text)
+    iso = ibis.ifelse(
+        day_text.re_search(r"^\d{4}-\d{2}$"),
+        day_text + "-01",
+        ibis.ifelse(
+            day_text.re_search(r"^\d{4}-\d{2}-\d{2}"),
+            day_text.substr(0, 10),
+            ibis.null("string"),
+        ),
+    )
+    flag = _column(raw, names["one_time"]).lower()
+    currency = _column(raw, names["currency"]).upper()
+    return raw.select(
+        customer_id=_column(raw, names["customer_id"]),
+        amount=amount,
+        months=months,
+        month=iso.try_cast("date").truncate("M"),
+        one_time=flag.isin(sorted(_TRUE)),
+        flag_known=flag.isin(sorted(_TRUE | _FALSE)),
+        currency=ibis.ifelse(currency == "", ibis.null("string"), currency),
+    )
+
+
+def _sql_clean(
+    source: str, raw: ir.Table, names: dict[str, str], local: BaseBackend
+) -> bool:
+    """Return True when every row passes the checks; raise on a missing column.
+
+    False sends the input to the row-by-row reader, which names the line.
+    """
+    _require_columns(source, dict.fromkeys(raw.columns, ""), names)
+    parsed = _parsed(raw, names)
+    has_id = parsed.customer_id != ""
+    recurring = has_id & ~parsed.one_time
+    problems = parsed.aggregate(
+        missing_ids=(~has_id).sum(),
+        bad_flags=(has_id & ~parsed.flag_known).sum(),
+        bad_amounts=(recurring & parsed.amount.isnull()).sum(),
+        bad_months=(recurring & parsed.months.isnull()).sum(),
+        bad_dates=(recurring & parsed.month.isnull()).sum(),
+    )
+    counts = local.to_pyarrow(problems).to_pylist()[0]
+    if any(value for value in counts.values()):
+        return False
+    keys = [_column(raw, names[name]).name(name) for name in COLUMNS]
+    key_table = raw.select(*keys)
+    duplicates = key_table.group_by(list(COLUMNS)).aggregate(copies=key_table.count())
+    duplicate = duplicates.filter(duplicates.copies > 1).limit(1)
+    return len(local.to_pyarrow(duplicate)) == 0
+
+
+def _sql_counts(
+    raw: ir.Table, names: dict[str, str], local: BaseBackend
+) -> tuple[int, int]:
+    """Return rows read and one-time rows excluded."""
+    import ibis  # type: ignore[import-untyped,unused-ignore]
+
+    parsed = _parsed(raw, names)
+    counts = parsed.aggregate(
+        rows=parsed.count(), one_time=ibis.ifelse(parsed.one_time, 1, 0).sum()
+    )
+    row = local.to_pyarrow(counts).to_pylist()[0]
+    return int(row["rows"]), int(row["one_time"] or 0)
+
+
+def _sql_charges(raw: ir.Table, names: dict[str, str]) -> ir.Table:
+    """Return the recurring charges with their monthly amounts."""
+    parsed = _parsed(raw, names)
+    recurring = parsed.filter(~parsed.one_time)
+    monthly = (recurring.amount / recurring.months).cast("decimal(38,10)")
+    return recurring.select(
+        customer_id=recurring.customer_id,
+        month=recurring.month,
+        months=recurring.months,
+        monthly_amount=monthly,
+        currency=recurring.currency,
+    )
+
+
+def _charges_arrow(charges: list[_Charge]) -> Any:
+    """Build the charges table from the row-by-row reader's result."""
+    import ibis  # type: ignore[import-untyped,unused-ignore]
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
     data = {
-        "customer_id": [c.customer_id for c in checked.charges],
-        "month": [c.month for c in checked.charges],
-        "months": [c.months for c in checked.charges],
-        "monthly_amount": [c.monthly_amount for c in checked.charges],
+        "customer_id": [c.customer_id for c in charges],
+        "month": [c.month for c in charges],
+        "months": [c.months for c in charges],
+        "monthly_amount": [c.monthly_amount for c in charges],
+        "currency": [c.currency for c in charges],
     }
     # An empty pandas-style column has no type of its own, so build the table
     # through Arrow with the schema, which also serves a ledger with no charges.
-    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+    return pa.Table.from_pydict(data, schema=ibis.schema(_SCHEMA).to_pyarrow())
 
-    arrow_schema = ibis.schema(_SCHEMA).to_pyarrow()
-    table = pa.Table.from_pydict(data, schema=arrow_schema)
-    return LedgerTable(
-        table=ibis.memtable(table),
-        source=source,
-        rows_read=checked.rows_read,
-        one_time_excluded=checked.one_time,
-        currency=checked.currency,
-        backend=backend,
+
+def _store(
+    charges: ir.Table, local: BaseBackend, backend: BaseBackend | None
+) -> ir.Table:
+    """Keep the charges as a temporary table where the KPI queries run."""
+    import ibis  # type: ignore[import-untyped,unused-ignore]
+
+    name = f"boardloop_ledger_{uuid.uuid4().hex}"
+    typed = charges.cast(_SCHEMA)
+    if backend is None or backend is local:
+        return local.create_table(name, typed, temp=True)
+    arrow = local.to_pyarrow(typed)
+    return backend.create_table(name, ibis.memtable(arrow), temp=True)
+
+
+def _currencies(
+    source: str, table: ir.Table, column: str, backend: BaseBackend
+) -> tuple[str, ...]:
+    """Return the ledger's currencies; raise when a customer bills in two."""
+    named = table.filter(table.currency.notnull())
+    per_customer = named.group_by("customer_id").aggregate(
+        currencies=named.currency.nunique()
     )
+    mixed = per_customer.filter(per_customer.currencies > 1).limit(1)
+    rows = backend.to_pyarrow(mixed).to_pylist()
+    if rows:
+        customer = str(rows[0]["customer_id"])
+        raise LedgerError(
+            source,
+            None,
+            column,
+            customer,
+            "bill each customer in one currency, or give the customer a "
+            "separate id per currency",
+            problem="customer billed in more than one currency",
+        )
+    found = backend.to_pyarrow(named.select("currency").distinct()).to_pylist()
+    return tuple(sorted(str(row["currency"]) for row in found))
 
 
 def _to_arrow(expr: ir.Expr, backend: BaseBackend | None) -> Any:
@@ -225,7 +471,6 @@ def _validate(
     checked = _Checked(charges=[])
     missing_ids: list[int] = []
     seen: dict[tuple[str, ...], int] = {}
-    currencies: set[str] = set()
     for line, record in records:
         if checked.rows_read == 0:
             _require_columns(source, record, names)
@@ -248,23 +493,9 @@ def _validate(
         if _one_time(source, line, record, names):
             checked.one_time += 1
             continue
-        currency = _text(record.get(names["currency"])).upper()
-        if currency:
-            currencies.add(currency)
         checked.charges.append(_charge(source, line, record, names, customer))
 
     _reject_missing_ids(source, missing_ids, names["customer_id"])
-    if len(currencies) > 1:
-        found = ", ".join(sorted(currencies))
-        raise LedgerError(
-            source,
-            None,
-            names["currency"],
-            found,
-            "convert amounts to one currency before loading",
-            problem="more than one currency",
-        )
-    checked.currency = currencies.pop() if currencies else None
     return checked
 
 
@@ -325,7 +556,8 @@ def _charge(
     months = _interval_months(source, line, record, names)
     monthly = (amount / months).quantize(_SCALE)
     month = _month(source, line, record, names)
-    return _Charge(customer, month, months, monthly)
+    currency = _text(record.get(names["currency"])).upper() or None
+    return _Charge(customer, month, months, monthly, currency)
 
 
 def _text(value: Any) -> str:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from boardloop.metrics._ledger import _to_arrow
+from boardloop.metrics._nps import DEFAULT_MIN_N
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir  # type: ignore[import-untyped,unused-ignore]
 
+    from boardloop.metrics._engine import GroupTotals
+    from boardloop.metrics._fx import FxRates
     from boardloop.metrics._ledger import LedgerTable
 
 __all__ = ["RetentionFigures", "monthly_revenue", "retention"]
@@ -21,7 +24,12 @@ _ZERO = Decimal(0)
 
 @dataclass(frozen=True)
 class RetentionFigures:
-    """Retention over one window; rates are None when the cohort is empty."""
+    """Retention over one window; rates are None when the cohort is empty.
+
+    `intervals` maps `gross_revenue_retention`, `net_revenue_retention` and
+    `logo_retention` to their bootstrap 95 % interval, when one was computed.
+    `low_n` marks a cohort smaller than `min_n`: the figure is shown, flagged.
+    """
 
     n: int
     definition: str
@@ -39,10 +47,17 @@ class RetentionFigures:
     churned: int
     reactivations: int
     reactivated_revenue: Decimal
+    fx_effect: Decimal = _ZERO
+    new_customers: int = 0
+    total_customers: int = 0
+    top_customer_share: Decimal | None = None
+    intervals: Mapping[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    min_n: int = DEFAULT_MIN_N
+    low_n: bool = False
 
 
 def monthly_revenue(ledger: LedgerTable) -> ir.Table:
-    """Build MRR per customer and month: `customer_id`, `month`, `mrr`.
+    """Build MRR per customer and month: `customer_id`, `month`, `mrr`, `currency`.
 
     A charge covering several months adds its monthly amount to each of them.
     """
@@ -51,8 +66,10 @@ def monthly_revenue(ledger: LedgerTable) -> ir.Table:
     charges = ledger.table
     spread = charges.mutate(offset=ibis.range(0, charges.months).unnest())
     spread = spread.mutate(month=spread.month + spread.offset.as_interval("M"))
+    # A customer bills in one currency (the loader checks), so the month's
+    # currency is the one its rows name.
     return spread.group_by("customer_id", "month").aggregate(
-        mrr=spread.monthly_amount.sum()
+        mrr=spread.monthly_amount.sum(), currency=spread.currency.max()
     )
 
 
@@ -64,12 +81,35 @@ def _add_month(month: date) -> date:
     return (month + timedelta(days=32)).replace(day=1)
 
 
-def retention(ledger: LedgerTable, start: date, end: date) -> RetentionFigures:
+def retention(
+    ledger: LedgerTable,
+    start: date,
+    end: date,
+    *,
+    rates: FxRates | None = None,
+    min_n: int = DEFAULT_MIN_N,
+    bootstrap: int = 0,
+    seed: int = 0,
+) -> RetentionFigures:
     """Compute retention for customers active before the window [start, end).
+
+    Args:
+        ledger: the validated revenue ledger.
+        start: the first day of the window; the cohort is the customers with
+            revenue in the month before it.
+        end: the day after the window.
+        rates: exchange rates, needed when the ledger has several currencies.
+        min_n: cohorts smaller than this are marked `low_n`.
+        bootstrap: resamples for the 95 % intervals; 0 computes none.
+        seed: the bootstrap's seed; the same seed gives the same intervals.
 
     Raises:
         ValueError: when the window does not cross a month boundary.
+        FxError: when the ledger has several currencies and no rates, or a
+            rate is missing.
     """
+    from boardloop.metrics._series import Window, compute_windows
+
     baseline = _first_of_month(start - timedelta(days=1))
     last = _first_of_month(end - timedelta(days=1))
     if last <= baseline:
@@ -77,102 +117,103 @@ def retention(ledger: LedgerTable, start: date, end: date) -> RetentionFigures:
             f"window {start} to {end} has no month after its baseline month "
             f"{baseline:%Y-%m}; use a window that ends after {_add_month(baseline)}"
         )
-    window_months = _months_between(_add_month(baseline), last)
-    per_customer = _classify(monthly_revenue(ledger), baseline, last, window_months)
-    row = _to_arrow(_totals(per_customer), ledger.backend).to_pylist()[0]
-    return _figures(row, _definition(start, end, baseline, last, ledger))
-
-
-def _months_between(first: date, last: date) -> int:
-    return (last.year - first.year) * 12 + last.month - first.month + 1
-
-
-def _classify(
-    mrr: ir.Table, baseline: date, last: date, window_months: int
-) -> ir.Table:
-    """Return one row per cohort customer with start, end and active-month count."""
-    import ibis  # type: ignore[import-untyped,unused-ignore]
-
-    cohort = mrr.filter((mrr.month == baseline) & (mrr.mrr > 0)).select(
-        "customer_id", start_mrr="mrr"
+    window = Window("window", start, end - timedelta(days=1), baseline, last)
+    definition = window_definition(start, end, baseline, last, ledger, rates)
+    points = compute_windows(
+        ledger,
+        [window],
+        definition=lambda _: definition,
+        rates=rates,
+        min_n=min_n,
+        bootstrap=bootstrap,
+        seed=seed,
     )
-    inside = mrr.filter((mrr.month > baseline) & (mrr.month <= last))
-    per_customer = inside.group_by("customer_id").aggregate(
-        active_months=(inside.mrr > 0).sum(),
-        end_mrr=inside.mrr.max(where=inside.month == last),
-    )
-    joined = cohort.left_join(per_customer, "customer_id").select(
-        cohort.customer_id,
-        cohort.start_mrr,
-        active_months=per_customer.active_months.fill_null(0),
-        end_mrr=per_customer.end_mrr.fill_null(0),
-    )
-    active_at_end = joined.end_mrr > 0
-    retained = joined.active_months == window_months
-    return joined.mutate(
-        retained=retained,
-        reactivated=active_at_end & ~retained,
-        kept=ibis.ifelse(retained, joined.end_mrr, 0),
-    )
+    figures = points[0].figures if points else None
+    return figures or empty_figures(definition, min_n)
 
 
-def _totals(cohort: ir.Table) -> ir.Table:
-    import ibis  # type: ignore[import-untyped,unused-ignore]
-
-    kept, start = cohort.kept, cohort.start_mrr
-    retained = cohort.retained
-    return cohort.aggregate(
-        n=cohort.count(),
-        retained=retained.sum(),
-        reactivations=cohort.reactivated.sum(),
-        start_mrr=start.sum(),
-        end_mrr=kept.sum(),
-        capped=ibis.ifelse(kept < start, kept, start).sum(),
-        expansion=ibis.ifelse(retained & (kept > start), kept - start, 0).sum(),
-        contraction=ibis.ifelse(retained & (kept < start), start - kept, 0).sum(),
-        churned_revenue=ibis.ifelse(retained, 0, start).sum(),
-        reactivated_revenue=ibis.ifelse(cohort.reactivated, cohort.end_mrr, 0).sum(),
+def empty_figures(definition: str, min_n: int) -> RetentionFigures:
+    """Return the figures of a window whose cohort has no customer."""
+    return RetentionFigures(
+        n=0,
+        definition=definition,
+        start_mrr=_ZERO,
+        end_mrr=_ZERO,
+        gross_revenue_retention=None,
+        net_revenue_retention=None,
+        logo_retention=None,
+        logo_churn=None,
+        expansion_rate=None,
+        expansion_revenue=_ZERO,
+        contraction_revenue=_ZERO,
+        churned_revenue=_ZERO,
+        retained=0,
+        churned=0,
+        reactivations=0,
+        reactivated_revenue=_ZERO,
+        min_n=min_n,
+        low_n=min_n > 0,
     )
 
 
-def _dec(value: object) -> Decimal:
-    return _ZERO if value is None else Decimal(str(value))
-
-
-def _figures(row: dict[str, object], definition: str) -> RetentionFigures:
-    n = int(str(row["n"] or 0))
-    retained = int(str(row["retained"] or 0))
-    start = _dec(row["start_mrr"])
-    expansion = _dec(row["expansion"])
+def figures_of(
+    totals: GroupTotals,
+    definition: str,
+    *,
+    min_n: int,
+    intervals: Mapping[str, tuple[Decimal, Decimal]] | None = None,
+) -> RetentionFigures:
+    """Turn one window's sums into rates."""
+    n, retained, start = totals.n, totals.retained, totals.start_mrr
 
     def rate(numerator: Decimal) -> Decimal | None:
         return None if n == 0 or start == 0 else numerator / start
 
     logo = None if n == 0 else Decimal(retained) / Decimal(n)
+    share = None if totals.total_mrr <= 0 else totals.top_mrr / totals.total_mrr
     return RetentionFigures(
         n=n,
         definition=definition,
         start_mrr=start,
-        end_mrr=_dec(row["end_mrr"]),
-        gross_revenue_retention=rate(_dec(row["capped"])),
-        net_revenue_retention=rate(_dec(row["end_mrr"])),
+        end_mrr=totals.end_mrr,
+        gross_revenue_retention=rate(totals.capped),
+        net_revenue_retention=rate(totals.end_mrr),
         logo_retention=logo,
         logo_churn=None if logo is None else 1 - logo,
-        expansion_rate=rate(expansion),
-        expansion_revenue=expansion,
-        contraction_revenue=_dec(row["contraction"]),
-        churned_revenue=_dec(row["churned_revenue"]),
+        expansion_rate=rate(totals.expansion),
+        expansion_revenue=totals.expansion,
+        contraction_revenue=totals.contraction,
+        churned_revenue=totals.churned_revenue,
         retained=retained,
         churned=n - retained,
-        reactivations=int(str(row["reactivations"] or 0)),
-        reactivated_revenue=_dec(row["reactivated_revenue"]),
+        reactivations=totals.reactivations,
+        reactivated_revenue=totals.reactivated_revenue,
+        fx_effect=totals.fx_effect,
+        new_customers=totals.new_customers,
+        total_customers=totals.total_customers,
+        top_customer_share=share,
+        intervals=dict(intervals or {}),
+        min_n=min_n,
+        low_n=n < min_n,
     )
 
 
-def _definition(
-    start: date, end: date, baseline: date, last: date, ledger: LedgerTable
+def window_definition(
+    start: date,
+    end: date,
+    baseline: date,
+    last: date,
+    ledger: LedgerTable,
+    rates: FxRates | None,
 ) -> str:
-    currency = f" in {ledger.currency}" if ledger.currency else ""
+    """Describe one window's basis and exclusions in words."""
+    if rates is not None:
+        currency = (
+            f" in {rates.currency} at each currency's {baseline:%Y-%m} rate "
+            "(the change from the last month's rate is reported as the FX effect)"
+        )
+    else:
+        currency = f" in {ledger.currency}" if ledger.currency else ""
     return (
         f"window {start} to {end} (end exclusive); basis: monthly recurring "
         f"revenue{currency}, {baseline:%Y-%m} against {last:%Y-%m}; cohort: "

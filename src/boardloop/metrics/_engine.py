@@ -1,0 +1,310 @@
+"""Retention for many windows and customer groups at once, in a few SQL queries.
+
+Every window is a pair of months: the baseline month B, whose customers with
+revenue form the cohort, and the last month L. A cohort customer is retained
+when it has revenue in every month B+1..L. Instead of checking each month, the
+engine numbers each customer's months with revenue and subtracts the month
+index; the difference (the run) stays constant across a stretch of consecutive
+months. A customer is retained when it has revenue in L and L lies in the same
+run as B. Every join is then an equality join on (month, customer), so one pass
+serves any number of windows and groups.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from boardloop.metrics._ledger import _to_arrow
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir  # type: ignore[import-untyped,unused-ignore]
+    from ibis.backends import BaseBackend  # type: ignore[import-untyped,unused-ignore]
+
+    from boardloop.metrics._fx import FxRates
+    from boardloop.metrics._ledger import LedgerTable
+
+__all__ = ["GroupTotals", "Span", "customer_rows", "group_totals", "prepare"]
+
+TOP_CUSTOMERS = 10
+"""Top-customer concentration is the share of MRR held by this many customers."""
+
+Step = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Span:
+    """One window: cohort from `baseline` month, judged at `last` month."""
+
+    baseline: date
+    last: date
+
+
+@dataclass(frozen=True)
+class GroupTotals:
+    """Sums over one window and one customer group; the rates are derived later."""
+
+    n: int
+    retained: int
+    reactivations: int
+    start_mrr: Decimal
+    end_mrr: Decimal
+    capped: Decimal
+    expansion: Decimal
+    contraction: Decimal
+    churned_revenue: Decimal
+    reactivated_revenue: Decimal
+    fx_effect: Decimal
+    new_customers: int
+    total_customers: int
+    total_mrr: Decimal
+    top_mrr: Decimal
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The ledger's active customer-months, stored once in the backend."""
+
+    active: ir.Table
+    backend: BaseBackend | None
+    rates: FxRates | None
+
+
+GroupKey = tuple[str | None, str | None]
+
+
+def prepare(
+    ledger: LedgerTable, rates: FxRates | None, *, materialise: bool = True
+) -> Prepared:
+    """Build the active customer-months with their run numbers.
+
+    With `materialise`, the result is stored as a temporary table, so the
+    queries that follow read it instead of repeating the work.
+    """
+    import ibis  # type: ignore[import-untyped,unused-ignore]
+
+    from boardloop.metrics._retention import monthly_revenue
+
+    mrr = monthly_revenue(ledger)
+    active = mrr.filter(mrr.mrr > 0)
+    index = active.month.year() * 12 + active.month.month()
+    order = ibis.row_number().over(group_by=active.customer_id, order_by=active.month)
+    active = active.mutate(run=index - order)
+    backend = ledger.backend
+    if materialise and backend is not None:
+        name = f"boardloop_active_{uuid.uuid4().hex}"
+        active = backend.create_table(name, active, temp=True)
+    return Prepared(active=active, backend=backend, rates=rates)
+
+
+def _spans_table(spans: Sequence[Span]) -> ir.Table:
+    import ibis  # type: ignore[import-untyped,unused-ignore]
+
+    return ibis.memtable(
+        {
+            "span": list(range(len(spans))),
+            "baseline": [s.baseline for s in spans],
+            "last": [s.last for s in spans],
+        },
+        schema={"span": "int64", "baseline": "date", "last": "date"},
+    )
+
+
+def _converted(
+    prepared: Prepared, rows: ir.Table, amount: str, month: str, name: str
+) -> ir.Table:
+    """Add column `name`: `amount` in the reporting currency at `month`'s rate."""
+    import ibis  # type: ignore[import-untyped,unused-ignore]
+
+    if prepared.rates is None or "currency" not in rows.columns:
+        return rows.mutate(**{name: rows[amount]})
+    rates = prepared.rates.table.select(
+        rate_currency="currency", rate_month="month", rate="rate"
+    )
+    joined = rows.left_join(
+        rates,
+        (rows.currency == rates.rate_currency) & (rows[month] == rates.rate_month),
+    )
+    # Rows in the reporting currency, or with none given, keep their amount.
+    own = joined.currency.isnull() | (joined.currency == prepared.rates.currency)
+    rate = ibis.ifelse(own, ibis.literal(1).cast(joined.rate.type()), joined.rate)
+    return joined.mutate(**{name: joined[amount] * rate}).drop(
+        "rate_currency", "rate_month", "rate"
+    )
+
+
+def _cohort(prepared: Prepared, spans: ir.Table) -> ir.Table:
+    """One row per (window, cohort customer): start, kept and FX effect."""
+    import ibis  # type: ignore[import-untyped,unused-ignore]
+
+    active = prepared.active
+    has_currency = "currency" in active.columns
+    start_cols = {"customer_id": active.customer_id, "start_local": active.mrr}
+    if has_currency:
+        start_cols["currency"] = active.currency
+    starts = active.join(spans, active.month == spans.baseline).select(
+        span=spans.span,
+        baseline=spans.baseline,
+        last=spans["last"],
+        start_run=active.run,
+        **start_cols,
+    )
+    ends = active.join(spans, active.month == spans["last"]).select(
+        end_span=spans.span,
+        end_customer=active.customer_id,
+        end_local=active.mrr,
+        end_run=active.run,
+    )
+    joined = starts.left_join(
+        ends,
+        (starts.span == ends.end_span) & (starts.customer_id == ends.end_customer),
+    ).drop("end_span", "end_customer")
+    joined = _converted(prepared, joined, "start_local", "baseline", "start")
+    joined = _converted(prepared, joined, "end_local", "baseline", "end_fixed")
+    joined = _converted(prepared, joined, "end_local", "last", "end_actual")
+    present = joined.end_local.notnull()
+    retained = present & (joined.end_run == joined.start_run)
+    zero = ibis.literal(0).cast(joined.start.type())
+    return joined.mutate(
+        retained=retained,
+        reactivated=present & ~retained,
+        kept=ibis.ifelse(retained, joined.end_fixed, zero),
+        kept_actual=ibis.ifelse(retained, joined.end_actual, zero),
+        end_any=joined.end_fixed.fill_null(zero),
+    )
+
+
+def customer_rows(prepared: Prepared, spans: Sequence[Span], groups: ir.Table) -> Any:
+    """Return a PyArrow table of every cohort customer per window and group.
+
+    Columns: `span`, `segment`, `cohort`, `start`, `kept`, `retained`. The
+    bootstrap resamples these rows.
+    """
+    cohort = _cohort(prepared, _spans_table(spans))
+    rows = cohort.join(groups, "customer_id").select(
+        "span", "segment", "cohort", "start", "kept", "retained"
+    )
+    return _to_arrow(rows.order_by(["span", "segment", "cohort"]), prepared.backend)
+
+
+def group_totals(
+    prepared: Prepared,
+    spans: Sequence[Span],
+    groups: ir.Table,
+    step: Step | None = None,
+) -> dict[tuple[int, str | None, str | None], GroupTotals]:
+    """Sum every window's figures per customer group, keyed by (span, segment, cohort).
+
+    `groups` has one row per customer: `customer_id`, `segment`, `cohort`
+    (either may be null).
+    """
+    spans_table = _spans_table(spans)
+    keys = ["span", "segment", "cohort"]
+
+    def run(expr: ir.Table, label: str) -> dict[tuple[Any, ...], dict[str, Any]]:
+        rows = _to_arrow(expr, prepared.backend).to_pylist()
+        if step is not None:
+            step(label)
+        return {tuple(row[k] for k in keys): row for row in rows}
+
+    retention = run(_retention_sums(prepared, spans_table, groups), "retention")
+    closing = run(_closing_sums(prepared, spans_table, groups), "customers")
+    arrivals = run(_new_customers(prepared, spans_table, groups), "new customers")
+
+    totals = {}
+    for key in retention.keys() | closing.keys() | arrivals.keys():
+        sums = retention.get(key, {})
+        end = closing.get(key, {})
+        totals[(int(key[0]), key[1], key[2])] = GroupTotals(
+            n=_int(sums.get("n")),
+            retained=_int(sums.get("retained")),
+            reactivations=_int(sums.get("reactivations")),
+            start_mrr=_dec(sums.get("start_mrr")),
+            end_mrr=_dec(sums.get("end_mrr")),
+            capped=_dec(sums.get("capped")),
+            expansion=_dec(sums.get("expansion")),
+            contraction=_dec(sums.get("contraction")),
+            churned_revenue=_dec(sums.get("churned_revenue")),
+            reactivated_revenue=_dec(sums.get("reactivated_revenue")),
+            fx_effect=_dec(sums.get("fx_effect")),
+            new_customers=_int(arrivals.get(key, {}).get("new_customers")),
+            total_customers=_int(end.get("total_customers")),
+            total_mrr=_dec(end.get("total_mrr")),
+            top_mrr=_dec(end.get("top_mrr")),
+        )
+    return totals
+
+
+def _retention_sums(prepared: Prepared, spans: ir.Table, groups: ir.Table) -> ir.Table:
+    import ibis  # type: ignore[import-untyped,unused-ignore]
+
+    cohort = _cohort(prepared, spans).join(groups, "customer_id")
+    kept, start, retained = cohort.kept, cohort.start, cohort.retained
+    zero = ibis.literal(0).cast(start.type())
+    return cohort.group_by("span", "segment", "cohort").aggregate(
+        n=cohort.count(),
+        retained=ibis.ifelse(retained, 1, 0).sum(),
+        reactivations=ibis.ifelse(cohort.reactivated, 1, 0).sum(),
+        start_mrr=start.sum(),
+        end_mrr=kept.sum(),
+        capped=ibis.least(kept, start).sum(),
+        expansion=ibis.ifelse(retained & (kept > start), kept - start, zero).sum(),
+        contraction=ibis.ifelse(retained & (kept < start), start - kept, zero).sum(),
+        churned_revenue=ibis.ifelse(retained, zero, start).sum(),
+        reactivated_revenue=ibis.ifelse(cohort.reactivated, cohort.end_any, zero).sum(),
+        fx_effect=(cohort.kept_actual - kept).sum(),
+    )
+
+
+def _closing_sums(prepared: Prepared, spans: ir.Table, groups: ir.Table) -> ir.Table:
+    """Customers with revenue in each window's last month, and the top ones' share."""
+    import ibis  # type: ignore[import-untyped,unused-ignore]
+
+    active = prepared.active
+    has_currency = "currency" in active.columns
+    extra = {"currency": active.currency} if has_currency else {}
+    closing = active.join(spans, active.month == spans["last"]).select(
+        span=spans.span,
+        last=spans["last"],
+        customer_id=active.customer_id,
+        mrr_local=active.mrr,
+        **extra,
+    )
+    closing = _converted(prepared, closing, "mrr_local", "last", "mrr")
+    closing = closing.join(groups, "customer_id")
+    rank = ibis.row_number().over(
+        group_by=[closing.span, closing.segment, closing.cohort],
+        order_by=[ibis.desc(closing.mrr), closing.customer_id],
+    )
+    closing = closing.mutate(rank=rank)
+    zero = ibis.literal(0).cast(closing.mrr.type())
+    return closing.group_by("span", "segment", "cohort").aggregate(
+        total_customers=closing.count(),
+        total_mrr=closing.mrr.sum(),
+        top_mrr=ibis.ifelse(closing["rank"] < TOP_CUSTOMERS, closing.mrr, zero).sum(),
+    )
+
+
+def _new_customers(prepared: Prepared, spans: ir.Table, groups: ir.Table) -> ir.Table:
+    """Customers whose first month with revenue falls inside each window."""
+    active = prepared.active
+    firsts = active.group_by("customer_id").aggregate(first=active.month.min())
+    arrived = firsts.join(
+        spans, (firsts.first > spans.baseline) & (firsts.first <= spans["last"])
+    ).select(span=spans.span, customer_id=firsts.customer_id)
+    arrived = arrived.join(groups, "customer_id")
+    return arrived.group_by("span", "segment", "cohort").aggregate(
+        new_customers=arrived.count()
+    )
+
+
+def _int(value: object) -> int:
+    return 0 if value is None else int(str(value))
+
+
+def _dec(value: object) -> Decimal:
+    return Decimal(0) if value is None else Decimal(str(value))

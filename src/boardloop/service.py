@@ -251,7 +251,7 @@ def compute_kpis(workspace: Workspace, *, grain: Grain = "month") -> list[KpiVal
             a column of the customers file.
         LedgerError: when the ledger or the customers file cannot be read.
     """
-    from boardloop.metrics import load_customers, load_ledger, retention_series
+    from boardloop.metrics import kpi_series, load_customers, load_ledger
     from boardloop.store import ConfigError
 
     config = workspace.config
@@ -272,13 +272,13 @@ def compute_kpis(workspace: Workspace, *, grain: Grain = "month") -> list[KpiVal
     )
 
     calendar = config.fiscal
-    points = retention_series(
+    points = kpi_series(
         ledger, calendar=calendar, grain=grain, customers=customers
     )
     values = kpi_values_of(points, segment=ALL_SEGMENT)
     if customers is not None and config.segment_field is not None:
         check_segment_field(workspace, customers, config.segment_field)
-        points = retention_series(
+        points = kpi_series(
             ledger,
             calendar=calendar,
             grain=grain,

@@ -303,6 +303,8 @@ def _sql_clean(
 
     False sends the input to the row-by-row reader, which names the line.
     """
+    import duckdb
+
     _require_columns(source, dict.fromkeys(raw.columns, ""), names)
     parsed = _parsed(raw, names)
     has_id = parsed.customer_id != ""
@@ -314,7 +316,11 @@ def _sql_clean(
         bad_months=(recurring & parsed.months.isnull()).sum(),
         bad_dates=(recurring & parsed.month.isnull()).sum(),
     )
-    counts = local.to_pyarrow(problems).to_pylist()[0]
+    try:
+        counts = local.to_pyarrow(problems).to_pylist()[0]
+    except duckdb.Error:
+        # DuckDB reads a CSV file lazily, so a ragged row surfaces here.
+        return False
     if any(value for value in counts.values()):
         return False
     keys = [_column(raw, names[name]).name(name) for name in COLUMNS]

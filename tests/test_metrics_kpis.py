@@ -20,7 +20,9 @@ from boardloop.metrics import (
     kpi_series,
     load_customers,
     load_ledger,
+    load_nps,
     load_rates,
+    nps_series,
     retention,
     window_months,
 )
@@ -313,3 +315,57 @@ def test_ragged_csv_row_named(tmp_path: Path, engine: BaseBackend) -> None:
     with pytest.raises(LedgerError, match="non-numeric amount") as raised:
         load_ledger(write(tmp_path, text), backend=engine)
     assert raised.value.line == 3
+
+
+# -- NPS series
+
+# March: A 10, B 9, C 3 (2 promoters, 1 detractor). April: A 8, C 10. May: B 2.
+NPS = """\
+customer_id,responded_at,score
+A,2024-03-05,10
+B,2024-03-20,9
+C,2024-03-28,3
+A,2024-04-02,8
+C,2024-04-30,10
+B,2024-05-15,2
+"""
+
+
+def test_nps_rolling_windows_by_segment(tmp_path: Path, engine: BaseBackend) -> None:
+    responses = load_nps(write(tmp_path, NPS, "nps.csv"), backend=engine)
+    customers = load_customers(
+        write(tmp_path, "customer_id,tier\nA,smb\nB,smb\n", "c.csv")
+    )
+    points = nps_series(
+        responses,
+        calendar=CALENDAR,
+        window_days=60,
+        customers=customers,
+        segment_field="tier",
+        min_n=3,
+    )
+    found = {(p.period, p.segment): p.figure for p in points}
+    # Windows of two months end in March (February had no survey), April, May.
+    assert sorted({p.period for p in points}) == ["2024-03", "2024-04", "2024-05"]
+    # April's window is March and April. smb: A 10, B 9, A 8 -> 2 promoters of
+    # 3 = 66.7. C has no attributes: 3 and 10 -> 0.
+    smb = found[("2024-04", "smb")]
+    assert (smb.n, smb.promoters, smb.passives, smb.detractors) == (3, 2, 1, 0)
+    assert smb.score == pytest.approx(200 / 3)
+    unknown = found[("2024-04", "unknown")]
+    assert (unknown.n, unknown.score, unknown.low_n) == (2, 0, True)
+    # May's window is April and May for smb: A 8, B 2 -> -50.
+    assert found[("2024-05", "smb")].score == -50
+    assert all(p.window_days == 60 for p in points)
+
+
+def test_nps_fiscal_quarter_whole_base(tmp_path: Path, engine: BaseBackend) -> None:
+    responses = load_nps(write(tmp_path, NPS, "nps.csv"), backend=engine)
+    points = nps_series(responses, calendar=CALENDAR, grain="quarter")
+    # Only Q1 (January to March) is complete by the last response month, May.
+    assert [(p.period, p.segment) for p in points] == [("Q1 FY24", None)]
+    figure = points[0].figure
+    # Q1: 10, 9, 3 -> (2 - 1) / 3 = 33.3.
+    assert figure.n == 3
+    assert figure.score == pytest.approx(100 / 3)
+    assert figure.margin is not None

@@ -24,6 +24,7 @@ from boardloop.metrics._nps import (
     load_nps,
     nps,
 )
+from boardloop.metrics._nps_series import NpsPoint, nps_series
 from boardloop.metrics._retail import (
     RETAIL_COLUMNS,
     CohortFigure,
@@ -81,6 +82,7 @@ __all__ = [
     "MonthlyActive",
     "NpsError",
     "NpsFigure",
+    "NpsPoint",
     "NpsResponses",
     "Progress",
     "RetailError",
@@ -104,6 +106,7 @@ __all__ = [
     "monthly_active",
     "monthly_revenue",
     "nps",
+    "nps_series",
     "retention",
     "unmatched_customers",
     "wilson_interval",

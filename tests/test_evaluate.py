@@ -24,7 +24,7 @@ from boardloop.domain.model import (
     Target,
     Unit,
 )
-from boardloop.evaluate import Evaluation, Verdict, evaluate, summarise
+from boardloop.evaluate import Evaluation, Verdict, evaluate, evaluate_all, summarise
 
 GRR = "customers.gross_revenue_retention"
 LOGO_CHURN = "customers.logo_churn_rate"
@@ -53,11 +53,15 @@ def catalog() -> Catalog:
 
 
 def values(table: str) -> list[KpiValue]:
-    """Read a small KPI value table written the way the CSV files are."""
+    """Read a small KPI value table written the way the CSV files are.
+
+    An optional sixth column is `window_days`, and a blank cell means no window.
+    """
     rows = [line for line in table.strip().splitlines()[1:] if line.strip()]
     result = []
     for row in rows:
-        kpi_id, segment, period_end, value, n = row.split(",")
+        kpi_id, segment, period_end, value, n, *window = row.split(",")
+        window_days = window[0] if window else ""
         result.append(
             KpiValue(
                 kpi_id=kpi_id,
@@ -65,6 +69,7 @@ def values(table: str) -> list[KpiValue]:
                 period_end=dt.date.fromisoformat(period_end),
                 value=Decimal(value),
                 n=int(n) if n else None,
+                window_days=int(window_days) if window_days else None,
             )
         )
     return result
@@ -315,6 +320,141 @@ def test_no_value_at_launch(catalog: Catalog) -> None:
     result = run(catalog, item, GRR_SMB, dt.date(2025, 7, 20))
     assert result.verdict is Verdict.NO_DATA
     assert "freeze a baseline" in result.explanation
+
+
+# Measurement windows
+
+# GRR for SMB with no stated window (as in GRR_SMB) and over 90 and 365 days.
+GRR_WINDOWS = """
+kpi_id,segment,period_end,value,n,window_days
+customers.gross_revenue_retention,SMB,2024-12-31,88.0,,
+customers.gross_revenue_retention,SMB,2025-06-30,91.2,,
+customers.gross_revenue_retention,SMB,2024-12-31,85.0,,90
+customers.gross_revenue_retention,SMB,2025-06-30,89.0,,90
+customers.gross_revenue_retention,SMB,2024-12-31,92.0,,365
+customers.gross_revenue_retention,SMB,2025-06-30,92.5,,365
+"""
+
+# The same series without the values that state no window.
+GRR_WINDOWED = "\n".join(
+    line for line in GRR_WINDOWS.splitlines() if not line.endswith(",,")
+)
+
+
+def only_window(table: str, window_days: int) -> str:
+    """Keep the header and the rows of one window."""
+    header, *rows = table.strip().splitlines()
+    window_rows = [row for row in rows if row.endswith(f",{window_days}")]
+    return "\n".join([header, *window_rows])
+
+
+def windowed_lift(window_days: int | None) -> Target:
+    """The target "+5pp lift in N-day GRR for the SMB cohort by end of 2025"."""
+    return grr_lift(window_days=window_days)
+
+
+def test_target_window_uses_its_values(catalog: Catalog) -> None:
+    for window_days, movement in ((90, "4.0"), (365, "0.5")):
+        item = initiative(windowed_lift(window_days))
+        result = run(catalog, item, GRR_WINDOWS, dt.date(2025, 7, 20))
+        assert result.window_days == window_days
+        assert result.movement == Decimal(movement)
+        assert result.verdict is not Verdict.NO_DATA
+
+
+def test_target_window_falls_back_to_unwindowed(catalog: Catalog) -> None:
+    item = initiative(windowed_lift(180))
+    result = run(catalog, item, GRR_WINDOWS, dt.date(2025, 7, 20))
+    assert result.window_days is None
+    assert result.baseline == Decimal("88.0")
+    assert result.current == Decimal("91.2")
+    assert result.verdict is Verdict.ON_TRACK
+
+
+def test_target_window_missing_names_windows(catalog: Catalog) -> None:
+    item = initiative(windowed_lift(180))
+    result = run(catalog, item, GRR_WINDOWED, dt.date(2025, 7, 20))
+    assert result.verdict is Verdict.NO_DATA
+    assert result.current is None
+    assert result.explanation == (
+        "No 180-day GRR value for segment 'SMB'. The values have windows of 90 "
+        "and 365 days. Add 180-day values, or state one of those windows in the "
+        "target."
+    )
+
+
+def test_unwindowed_target_prefers_unwindowed(catalog: Catalog) -> None:
+    item = initiative(windowed_lift(None))
+    result = run(catalog, item, GRR_WINDOWS, dt.date(2025, 7, 20))
+    assert result.window_days is None
+    assert result.movement == Decimal("3.2")
+    assert result.verdict is Verdict.ON_TRACK
+
+
+def test_unwindowed_target_uses_only_window(catalog: Catalog) -> None:
+    item = initiative(windowed_lift(None))
+    result = run(catalog, item, only_window(GRR_WINDOWS, 90), dt.date(2025, 7, 20))
+    assert result.window_days == 90
+    assert result.baseline == Decimal("85.0")
+    assert result.current == Decimal("89.0")
+    assert result.movement == Decimal("4.0")
+
+
+def test_unwindowed_target_several_windows_no_data(catalog: Catalog) -> None:
+    item = initiative(windowed_lift(None))
+    result = run(catalog, item, GRR_WINDOWED, dt.date(2025, 7, 20))
+    assert result.verdict is Verdict.NO_DATA
+    assert result.window_days is None
+    assert result.movement is None
+    assert result.explanation == (
+        "GRR values for segment 'SMB' have windows of 90 and 365 days, but the "
+        "target states none. State the window in the target, such as "
+        "'90-day GRR'."
+    )
+
+
+def test_several_windows_still_too_early(catalog: Catalog) -> None:
+    item = initiative(windowed_lift(None))
+    result = run(catalog, item, GRR_WINDOWED, dt.date(2025, 3, 1))
+    assert result.verdict is Verdict.TOO_EARLY
+
+
+def test_windows_after_as_of_ignored(catalog: Catalog) -> None:
+    # The 365-day values start after the as-of date, so 90 days is the only
+    # window a target without one can be read in.
+    table = only_window(GRR_WINDOWS, 90) + (
+        "\ncustomers.gross_revenue_retention,SMB,2025-09-30,93.0,,365\n"
+    )
+    item = initiative(windowed_lift(None))
+    result = run(catalog, item, table, dt.date(2025, 7, 20))
+    assert result.window_days == 90
+    assert result.current == Decimal("89.0")
+    later = run(catalog, item, table, dt.date(2025, 10, 15))
+    assert later.verdict is Verdict.NO_DATA
+    assert "windows of 90 and 365 days" in later.explanation
+
+
+def test_evaluate_all_picks_windows_like_evaluate(catalog: Catalog) -> None:
+    initiatives = [
+        Initiative(
+            id=f"grr-{window}",
+            name="GRR",
+            target=windowed_lift(window),
+            status=Status.MEASURING,
+            launched_on=LAUNCH,
+        )
+        for window in (None, 30, 90, 365)
+    ]
+    as_of = dt.date(2025, 7, 20)
+    for table in (GRR_WINDOWS, GRR_WINDOWED, only_window(GRR_WINDOWS, 365)):
+        value_list = values(table)
+        one_by_one = tuple(
+            evaluate(item, value_list, as_of=as_of, catalog=catalog)
+            for item in initiatives
+        )
+        assert evaluate_all(initiatives, value_list, as_of=as_of, catalog=catalog) == (
+            one_by_one
+        )
 
 
 # Decrease targets on lower-is-better KPIs

@@ -291,3 +291,109 @@ def test_impossible_period_end_names_reason(tmp_path: Path) -> None:
     with pytest.raises(ReadError) as error:
         read_kpi_values(path, ALIASES)
     assert "February 2026 has 28 days" in error.value.message
+
+
+# --- measurement windows --------------------------------------------------------
+
+
+def test_window_days_column_read(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "kpi,segment,period_end,value,n,window_days\n"
+        "GRR,SMB,2026-03-31,91.5,420,\n"
+        "GRR,SMB,2026-03-31,93.0,420,90\n"
+        "GRR,SMB,2026-03-31,95.2,420,365\n",
+    )
+    values = read_kpi_values(path, ALIASES)
+    assert [value.window_days for value in values] == [None, 90, 365]
+    assert [value.value for value in values] == [
+        Decimal("91.5"),
+        Decimal("93.0"),
+        Decimal("95.2"),
+    ]
+
+
+def test_window_days_column_optional(tmp_path: Path) -> None:
+    path = write(tmp_path, "kpi,segment,period_end,value\nGRR,SMB,2026-03-31,91\n")
+    (value,) = read_kpi_values(path, ALIASES)
+    assert value.window_days is None
+
+
+def test_other_window_column_ignored(tmp_path: Path) -> None:
+    # Only `window_days` is read, so a file whose "window" column contains labels
+    # still imports as before.
+    path = write(
+        tmp_path, "kpi,segment,period_end,value,window\nGRR,SMB,2026-03-31,91,TTM\n"
+    )
+    (value,) = read_kpi_values(path, ALIASES)
+    assert value.window_days is None
+
+
+@pytest.mark.parametrize("header", ["window_days", "Window-Days", "window days"])
+def test_window_days_header_spellings(tmp_path: Path, header: str) -> None:
+    path = write(
+        tmp_path, f"kpi;segment;period_end;value;{header}\nGRR;SMB;2026-03-31;91,5;90\n"
+    )
+    (value,) = read_kpi_values(path, ALIASES)
+    assert value.window_days == 90
+    assert value.value == Decimal("91.5")
+
+
+@pytest.mark.parametrize(
+    ("window", "reason"),
+    [
+        ("90.5", ""),
+        ("ninety", ""),
+        ("-30", ""),
+        ("90d", ""),
+        ("0", ": a window is 1 day or more"),
+    ],
+)
+def test_bad_window_names_file_line_and_value(
+    tmp_path: Path, window: str, reason: str
+) -> None:
+    path = write(
+        tmp_path,
+        "kpi,segment,period_end,value,window_days\n"
+        f"GRR,SMB,2026-02-28,90,90\nGRR,SMB,2026-03-31,91,{window}\n",
+    )
+    with pytest.raises(ReadError) as error:
+        read_kpi_values(path, ALIASES)
+    assert error.value.path == str(path)
+    assert error.value.line == 3
+    assert error.value.message == (
+        f"column 'window_days': invalid window '{window}'{reason}"
+    )
+    assert "whole number of days" in error.value.hint
+    assert str(path) in str(error.value)
+
+
+def test_same_period_in_two_windows_is_kept(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "kpi,segment,period_end,value,window_days\n"
+        "GRR,SMB,2026-03-31,93,90\nGRR,smb,2026-03-31,88,30\n",
+    )
+    assert len(read_kpi_values(path, ALIASES)) == 2
+
+
+def test_repeated_window_is_an_error(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "kpi,segment,period_end,value,window_days\n"
+        "GRR,SMB,2026-03-31,93,90\nGRR,smb,2026-03-31,94,90\n",
+    )
+    with pytest.raises(ReadError) as error:
+        read_kpi_values(path, ALIASES)
+    assert error.value.line == 3
+    assert "segment 'smb', window 90 days, period end 2026-03-31" in (
+        error.value.message
+    )
+    assert "(first on line 2 as segment 'SMB')" in error.value.message
+    assert "window" in error.value.hint
+
+
+def test_window_column_documented() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    section = text.split("## KPI values (CSV)", 1)[1]
+    assert "`window_days`" in section

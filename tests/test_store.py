@@ -10,12 +10,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from ruamel.yaml import YAML
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from boardloop.domain.model import (
     Event,
@@ -29,12 +30,21 @@ from boardloop.domain.model import (
 )
 from boardloop.store import (
     DuplicateKeyError,
+    InvalidWindowError,
     StaleVersionError,
     Store,
     UnknownInitiativeError,
 )
 from boardloop.store._codec import CodecError
-from boardloop.store._schema import Base, EventRow, ImportRow, InitiativeRow
+from boardloop.store._schema import (
+    Base,
+    CompanyRow,
+    EventRow,
+    ImportRow,
+    InitiativeRow,
+    KpiValueRow,
+)
+from boardloop.store._store import alembic_config
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -162,6 +172,25 @@ def store(store_url: URL) -> Iterator[Store]:
     store.close()
 
 
+@pytest.fixture
+def empty_store(store_url: URL) -> Iterator[Store]:
+    """A store whose database has no schema yet."""
+    store = Store(store_url)
+    yield store
+    store.close()
+
+
+def run_migration(store: Store, revision: str, *, downgrade: bool = False) -> None:
+    """Upgrade or downgrade the store's schema to one revision, as migrate does."""
+    config = alembic_config()
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        if downgrade:
+            command.downgrade(config, revision)
+        else:
+            command.upgrade(config, revision)
+
+
 def count_rows(store: Store, table: type[Base]) -> int:
     with store.engine.connect() as connection:
         return connection.scalar(select(func.count()).select_from(table)) or 0
@@ -182,12 +211,17 @@ def import_register(store: Store, text_yaml: str, at: dt.datetime = MONDAY) -> A
 
 def test_migrate_reaches_head_idempotently(store: Store) -> None:
     revision = store.revision()
-    assert revision == "0001"
-    assert store.migrate() == "0001"
-    assert store.migrate() == "0001"
+    assert revision == "0002"
+    assert store.migrate() == "0002"
+    assert store.migrate() == "0002"
     assert store.revision() == revision
 
 
+# SQLite cannot reflect the expression index that keys KPI values, so the
+# comparison skips it there; test_kpi_value_key_index_rejects_duplicates checks
+# that index on both databases.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified")
 def test_migrations_match_models(store: Store) -> None:
     with store.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -532,7 +566,12 @@ def test_events_append_only(store: Store) -> None:
 # --- KPI values -----------------------------------------------------------------------
 
 
-def kpi_value(period_end: dt.date, value: str, n: int | None = 120) -> KpiValue:
+def kpi_value(
+    period_end: dt.date,
+    value: str,
+    n: int | None = 120,
+    window_days: int | None = None,
+) -> KpiValue:
     return KpiValue(
         kpi_id="customers.gross_revenue_retention",
         segment="SMB",
@@ -540,6 +579,7 @@ def kpi_value(period_end: dt.date, value: str, n: int | None = 120) -> KpiValue:
         value=Decimal(value),
         n=n,
         source=Source("kpi_values.csv", 2),
+        window_days=window_days,
     )
 
 
@@ -586,3 +626,168 @@ def test_kpi_values_duplicate_rejected(store: Store) -> None:
             source_path="kpi_values.csv",
         )
     assert store.load_kpi_values(COMPANY) == []
+
+
+# --- KPI value windows ----------------------------------------------------------------
+
+MARCH = dt.date(2026, 3, 31)
+
+
+def test_kpi_value_windows_round_trip(store: Store) -> None:
+    values = [
+        kpi_value(MARCH, "93.0", window_days=90),
+        kpi_value(MARCH, "91.5"),
+        kpi_value(MARCH, "88.4", window_days=30),
+        kpi_value(MARCH, "95.2", window_days=365),
+    ]
+
+    changes = store.replace_kpi_values(COMPANY, values, source_path="kpi_values.csv")
+
+    assert changes.created == 4
+    loaded = store.load_kpi_values(COMPANY)
+    assert [value.window_days for value in loaded] == [None, 30, 90, 365]
+    assert [str(value.value) for value in loaded] == ["91.5", "88.4", "93.0", "95.2"]
+
+
+def test_kpi_value_reimport_replaces_by_window(store: Store) -> None:
+    first = [
+        kpi_value(MARCH, "91.5"),
+        kpi_value(MARCH, "93.0", window_days=90),
+        kpi_value(MARCH, "95.2", window_days=365),
+    ]
+    store.replace_kpi_values(COMPANY, first, source_path="kpi_values.csv")
+
+    again = store.replace_kpi_values(COMPANY, first, source_path="kpi_values.csv")
+    changed = store.replace_kpi_values(
+        COMPANY,
+        [kpi_value(MARCH, "91.9"), kpi_value(MARCH, "93.4", window_days=90)],
+        source_path="kpi_values.csv",
+    )
+
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert (changed.created, changed.updated, changed.unchanged) == (0, 2, 0)
+    assert count_rows(store, KpiValueRow) == 3
+    loaded = {
+        value.window_days: value.value for value in store.load_kpi_values(COMPANY)
+    }
+    assert loaded == {
+        None: Decimal("91.9"),
+        90: Decimal("93.4"),
+        365: Decimal("95.2"),
+    }
+
+
+def test_kpi_value_same_window_duplicate_rejected(store: Store) -> None:
+    values = [
+        kpi_value(MARCH, "93.0", window_days=90),
+        kpi_value(MARCH, "93.1", window_days=90),
+    ]
+
+    with pytest.raises(DuplicateKeyError, match="SMB / 90 days / 2026-03-31"):
+        store.replace_kpi_values(COMPANY, values, source_path="kpi_values.csv")
+    assert store.load_kpi_values(COMPANY) == []
+
+
+@pytest.mark.parametrize("window_days", [0, -90])
+def test_kpi_value_invalid_window_rejected(store: Store, window_days: int) -> None:
+    values = [kpi_value(MARCH, "91.5"), kpi_value(MARCH, "93", window_days=window_days)]
+
+    with pytest.raises(InvalidWindowError) as caught:
+        store.replace_kpi_values(COMPANY, values, source_path="kpi_values.csv")
+
+    assert caught.value.window_days == window_days
+    assert f"invalid window of {window_days} days" in str(caught.value)
+    assert "kpi_values.csv" in str(caught.value)
+    assert store.load_kpi_values(COMPANY) == []
+
+
+def insert_kpi_row(store: Store, company_id: int, window_days: int | None) -> None:
+    """Insert a GRR value for SMB at the end of March, bypassing the store's checks."""
+    with store.engine.begin() as connection:
+        connection.execute(
+            insert(KpiValueRow).values(
+                company_id=company_id,
+                kpi_id="customers.gross_revenue_retention",
+                segment="SMB",
+                window_days=window_days,
+                period_end=MARCH,
+                value="91.5",
+            )
+        )
+
+
+def test_kpi_value_key_index_rejects_duplicates(store: Store) -> None:
+    store.ensure_company(COMPANY)
+    with store.engine.connect() as connection:
+        company_id = connection.scalar(select(CompanyRow.id))
+    assert company_id is not None
+    insert_kpi_row(store, company_id, None)
+    insert_kpi_row(store, company_id, 90)
+
+    # Two rows without a window collide, although NULLs are distinct to a
+    # unique constraint.
+    with pytest.raises(IntegrityError):
+        insert_kpi_row(store, company_id, None)
+    with pytest.raises(IntegrityError):
+        insert_kpi_row(store, company_id, 90)
+    # 0 would share the key of "no window", so the check constraint rejects it.
+    with pytest.raises(IntegrityError):
+        insert_kpi_row(store, company_id, 0)
+    insert_kpi_row(store, company_id, 30)
+
+    assert count_rows(store, KpiValueRow) == 3
+
+
+def test_upgrade_keeps_values_without_window(empty_store: Store) -> None:
+    run_migration(empty_store, "0001")
+    assert empty_store.revision() == "0001"
+    with empty_store.engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO companies (name) VALUES (:name)"), {"name": COMPANY}
+        )
+        connection.execute(
+            text(
+                "INSERT INTO kpi_values (company_id, kpi_id, segment, period_end, "
+                "value, n, source, source_line) SELECT id, :kpi, 'SMB', :end, "
+                "'91.50', 120, 'kpi_values.csv', 2 FROM companies"
+            ),
+            {"kpi": "customers.gross_revenue_retention", "end": MARCH},
+        )
+
+    assert empty_store.migrate() == "0002"
+
+    assert empty_store.load_kpi_values(COMPANY) == [kpi_value(MARCH, "91.50")]
+    changes = empty_store.replace_kpi_values(
+        COMPANY, [kpi_value(MARCH, "92.0")], source_path="kpi_values.csv"
+    )
+    assert (changes.created, changes.updated) == (0, 1)
+    assert count_rows(empty_store, KpiValueRow) == 1
+
+
+def test_downgrade_keeps_values_without_window(store: Store) -> None:
+    store.replace_kpi_values(
+        COMPANY, [kpi_value(MARCH, "91.5")], source_path="kpi_values.csv"
+    )
+
+    run_migration(store, "0001", downgrade=True)
+
+    assert store.revision() == "0001"
+    with store.engine.connect() as connection:
+        rows = connection.execute(text("SELECT kpi_id, value FROM kpi_values")).all()
+    assert [tuple(row) for row in rows] == [
+        ("customers.gross_revenue_retention", "91.5")
+    ]
+
+
+def test_downgrade_rejects_windowed_values(store: Store) -> None:
+    store.replace_kpi_values(
+        COMPANY,
+        [kpi_value(MARCH, "91.5"), kpi_value(MARCH, "93.0", window_days=90)],
+        source_path="kpi_values.csv",
+    )
+
+    with pytest.raises(RuntimeError, match="1 KPI values state a window"):
+        run_migration(store, "0001", downgrade=True)
+
+    assert store.revision() == "0002"
+    assert len(store.load_kpi_values(COMPANY)) == 2

@@ -295,7 +295,9 @@ class KpiValue:
 
     `value` is in the KPI's native unit (a rate in percent, such as 91.5 for
     91.5 %; a score in points; an amount in currency). `n` is the number of
-    customers or responses behind it, when known.
+    customers or responses behind it, when known. `window_days` is the length
+    of the measurement window that ends at `period_end` (90 for a 90-day GRR),
+    or None when the value does not state one.
     """
 
     kpi_id: str
@@ -304,6 +306,7 @@ class KpiValue:
     value: Decimal
     n: int | None = None
     source: Source | None = None
+    window_days: int | None = None
 
 
 class InvalidTransition(ValueError):

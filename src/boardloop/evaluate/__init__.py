@@ -9,12 +9,15 @@ from boardloop.evaluate._evaluate import (
     evaluate_all,
 )
 from boardloop.evaluate._verdict import Evaluation, Verdict, summarise
+from boardloop.evaluate._windows import WindowChoice, choose_window
 
 __all__ = [
     "DEFAULT_LAG_DAYS",
     "DEFAULT_SEGMENT",
     "Evaluation",
     "Verdict",
+    "WindowChoice",
+    "choose_window",
     "evaluate",
     "evaluate_all",
     "summarise",

@@ -10,6 +10,7 @@ from boardloop.domain.model import Status
 from boardloop.evaluate import _progress as progress
 from boardloop.evaluate._judge import Context, Reading, judge_change, judge_level
 from boardloop.evaluate._verdict import Evaluation, Verdict
+from boardloop.evaluate._windows import WindowChoice, choose_window, window_problem
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -41,8 +42,9 @@ def evaluate(
 
     Args:
         initiative: the initiative, whose target names the KPI and segment.
-        values: KPI values of any KPIs and segments; values after `as_of` are
-            ignored.
+        values: KPI values of any KPIs, segments and windows; values after
+            `as_of` are ignored. The target's window picks the values of one
+            window, as `choose_window` describes.
         as_of: the date of the evaluation, normally the board-pack date.
         catalog: resolves the KPI id or alias, its polarity, unit and lag.
         lag_days: days after launch before the KPI can show an effect; default
@@ -112,14 +114,20 @@ def _evaluate(
             blank, explanation=f"The {label} target has no number to measure."
         )
 
-    series = index.select(kpi.id if kpi else target.kpi_id, segment, as_of)
+    choice = index.select(
+        kpi.id if kpi else target.kpi_id, segment, target.window_days, as_of
+    )
+    series = choice.values
     stated = _stated_baseline(initiative)
     context = _context(initiative, kpi, label, as_of, lag_days, stated)
-    blank = replace(blank, lag_days=context.lag_days)
+    blank = replace(blank, lag_days=context.lag_days, window_days=choice.window_days)
 
     early = _too_early(context, blank)
     if early is not None:
         return early
+    problem = window_problem(choice, target.window_days, label, segment)
+    if problem is not None:
+        return replace(blank, explanation=problem)
     if context.start is None:
         return replace(
             blank,
@@ -204,8 +212,14 @@ class _ValueScan:
         self.values = values
         self.catalog = catalog
 
-    def select(self, target_id: str, segment: str, as_of: dt.date) -> list[KpiValue]:
-        """Return the KPI's values for the segment up to `as_of`, oldest first."""
+    def select(
+        self, target_id: str, segment: str, window_days: int | None, as_of: dt.date
+    ) -> WindowChoice:
+        """Pick the KPI's values for the segment and window up to `as_of`.
+
+        The values come oldest first; `choose_window` states how the window is
+        matched.
+        """
         segment_key = segment.casefold()
 
         def is_target_kpi(value_id: str) -> bool:
@@ -221,7 +235,8 @@ class _ValueScan:
             and value.segment.strip().casefold() == segment_key
             and is_target_kpi(value.kpi_id)
         ]
-        return sorted(selected, key=lambda value: value.period_end)
+        selected.sort(key=lambda value: value.period_end)
+        return choose_window(selected, window_days)
 
 
 class _ValueIndex:
@@ -245,10 +260,14 @@ class _ValueIndex:
                 key = (found.id, segment)
                 self.by_catalog_id.setdefault(key, []).append(position)
 
-    def select(self, target_id: str, segment: str, as_of: dt.date) -> list[KpiValue]:
-        """Return the KPI's values for the segment up to `as_of`, oldest first.
+    def select(
+        self, target_id: str, segment: str, window_days: int | None, as_of: dt.date
+    ) -> WindowChoice:
+        """Pick the KPI's values for the segment and window up to `as_of`.
 
-        Values with the same period end keep the order they were given in.
+        The values come oldest first, and values with the same period end keep
+        the order they were given in. `choose_window` states how the window is
+        matched.
         """
         segment_key = segment.casefold()
         positions = set(self.by_id.get((target_id.casefold(), segment_key), ()))
@@ -258,7 +277,8 @@ class _ValueIndex:
             for position in sorted(positions)
             if self.values[position].period_end <= as_of
         ]
-        return sorted(selected, key=lambda value: value.period_end)
+        selected.sort(key=lambda value: value.period_end)
+        return choose_window(selected, window_days)
 
 
 def _stated_baseline(initiative: Initiative) -> Reading | None:

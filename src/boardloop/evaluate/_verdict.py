@@ -41,6 +41,8 @@ class Evaluation:
     the baseline to the level. `expected_attainment` is where a straight path
     from launch to deadline would be at the as-of date. `margin` is the noise
     margin of the movement in the KPI's native unit, when it could be estimated.
+    `window_days` is the measurement window of the values the evaluation read
+    or looked for, None for values that state no window.
     """
 
     initiative_id: str
@@ -63,6 +65,7 @@ class Evaluation:
     n: int | None = None
     as_of: dt.date | None = None
     lag_days: int | None = None
+    window_days: int | None = None
 
 
 def summarise(evaluations: Iterable[Evaluation]) -> dict[Verdict, int]:

@@ -1,4 +1,4 @@
-"""KPI value CSVs: one measured value per KPI, segment and period end."""
+"""KPI value CSVs: one measured value per KPI, segment, window and period end."""
 
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ _HEADER_NAMES = {
     "as_of": "period_end",
     "value": "value",
     "n": "n", "count": "n", "customers": "n", "responses": "n",
+    "window_days": "window_days", "window days": "window_days",
 }  # fmt: skip
 
 # Rates in percent, counts and durations cannot be negative.
@@ -99,15 +100,17 @@ def read_kpi_values(
     *,
     ranges: Mapping[str, ValueRange] | None = None,
 ) -> list[KpiValue]:
-    """Read a KPI value CSV with columns kpi, segment, period_end, value and n.
+    """Read a KPI value CSV: kpi, segment, period_end, value, n and window_days.
 
     `aliases` maps a lower-case KPI name or alias to a catalog id. When it is
     given, a KPI that is neither one of its names nor one of its ids is an
     error. When it is None, the bundled catalog's aliases resolve names and an
     unknown name is kept as written. `ranges` maps a KPI id to its lowest and
     highest possible value (`kpi_value_ranges` of the bundled catalog when
-    None). Every bad row raises `ReadError` naming the line, column and value;
-    so does a repeated (kpi, segment, period_end).
+    None). `n` and `window_days` are optional, and a blank `window_days` reads
+    as None: the value states no window. Every bad row raises `ReadError`
+    naming the line, column and value; so does a repeated (kpi, segment,
+    window_days, period_end).
     """
     from boardloop.io import read_text
 
@@ -130,7 +133,7 @@ def read_kpi_values(
     )
 
     values: list[KpiValue] = []
-    seen: dict[tuple[str, str, dt.date], KpiValue] = {}
+    seen: dict[tuple[str, str, int | None, dt.date], KpiValue] = {}
     for line, cells in rows[1:]:
         value = reader.read(line, cells)
         key = _series_key(value)
@@ -141,11 +144,11 @@ def read_kpi_values(
     return values
 
 
-def _series_key(value: KpiValue) -> tuple[str, str, dt.date]:
+def _series_key(value: KpiValue) -> tuple[str, str, int | None, dt.date]:
     """Key one value the way evaluation matches it: case and spaces do not count."""
     kpi = " ".join(value.kpi_id.split()).casefold()
     segment = " ".join(value.segment.split()).casefold()
-    return kpi, segment, value.period_end
+    return kpi, segment, value.window_days, value.period_end
 
 
 def _repeated(path: Path, value: KpiValue, first: KpiValue) -> ReadError:
@@ -160,14 +163,15 @@ def _repeated(path: Path, value: KpiValue, first: KpiValue) -> ReadError:
         if before != after
     ]
     written = f" as {' and '.join(first_as)}" if first_as else ""
+    window = "" if value.window_days is None else f", window {value.window_days} days"
     return ReadError(
         path,
         value.source.line if value.source is not None else None,
-        f"repeated value for kpi '{value.kpi_id}', segment '{value.segment}', "
-        f"period end {value.period_end.isoformat()} "
+        f"repeated value for kpi '{value.kpi_id}', segment '{value.segment}'"
+        f"{window}, period end {value.period_end.isoformat()} "
         f"(first on line {first_line}{written})",
-        "keep one row per kpi, segment and period end; segments are matched "
-        "without regard to case or spacing",
+        "keep one row per kpi, segment, window and period end; segments are "
+        "matched without regard to case or spacing",
     )
 
 
@@ -197,7 +201,8 @@ def _columns(header: list[str], line: int, path: Path) -> dict[str, int]:
             path,
             line,
             f"missing column {', '.join(missing)} in header {', '.join(header)}",
-            "the header must name kpi, segment, period_end and value (n optional)",
+            "the header must name kpi, segment, period_end and value (n and "
+            "window_days optional)",
         )
     return columns
 
@@ -256,7 +261,13 @@ class _RowReader:
                 )
             n = int(n_text)
         return KpiValue(
-            kpi_id, segment, period_end, value, n, Source(str(self.path), line)
+            kpi_id,
+            segment,
+            period_end,
+            value,
+            n,
+            Source(str(self.path), line),
+            window_days=self._window_days(),
         )
 
     def _get(self, column: str) -> str:
@@ -289,6 +300,24 @@ class _RowReader:
             f"{suggestion}name a catalog KPI by id or alias; known ids: "
             f"{', '.join(sorted(self.known_ids))}",
         )
+
+    def _window_days(self) -> int | None:
+        """Read the measurement window in whole days, None for a blank cell."""
+        text = self._get("window_days")
+        if not text:
+            return None
+        hint = (
+            "write the window as a whole number of days, such as 90, or leave it "
+            "blank when the value states no window"
+        )
+        if not (text.isascii() and text.isdigit()):
+            raise self._fail("window_days", "invalid window", hint)
+        window_days = int(text)
+        if window_days < 1:
+            raise self._fail(
+                "window_days", "invalid window", hint, "a window is 1 day or more"
+            )
+        return window_days
 
     def _period_end(self) -> dt.date:
         text = self._get("period_end")

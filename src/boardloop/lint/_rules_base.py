@@ -22,6 +22,7 @@ from boardloop.domain.model import (
     Status,
     Unit,
 )
+from boardloop.evaluate._windows import choose_window
 from boardloop.lint._settings import LintSettings
 
 __all__ = [
@@ -371,7 +372,10 @@ def planned_amount(initiative: Initiative) -> Decimal | None:
 
 
 def series(initiative: Initiative, context: LintContext) -> list[KpiValue]:
-    """Return the measured values of the initiative's KPI and segment, oldest first."""
+    """Return the measured values of the initiative's KPI, segment and window.
+
+    The values come oldest first.
+    """
     kpi_id = initiative.target.kpi_id
     if context.kpi_values is None or kpi_id is None:
         return []
@@ -382,7 +386,11 @@ def series(initiative: Initiative, context: LintContext) -> list[KpiValue]:
     values = context.kpi_values
     if not isinstance(values, KpiValueIndex):
         values = KpiValueIndex(values)
-    return values.pick(ids, segments)
+    # Values of other windows (a 365-day GRR beside the 90-day one) are no
+    # reading of this target, so the rules see the same series as evaluation.
+    return choose_window(
+        values.pick(ids, segments), initiative.target.window_days
+    ).values
 
 
 # Segment names that mean the whole customer base, after `normalise`.

@@ -18,6 +18,7 @@ from boardloop.store._config import (
 )
 from boardloop.store._errors import (
     DuplicateKeyError,
+    InvalidWindowError,
     StaleVersionError,
     StoreError,
     UnknownInitiativeError,
@@ -49,6 +50,7 @@ __all__ = [
     "DuplicateKeyError",
     "ImportChanges",
     "ImportRecord",
+    "InvalidWindowError",
     "KpiValueChanges",
     "StaleVersionError",
     "Store",

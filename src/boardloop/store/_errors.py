@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __all__ = [
     "DuplicateKeyError",
+    "InvalidWindowError",
     "StaleVersionError",
     "StoreError",
     "UnknownInitiativeError",
@@ -72,4 +73,20 @@ class DuplicateKeyError(StoreError, ValueError):
         )
         self.what = what
         self.key = key
+        self.source_path = source_path
+
+
+class InvalidWindowError(StoreError, ValueError):
+    """A KPI value whose measurement window is not a positive number of days."""
+
+    http_status = 400
+
+    def __init__(self, key: str, window_days: int, source_path: str) -> None:
+        super().__init__(
+            f"{source_path}: KPI value {key!r} has an invalid window of "
+            f"{window_days} days; a window is 1 day or more, or None when the "
+            "value states no window"
+        )
+        self.key = key
+        self.window_days = window_days
         self.source_path = source_path

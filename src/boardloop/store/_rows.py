@@ -307,8 +307,22 @@ def reject_duplicates(what: str, keys: Iterable[str], source_path: str) -> None:
         seen.add(key)
 
 
-def kpi_value_key(value: KpiValue) -> tuple[str, str, dt.date]:
-    return (value.kpi_id, value.segment, value.period_end)
+KpiValueKey = tuple[str, str, int | None, dt.date]
+
+
+def kpi_value_key(value: KpiValue) -> KpiValueKey:
+    """Key a KPI value as the store does: KPI, segment, window, period end."""
+    return (value.kpi_id, value.segment, value.window_days, value.period_end)
+
+
+def kpi_value_key_text(key: KpiValueKey) -> str:
+    """Format a KPI value key for messages: GRR / SMB / 90 days / 2026-03-31."""
+    kpi_id, segment, window_days, period_end = key
+    parts = [kpi_id, segment]
+    if window_days is not None:
+        parts.append(f"{window_days} days")
+    parts.append(period_end.isoformat())
+    return " / ".join(parts)
 
 
 def load_json(text: str) -> Any:

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Dialect
 
 __all__ = [
+    "KPI_VALUE_KEY_NAME",
+    "WINDOW_CHECK_NAME",
     "Base",
     "CompanyRow",
     "EventRow",
@@ -44,6 +48,11 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# A window is at least one day long, so the key index of kpi_values can use 0
+# for "no window".
+WINDOW_CHECK_NAME = "ck_kpi_values_window_days_positive"
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):
@@ -129,22 +138,41 @@ class EventRow(Base):
 
 
 class KpiValueRow(Base):
-    """One KPI value; `value` is the Decimal's text, so no digit is rounded away."""
+    """One KPI value; `value` is the Decimal's text, so no digit is rounded away.
+
+    `window_days` is NULL for a value that states no measurement window.
+    """
 
     __tablename__ = "kpi_values"
-    __table_args__ = (
-        UniqueConstraint("company_id", "kpi_id", "segment", "period_end"),
-    )
+    __table_args__ = (CheckConstraint("window_days > 0", name=WINDOW_CHECK_NAME),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
     kpi_id: Mapped[str] = mapped_column(String())
     segment: Mapped[str] = mapped_column(String())
+    window_days: Mapped[int | None] = mapped_column(Integer)
     period_end: Mapped[dt.date] = mapped_column(Date)
     value: Mapped[str] = mapped_column(String())
     n: Mapped[int | None] = mapped_column(Integer)
     source: Mapped[str | None] = mapped_column(Text)
     source_line: Mapped[int | None] = mapped_column(Integer)
+
+
+# The key of a KPI value is a unique index over an expression, not a unique
+# constraint. SQLite and PostgreSQL treat NULLs as distinct in a unique
+# constraint, so two values without a window would never collide (PostgreSQL 15
+# can opt out with NULLS NOT DISTINCT, SQLite cannot). COALESCE maps "no window"
+# to 0, a window that the check constraint above rules out.
+KPI_VALUE_KEY_NAME = "uq_kpi_values_company_id_kpi_id_segment_window_days_period_end"
+Index(
+    KPI_VALUE_KEY_NAME,
+    KpiValueRow.company_id,
+    KpiValueRow.kpi_id,
+    KpiValueRow.segment,
+    func.coalesce(KpiValueRow.window_days, 0),
+    KpiValueRow.period_end,
+    unique=True,
+)
 
 
 class ImportRow(Base):

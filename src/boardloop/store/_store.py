@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from boardloop.domain.model import Event, Initiative, KpiValue, Register, Source
 from boardloop.store._codec import encode_initiative
 from boardloop.store._errors import (
+    InvalidWindowError,
     StaleVersionError,
     UnknownInitiativeError,
     UnknownSchemaError,
@@ -47,6 +48,7 @@ from boardloop.store._rows import (
     initiative_row,
     initiative_rows,
     kpi_value_key,
+    kpi_value_key_text,
     load_events,
     load_json,
     reject_duplicates,
@@ -338,19 +340,23 @@ class Store:
     ) -> KpiValueChanges:
         """Store KPI values in one transaction, replacing those with the same key.
 
-        The key is (KPI, segment, period end). Stored values of other keys stay.
+        The key is (KPI, segment, window, period end), where a value without a
+        window has its own key. Stored values of other keys stay. A window
+        below 1 day raises `InvalidWindowError`.
         """
         keys = [kpi_value_key(value) for value in values]
-        reject_duplicates(
-            "KPI value", [" / ".join(map(str, key)) for key in keys], source_path
-        )
+        key_texts = [kpi_value_key_text(key) for key in keys]
+        reject_duplicates("KPI value", key_texts, source_path)
+        for key_text, value in zip(key_texts, values, strict=True):
+            if value.window_days is not None and value.window_days < 1:
+                raise InvalidWindowError(key_text, value.window_days, source_path)
         at = at or dt.datetime.now(dt.UTC)
         created = updated = unchanged = 0
 
         with Session(self.engine) as session, session.begin():
             company_id = company_id_for_write(session, company)
             rows = {
-                (row.kpi_id, row.segment, row.period_end): row
+                (row.kpi_id, row.segment, row.window_days, row.period_end): row
                 for row in session.scalars(
                     select(KpiValueRow).where(KpiValueRow.company_id == company_id)
                 )
@@ -363,6 +369,7 @@ class Store:
                         company_id=company_id,
                         kpi_id=value.kpi_id,
                         segment=value.segment,
+                        window_days=value.window_days,
                         period_end=value.period_end,
                     )
                     session.add(row)
@@ -384,13 +391,16 @@ class Store:
                 "updated": updated,
                 "unchanged": unchanged,
             }
-            digest = file_sha256(source_path, [list(map(str, key)) for key in keys])
+            digest = file_sha256(source_path, key_texts)
             add_import(session, company_id, source_path, digest, at, actor, counts)
         logger.info("imported %s into %r: %s", source_path, company, counts)
         return KpiValueChanges(created, updated, unchanged)
 
     def load_kpi_values(self, company: str) -> list[KpiValue]:
-        """Return the company's KPI values, by KPI, segment and period end."""
+        """Return the company's KPI values, by KPI, segment, window and period end.
+
+        Values without a window come before the windowed values of their series.
+        """
         with Session(self.engine) as session:
             company_id = find_company_id(session, company)
             if company_id is None:
@@ -399,7 +409,10 @@ class Store:
                 select(KpiValueRow)
                 .where(KpiValueRow.company_id == company_id)
                 .order_by(
-                    KpiValueRow.kpi_id, KpiValueRow.segment, KpiValueRow.period_end
+                    KpiValueRow.kpi_id,
+                    KpiValueRow.segment,
+                    KpiValueRow.window_days.asc().nulls_first(),
+                    KpiValueRow.period_end,
                 )
             )
             return [
@@ -412,6 +425,7 @@ class Store:
                     source=None
                     if row.source is None
                     else Source(row.source, row.source_line),
+                    window_days=row.window_days,
                 )
                 for row in rows
             ]

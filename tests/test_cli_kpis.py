@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -79,7 +80,11 @@ def show_json(workspace: Path, *options: str) -> list[dict[str, object]]:
 
 
 def value_of(
-    rows: list[dict[str, object]], kpi: str, segment: str, period_end: str
+    rows: list[dict[str, object]],
+    kpi: str,
+    segment: str,
+    period_end: str,
+    window: int | None = None,
 ) -> Decimal:
     matches = [
         row
@@ -87,6 +92,7 @@ def value_of(
         if row["kpi"] == kpi
         and row["segment"] == segment
         and row["period_end"] == period_end
+        and row["window_days"] == window
     ]
     assert len(matches) == 1, rows
     return Decimal(str(matches[0]["value"]))
@@ -96,7 +102,9 @@ def test_compute_stores_hand_computed_values(tmp_path: Path) -> None:
     workspace = make_workspace(tmp_path)
     result = run("kpis", "compute", "-w", str(workspace))
     assert result.exit_code == 0, output_of(result)
-    assert "customers.gross_revenue_retention: 3 values stored" in result.stderr
+    # February for all, smb and ent: once as a fiscal month and once as a
+    # 30-day window; the longer default windows need more history.
+    assert "customers.gross_revenue_retention: 6 values stored" in result.stderr
 
     rows = show_json(workspace)
     grr = "customers.gross_revenue_retention"
@@ -108,6 +116,17 @@ def test_compute_stores_hand_computed_values(tmp_path: Path) -> None:
     assert value_of(rows, grr, "smb", FEBRUARY) == Decimal("100")
     assert value_of(rows, nrr, "smb", FEBRUARY) == Decimal("125")
     assert value_of(rows, nrr, "ent", FEBRUARY) == Decimal("25")
+    assert value_of(rows, grr, "all", FEBRUARY, window=30) == Decimal("62.5")
+    # February: nobody new, D churned, A, B and C pay; the three hold all MRR.
+    assert value_of(rows, "customers.new_customers", "all", FEBRUARY) == 0
+    assert value_of(rows, "customers.customers_churned", "all", FEBRUARY) == 1
+    assert value_of(rows, "customers.total_customers", "all", FEBRUARY) == 3
+    assert (
+        value_of(rows, "customers.top_customer_concentration", "all", FEBRUARY) == 100
+    )
+    assert value_of(rows, "customers.revenue_churn_rate", "all", FEBRUARY) == Decimal(
+        "37.5"
+    )
 
 
 def test_compute_skips_empty_cohort_periods(tmp_path: Path) -> None:
@@ -125,8 +144,8 @@ def test_show_filters_kpi_and_segment(tmp_path: Path) -> None:
     rows = show_json(
         workspace, "--kpi", "customers.net_revenue_retention", "--segment", "smb"
     )
-    assert len(rows) == 1
-    assert rows[0]["n"] == 2
+    assert sorted(str(row["window_days"]) for row in rows) == ["30", "None"]
+    assert {row["n"] for row in rows} == {2}
 
 
 def test_show_text_table(tmp_path: Path) -> None:
@@ -135,8 +154,10 @@ def test_show_text_table(tmp_path: Path) -> None:
     result = run("kpis", "show", "-w", str(workspace), "--segment", "all")
     assert result.exit_code == 0, output_of(result)
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["kpi", "segment", "period_end", "value", "n"]
-    assert "customers.gross_revenue_retention  all" in result.stdout
+    assert lines[0].split() == ["kpi", "segment", "window", "period_end", "value", "n"]
+    # Four customers are below the default minimum of 30.
+    assert "4 (low n)" in result.stdout
+    assert re.search(r"customers.gross_revenue_retention +all", result.stdout)
     assert "62.50" in result.stdout
 
 
@@ -167,6 +188,51 @@ def test_unknown_segment_field_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2, output_of(result)
     assert "data.segment_field" in result.stderr
     assert "segment" in result.stderr
+
+
+def test_reserved_segment_value_named(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    (workspace / "customers.csv").write_text(
+        CUSTOMERS.replace("C,2023-09-15,ent", "C,2023-09-15,all"), encoding="utf-8"
+    )
+    result = run("kpis", "compute", "-w", str(workspace))
+    assert result.exit_code == 2, output_of(result)
+    assert "customers.csv:4" in result.stderr
+    assert "reserved segment value" in result.stderr
+
+
+def test_compute_with_nps_and_rates(tmp_path: Path) -> None:
+    data = DATA_SETTINGS + 'nps = "nps.csv"\nfx_rates = "rates.csv"\ncurrency = "USD"\n'
+    workspace = make_workspace(tmp_path, data=data)
+    (workspace / "ledger.csv").write_text(
+        LEDGER.replace("customer_id,date,amount", "customer_id,date,amount,currency")
+        .replace(",100\n", ",100,USD\n")
+        .replace(",150\n", ",150,USD\n")
+        .replace("C,2024-01-01,100,USD", "C,2024-01-01,100,EUR")
+        .replace("C,2024-02-01,50\n", "C,2024-02-01,50,EUR\n"),
+        encoding="utf-8",
+    )
+    (workspace / "rates.csv").write_text(
+        "currency,month,rate\nEUR,2024-01,2\nEUR,2024-02,3\n", encoding="utf-8"
+    )
+    (workspace / "nps.csv").write_text(
+        "customer_id,responded_at,score\nA,2024-02-03,10\nB,2024-02-09,4\n"
+        "C,2024-02-10,9\n",
+        encoding="utf-8",
+    )
+    result = run("kpis", "compute", "-w", str(workspace))
+    assert result.exit_code == 0, output_of(result)
+    rows = show_json(workspace)
+    # C pays 100 EUR, then 50 EUR; both at January's rate of 2: start 100 + 100
+    # + 200 + 100 = 500, kept 100 + 150 + 100 = 350, capped 100 + 100 + 100.
+    grr = value_of(rows, "customers.gross_revenue_retention", "all", FEBRUARY)
+    nrr = value_of(rows, "customers.net_revenue_retention", "all", FEBRUARY)
+    assert (grr, nrr) == (Decimal(60), Decimal(70))
+    # February NPS: 2 promoters and 1 detractor of 3 responses.
+    nps = value_of(rows, "customers.nps_score", "all", FEBRUARY)
+    assert abs(nps - Decimal(100) / 3) < Decimal("1e-9")
+    smb = value_of(rows, "customers.nps_score", "smb", FEBRUARY)
+    assert smb == 0
 
 
 def test_cli_start_does_not_import_ibis() -> None:

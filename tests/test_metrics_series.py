@@ -14,9 +14,9 @@ from boardloop.metrics import (
     UNKNOWN_SEGMENT,
     CustomerError,
     SeriesPoint,
+    kpi_series,
     load_customers,
     load_ledger,
-    kpi_series,
     unmatched_customers,
 )
 

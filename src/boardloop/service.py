@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from boardloop._compute import ALL_SEGMENT, COMPUTED_KPIS, compute_kpis
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -20,13 +22,12 @@ if TYPE_CHECKING:
     from boardloop.evaluate import Evaluation
     from boardloop.io import ImportResult
     from boardloop.lint import LintReport
-    from boardloop.metrics import CustomerTable, Grain, SeriesPoint
     from boardloop.report import BoardSection
     from boardloop.store import ImportChanges, Workspace
 
 __all__ = [
     "ALL_SEGMENT",
-    "RETENTION_KPIS",
+    "COMPUTED_KPIS",
     "FileImport",
     "build_section",
     "compute_kpis",
@@ -38,17 +39,6 @@ __all__ = [
 ]
 
 KPI_VALUE_COLUMNS = frozenset({"kpi", "segment", "period_end", "value"})
-
-# Segment name of the whole customer base in computed KPI values.
-ALL_SEGMENT = "all"
-
-# Catalog KPI id and the `RetentionFigures` attribute that measures it.
-RETENTION_KPIS = (
-    ("customers.gross_revenue_retention", "gross_revenue_retention"),
-    ("customers.net_revenue_retention", "net_revenue_retention"),
-    ("customers.logo_retention_rate", "logo_retention"),
-    ("customers.logo_churn_rate", "logo_churn"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,117 +226,3 @@ def build_section(
         format_target=lambda target: format_target(target, kpi_labels=labels),
         calendar_label=calendar.quarter_label(fiscal_year, quarter),
     )
-
-
-def compute_kpis(workspace: Workspace, *, grain: Grain = "month") -> list[KpiValue]:
-    """Compute retention KPIs from the workspace's ledger and store them.
-
-    Each fiscal period gives values for the whole base (segment "all") and, when
-    `data.customers` and `data.segment_field` are set, for each segment value.
-    Rates are stored in percent. Points without figures (an empty cohort) are
-    left out, because there is nothing to measure.
-
-    Raises:
-        ConfigError: when `data.ledger` is missing or `data.segment_field` is not
-            a column of the customers file.
-        LedgerError: when the ledger or the customers file cannot be read.
-    """
-    from boardloop.metrics import kpi_series, load_customers, load_ledger
-    from boardloop.store import ConfigError
-
-    config = workspace.config
-    if config.ledger is None:
-        raise ConfigError(
-            workspace.config_path,
-            "data.ledger",
-            None,
-            'write ledger = "ledger.csv" in [data], naming the revenue ledger file',
-            problem="missing",
-        )
-    ledger_path = workspace.resolve(config.ledger)
-    ledger = load_ledger(ledger_path)
-    customers = (
-        None
-        if config.customers is None
-        else load_customers(workspace.resolve(config.customers))
-    )
-
-    calendar = config.fiscal
-    points = kpi_series(
-        ledger, calendar=calendar, grain=grain, customers=customers
-    )
-    values = kpi_values_of(points, segment=ALL_SEGMENT)
-    if customers is not None and config.segment_field is not None:
-        check_segment_field(workspace, customers, config.segment_field)
-        points = kpi_series(
-            ledger,
-            calendar=calendar,
-            grain=grain,
-            customers=customers,
-            segment_field=config.segment_field,
-        )
-        values += kpi_values_of(points, segment=None)
-
-    workspace.store.replace_kpi_values(
-        config.company, values, source_path=str(ledger_path)
-    )
-    return values
-
-
-def check_segment_field(
-    workspace: Workspace, customers: CustomerTable, segment_field: str
-) -> None:
-    """Reject a segment field the customers file lacks, or a segment named "all"."""
-    from boardloop.metrics import CustomerError
-    from boardloop.store import ConfigError
-
-    if segment_field not in customers.segment_fields:
-        known = ", ".join(customers.segment_fields) or "none"
-        raise ConfigError(
-            workspace.config_path,
-            "data.segment_field",
-            segment_field,
-            f"name a column of {customers.source}; its segment columns: {known}",
-        )
-    for customer in customers.customers.values():
-        if customer.segments.get(segment_field, "").strip() == ALL_SEGMENT:
-            raise CustomerError(
-                customers.source,
-                customer.line,
-                segment_field,
-                ALL_SEGMENT,
-                f"rename this segment, because {ALL_SEGMENT!r} names the whole "
-                "customer base in computed KPI values",
-                problem="reserved segment value",
-            )
-
-
-def kpi_values_of(
-    points: Sequence[SeriesPoint], *, segment: str | None
-) -> list[KpiValue]:
-    """Turn retention points into KPI values in percent, one per KPI and point.
-
-    `segment` overrides the points' own segment, as for the whole base.
-    """
-    from decimal import Decimal
-
-    from boardloop.domain.model import KpiValue
-
-    values: list[KpiValue] = []
-    for point in points:
-        if point.figures is None:
-            continue
-        for kpi_id, attribute in RETENTION_KPIS:
-            rate: Decimal | None = getattr(point.figures, attribute)
-            if rate is None:
-                continue
-            values.append(
-                KpiValue(
-                    kpi_id=kpi_id,
-                    segment=segment or point.segment or ALL_SEGMENT,
-                    period_end=point.period_end,
-                    value=rate * Decimal(100),
-                    n=point.figures.n,
-                )
-            )
-    return values

@@ -561,24 +561,48 @@ def kpis() -> None:
 @workspace_option
 @click.option(
     "--grain",
-    type=click.Choice(["month", "quarter"]),
+    type=click.Choice(["month", "quarter", "year"]),
     default="month",
     show_default=True,
     help="Length of the fiscal periods the KPIs are measured over.",
 )
-def compute(workspace_dir: Path, grain: Literal["month", "quarter"]) -> None:
-    """Compute GRR, NRR and logo retention and churn from data.ledger and store them."""
-    from boardloop.service import RETENTION_KPIS, compute_kpis
+def compute(workspace_dir: Path, grain: Literal["month", "quarter", "year"]) -> None:
+    """Compute the customer KPIs from the data files in boardloop.toml and store them.
+
+    Reads data.ledger, and data.customers, data.nps and data.fx_rates when set;
+    measures every fiscal period and every rolling window of [metrics] windows.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from boardloop.service import COMPUTED_KPIS, compute_kpis
 
     workspace = open_workspace_or_fail(workspace_dir)
-    try:
-        values = compute_kpis(workspace, grain=grain)
-    except read_error_types() as error:
-        fail(str(error))
-    for kpi_id, _ in RETENTION_KPIS:
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("reading data", total=None)
+
+        def advance(label: str, done: int, total: int) -> None:
+            bar.update(task, description=label, completed=done, total=total)
+
+        try:
+            values = compute_kpis(workspace, grain=grain, progress=advance)
+        except read_error_types() as error:
+            bar.stop()
+            fail(str(error))
+    kpi_ids = [kpi_id for kpi_id, _ in COMPUTED_KPIS] + ["customers.nps_score"]
+    for kpi_id in kpi_ids:
         count = sum(1 for value in values if value.kpi_id == kpi_id)
-        noun = "value" if count == 1 else "values"
-        click.echo(f"{kpi_id}: {count} {noun} stored", err=True)
+        if count:
+            noun = "value" if count == 1 else "values"
+            click.echo(f"{kpi_id}: {count} {noun} stored", err=True)
 
 
 @kpis.command()
@@ -604,7 +628,7 @@ def show(
     if not values:
         click.echo("no KPI values stored; run boardloop kpis compute", err=True)
         return
-    click.echo(format_kpi_table(values))
+    click.echo(format_kpi_table(values, min_n=workspace.config.metrics.min_n))
 
 
 def kpi_value_to_json(value: KpiValue) -> dict[str, object]:
@@ -613,21 +637,26 @@ def kpi_value_to_json(value: KpiValue) -> dict[str, object]:
         "kpi": value.kpi_id,
         "segment": value.segment,
         "period_end": value.period_end.isoformat(),
+        "window_days": value.window_days,
         "value": str(value.value),
         "n": value.n,
     }
 
 
-def format_kpi_table(values: list[KpiValue]) -> str:
-    """Render KPI values as a plain text table with aligned columns."""
-    header = ("kpi", "segment", "period_end", "value", "n")
+def format_kpi_table(values: list[KpiValue], *, min_n: int = 0) -> str:
+    """Render KPI values as a plain text table with aligned columns.
+
+    A value from fewer than `min_n` customers or responses is marked "low n".
+    """
+    header = ("kpi", "segment", "window", "period_end", "value", "n")
     rows = [
         (
             value.kpi_id,
             value.segment,
+            "" if value.window_days is None else f"{value.window_days}d",
             value.period_end.isoformat(),
             f"{value.value:.2f}",
-            "" if value.n is None else str(value.n),
+            _show_n(value.n, min_n),
         )
         for value in values
     ]
@@ -637,3 +666,9 @@ def format_kpi_table(values: list[KpiValue]) -> str:
         for row in [header, *rows]
     ]
     return "\n".join(line.rstrip() for line in lines)
+
+
+def _show_n(n: int | None, min_n: int) -> str:
+    if n is None:
+        return ""
+    return f"{n} (low n)" if n < min_n else str(n)

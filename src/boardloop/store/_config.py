@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from boardloop.domain.fiscal import FiscalCalendar
+from boardloop.store._config_metrics import MetricsConfig, read_metrics, render_metrics
 from boardloop.store._toml import (
     toml_array,
     toml_key,
@@ -44,11 +45,21 @@ TOP_LEVEL_KEYS = (
     "fiscal",
     "data",
     "lint",
+    "metrics",
     "report",
 )
 COMPANY_KEYS = ("name",)
 FISCAL_KEYS = ("start_month", "naming")
-DATA_KEYS = ("initiatives", "kpi_values", "ledger", "customers", "segment_field")
+DATA_KEYS = (
+    "initiatives",
+    "kpi_values",
+    "ledger",
+    "customers",
+    "segment_field",
+    "nps",
+    "fx_rates",
+    "currency",
+)
 REPORT_KEYS = ("board_date", "since")
 FISCAL_NAMINGS = ("end", "start")
 
@@ -93,7 +104,8 @@ class WorkspaceConfig:
 
     Paths stay as written (normally relative to the workspace folder) and
     `database_url` is None when the file names no database; `Workspace` resolves
-    both. `ledger`, `customers` and `segment_field` are None when absent.
+    both. `ledger`, `customers`, `segment_field`, `nps`, `fx_rates` and
+    `currency` (the reporting currency of `fx_rates`) are None when absent.
     `lint` is the raw `[lint]` table, read by the lint settings.
     """
 
@@ -106,6 +118,10 @@ class WorkspaceConfig:
     ledger: PurePath | None = None
     customers: PurePath | None = None
     segment_field: str | None = None
+    nps: PurePath | None = None
+    fx_rates: PurePath | None = None
+    currency: str | None = None
+    metrics: MetricsConfig = field(default_factory=MetricsConfig)
     lint: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     board_date: dt.date | None = None
     since: dt.date | None = None
@@ -154,6 +170,10 @@ def config_from_document(
         ledger=read_optional_path(path, data, "ledger", "ledger.csv", "data."),
         customers=read_optional_path(path, data, "customers", "customers.csv", "data."),
         segment_field=read_segment_field(path, data),
+        nps=read_optional_path(path, data, "nps", "nps.csv", "data."),
+        fx_rates=read_optional_path(path, data, "fx_rates", "fx_rates.csv", "data."),
+        currency=read_currency(path, data),
+        metrics=read_metrics(path, document),
         lint=MappingProxyType(lint),
         board_date=read_date(path, report, "report.board_date"),
         since=read_date(path, report, "report.since"),
@@ -279,6 +299,26 @@ def read_segment_field(path: PurePath, data: Mapping[str, Any]) -> str | None:
     return value.strip()
 
 
+def read_currency(path: PurePath, data: Mapping[str, Any]) -> str | None:
+    """Return the reporting currency that `fx_rates` converts into, or None."""
+    value = data.get("currency")
+    if value is None:
+        if "fx_rates" in data:
+            raise ConfigError(
+                path,
+                "data.currency",
+                None,
+                'data.fx_rates converts into one currency; write currency = "USD"',
+                problem="missing",
+            )
+        return None
+    if not isinstance(value, str) or len(value.strip()) != 3:
+        raise ConfigError(
+            path, "data.currency", value, 'write a currency code, such as "USD"'
+        )
+    return value.strip().upper()
+
+
 def read_paths(
     path: PurePath, table: Mapping[str, Any], key: str, example: str
 ) -> tuple[PurePath, ...]:
@@ -396,6 +436,12 @@ def render_config(config: WorkspaceConfig) -> str:
         render_optional_string("customers", config.customers, "customers.csv"),
         "# Column of the customers file that splits the KPIs by segment.",
         render_optional_string("segment_field", config.segment_field, "segment"),
+        "# NPS responses file (customer_id, responded_at, score 0-10).",
+        render_optional_string("nps", config.nps, "nps.csv"),
+        "# Monthly exchange rates (currency, month, rate) into `currency`.",
+        render_optional_string("fx_rates", config.fx_rates, "fx_rates.csv"),
+        render_optional_string("currency", config.currency, "USD"),
+        *render_metrics(config.metrics),
         "",
         "[report]",
         "# Date of the board meeting the reports are for; today when absent.",

@@ -1,0 +1,284 @@
+"""Compute the workspace's customer KPIs from its raw data and store them.
+
+The service layer behind `boardloop kpis compute`: it reads the files named in
+boardloop.toml, asks the metrics engine for every series, and turns each
+figure into stored KPI values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from boardloop.domain.model import KpiValue
+    from boardloop.metrics import (
+        CustomerTable,
+        FxRates,
+        Grain,
+        LedgerTable,
+        NpsPoint,
+        NpsResponses,
+        RetentionFigures,
+        SeriesPoint,
+    )
+    from boardloop.store import Workspace
+
+__all__ = [
+    "ALL_SEGMENT",
+    "COMPUTED_KPIS",
+    "ComputeProgress",
+    "check_segment_field",
+    "compute_kpis",
+    "kpi_values_of",
+]
+
+ALL_SEGMENT = "all"
+"""Segment name of the whole customer base in computed KPI values."""
+
+_HUNDRED = Decimal(100)
+
+ComputeProgress = Callable[[str, int, int], None]
+"""Called with the step just finished, the steps done and the steps in all."""
+
+
+def _percent(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value * _HUNDRED
+
+
+def _count(value: int) -> Decimal:
+    return Decimal(value)
+
+
+# Catalog KPI id and how to read it from `RetentionFigures`; rates in percent.
+COMPUTED_KPIS: tuple[tuple[str, Callable[[RetentionFigures], Decimal | None]], ...] = (
+    (
+        "customers.gross_revenue_retention",
+        lambda f: _percent(f.gross_revenue_retention),
+    ),
+    ("customers.net_revenue_retention", lambda f: _percent(f.net_revenue_retention)),
+    ("customers.logo_retention_rate", lambda f: _percent(f.logo_retention)),
+    ("customers.logo_churn_rate", lambda f: _percent(f.logo_churn)),
+    (
+        "customers.revenue_churn_rate",
+        lambda f: (
+            None
+            if f.gross_revenue_retention is None
+            else (1 - f.gross_revenue_retention) * _HUNDRED
+        ),
+    ),
+    ("customers.expansion_rate", lambda f: _percent(f.expansion_rate)),
+    ("customers.expansion_revenue", lambda f: f.expansion_revenue),
+    ("customers.contraction_revenue", lambda f: f.contraction_revenue),
+    ("customers.churned_revenue", lambda f: f.churned_revenue),
+    ("customers.new_customers", lambda f: _count(f.new_customers)),
+    ("customers.customers_churned", lambda f: _count(f.churned)),
+    ("customers.total_customers", lambda f: _count(f.total_customers)),
+    ("customers.top_customer_concentration", lambda f: _percent(f.top_customer_share)),
+)
+NPS_KPI = "customers.nps_score"
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    ledger: LedgerTable
+    customers: CustomerTable | None
+    rates: FxRates | None
+    nps: NpsResponses | None
+
+
+def compute_kpis(
+    workspace: Workspace,
+    *,
+    grain: Grain = "month",
+    progress: ComputeProgress | None = None,
+) -> list[KpiValue]:
+    """Compute the customer KPIs from the workspace's data and store them.
+
+    Every fiscal period of `grain` and every rolling window of
+    `[metrics] windows`, at each month end, gives values for the whole base
+    (segment "all") and, with `data.customers` and `data.segment_field`, for
+    each segment value. Values of fiscal periods have no window; rolling ones
+    carry their window in days. Rates are stored in percent, amounts in the
+    ledger's (or the reporting) currency, counts as numbers. Windows with an
+    empty cohort give no values, because there is nothing to measure.
+
+    Raises:
+        ConfigError: when `data.ledger` is missing or `data.segment_field` is not
+            a column of the customers file.
+        LedgerError: when the ledger, the customers, rates or NPS file cannot be
+            read, or a needed exchange rate is missing.
+    """
+    from boardloop.metrics import kpi_series, nps_series
+
+    config = workspace.config
+    metrics = config.metrics
+    inputs = _read_inputs(workspace)
+    customers = inputs.customers
+    fields: list[str | None] = [None]
+    if customers is not None and config.segment_field is not None:
+        check_segment_field(workspace, customers, config.segment_field)
+        fields.append(config.segment_field)
+    windows: list[int | None] = [None, *metrics.windows]
+    steps = len(fields) * len(windows) * (2 if inputs.nps is not None else 1)
+    done = 0
+
+    def step(label: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(label, done, steps)
+
+    values: list[KpiValue] = []
+    for segment_field in fields:
+        segment = None if segment_field else ALL_SEGMENT
+        for window in windows:
+            points = kpi_series(
+                inputs.ledger,
+                calendar=config.fiscal,
+                grain=grain,
+                window_days=window,
+                customers=customers,
+                segment_field=segment_field,
+                rates=inputs.rates,
+                min_n=metrics.min_n,
+                bootstrap=metrics.bootstrap,
+                seed=metrics.seed,
+            )
+            values += kpi_values_of(points, segment=segment)
+            step(_label("retention", window, segment_field))
+            if inputs.nps is None:
+                continue
+            nps_points = nps_series(
+                inputs.nps,
+                calendar=config.fiscal,
+                grain=grain,
+                window_days=window,
+                customers=customers,
+                segment_field=segment_field,
+                min_n=metrics.min_n,
+            )
+            values += nps_values_of(nps_points, segment=segment)
+            step(_label("NPS", window, segment_field))
+
+    source = workspace.resolve(config.ledger) if config.ledger else None
+    workspace.store.replace_kpi_values(config.company, values, source_path=str(source))
+    return values
+
+
+def _label(kind: str, window: int | None, segment_field: str | None) -> str:
+    span = "fiscal periods" if window is None else f"{window}-day windows"
+    scope = "whole base" if segment_field is None else f"by {segment_field}"
+    return f"{kind}, {span}, {scope}"
+
+
+def _read_inputs(workspace: Workspace) -> _Inputs:
+    from boardloop.metrics import load_customers, load_ledger, load_nps, load_rates
+    from boardloop.store import ConfigError
+
+    config = workspace.config
+    columns = config.metrics.columns
+    if config.ledger is None:
+        raise ConfigError(
+            workspace.config_path,
+            "data.ledger",
+            None,
+            'write ledger = "ledger.csv" in [data], naming the revenue ledger file',
+            problem="missing",
+        )
+    ledger = load_ledger(
+        workspace.resolve(config.ledger), columns=columns.get("ledger")
+    )
+    customers = None
+    if config.customers is not None:
+        customers = load_customers(
+            workspace.resolve(config.customers), columns=columns.get("customers")
+        )
+    rates = None
+    if config.fx_rates is not None and config.currency is not None:
+        rates = load_rates(workspace.resolve(config.fx_rates), currency=config.currency)
+    nps = None
+    if config.nps is not None:
+        nps = load_nps(workspace.resolve(config.nps), columns=columns.get("nps"))
+    return _Inputs(ledger=ledger, customers=customers, rates=rates, nps=nps)
+
+
+def check_segment_field(
+    workspace: Workspace, customers: CustomerTable, segment_field: str
+) -> None:
+    """Reject a segment field the customers file lacks, or a segment named "all"."""
+    from boardloop.metrics import CustomerError
+    from boardloop.store import ConfigError
+
+    if segment_field not in customers.segment_fields:
+        known = ", ".join(customers.segment_fields) or "none"
+        raise ConfigError(
+            workspace.config_path,
+            "data.segment_field",
+            segment_field,
+            f"name a column of {customers.source}; its segment columns: {known}",
+        )
+    table = customers.table
+    reserved = table.filter(table[segment_field].strip() == ALL_SEGMENT).limit(1)
+    rows = reserved.to_pyarrow().to_pylist()
+    if not rows:
+        return
+    # Only now read the file row by row, to name the line.
+    customer = customers.customers[str(rows[0]["customer_id"])]
+    raise CustomerError(
+        customers.source,
+        customer.line,
+        segment_field,
+        ALL_SEGMENT,
+        f"rename this segment, because {ALL_SEGMENT!r} names the whole "
+        "customer base in computed KPI values",
+        problem="reserved segment value",
+    )
+
+
+def kpi_values_of(points: list[SeriesPoint], *, segment: str | None) -> list[KpiValue]:
+    """Turn series points into KPI values, one per KPI and point.
+
+    `segment` overrides the points' own segment, as for the whole base.
+    """
+    from boardloop.domain.model import KpiValue
+
+    values: list[KpiValue] = []
+    for point in points:
+        if point.figures is None:
+            continue
+        for kpi_id, read in COMPUTED_KPIS:
+            value = read(point.figures)
+            if value is None:
+                continue
+            values.append(
+                KpiValue(
+                    kpi_id=kpi_id,
+                    segment=segment or point.segment or ALL_SEGMENT,
+                    period_end=point.period_end,
+                    value=value,
+                    n=point.figures.n,
+                    window_days=point.window_days,
+                )
+            )
+    return values
+
+
+def nps_values_of(points: list[NpsPoint], *, segment: str | None) -> list[KpiValue]:
+    """Turn NPS points with responses into KPI values in points."""
+    from boardloop.domain.model import KpiValue
+
+    return [
+        KpiValue(
+            kpi_id=NPS_KPI,
+            segment=segment or point.segment or ALL_SEGMENT,
+            period_end=point.period_end,
+            value=Decimal(repr(point.figure.score)),
+            n=point.figure.n,
+            window_days=point.window_days,
+        )
+        for point in points
+        if point.figure.score is not None
+    ]

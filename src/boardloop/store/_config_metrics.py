@@ -1,0 +1,143 @@
+"""The [metrics] table of boardloop.toml: windows, minimum n, bootstrap, columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import PurePath
+
+__all__ = [
+    "COLUMN_TABLES",
+    "METRICS_KEYS",
+    "MetricsConfig",
+    "read_metrics",
+    "render_metrics",
+]
+
+METRICS_KEYS = ("windows", "min_n", "bootstrap", "seed", "columns")
+COLUMN_TABLES = ("ledger", "customers", "nps")
+DEFAULT_WINDOWS = (30, 90, 180, 365)
+
+
+@dataclass(frozen=True)
+class MetricsConfig:
+    """How `boardloop kpis compute` measures.
+
+    `windows` are the rolling windows, in days, computed at every month end;
+    `min_n` marks smaller cohorts; `bootstrap` is the number of resamples for
+    intervals (0 for none) and `seed` their seed; `columns` maps each input
+    (`ledger`, `customers`, `nps`) from canonical column names to the file's own.
+    """
+
+    windows: tuple[int, ...] = DEFAULT_WINDOWS
+    min_n: int = 30
+    bootstrap: int = 1000
+    seed: int = 0
+    columns: Mapping[str, Mapping[str, str]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+
+def read_metrics(path: PurePath, document: Mapping[str, Any]) -> MetricsConfig:
+    """Check the [metrics] table; absent keys take their defaults."""
+    from boardloop.store._config import ConfigError, check_keys
+
+    table = document.get("metrics", {})
+    if not isinstance(table, dict):
+        raise ConfigError(path, "metrics", table, "write [metrics] as a table")
+    check_keys(path, "metrics", table, METRICS_KEYS)
+    windows = table.get("windows", list(DEFAULT_WINDOWS))
+    if (
+        not isinstance(windows, list)
+        or not windows
+        or not all(_whole(w) and w >= 15 for w in windows)
+    ):
+        raise ConfigError(
+            path,
+            "metrics.windows",
+            windows,
+            "write a list of window lengths in days, each 15 or more, "
+            "such as windows = [30, 90, 365]",
+        )
+    return MetricsConfig(
+        windows=tuple(sorted(set(windows))),
+        min_n=_count(path, table, "min_n", 30),
+        bootstrap=_count(path, table, "bootstrap", 1000),
+        seed=_count(path, table, "seed", 0),
+        columns=_columns(path, table.get("columns", {})),
+    )
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _count(path: PurePath, table: Mapping[str, Any], key: str, default: int) -> int:
+    from boardloop.store._config import ConfigError
+
+    value = table.get(key, default)
+    if not _whole(value) or value < 0:
+        raise ConfigError(
+            path,
+            f"metrics.{key}",
+            value,
+            f"write a whole number of 0 or more, such as {key} = {default}",
+        )
+    number: int = value
+    return number
+
+
+def _columns(path: PurePath, value: object) -> Mapping[str, Mapping[str, str]]:
+    from boardloop.store._config import ConfigError, check_keys
+
+    if not isinstance(value, dict):
+        raise ConfigError(
+            path,
+            "metrics.columns",
+            value,
+            'write tables such as [metrics.columns.ledger] customer_id = "Account"',
+        )
+    check_keys(path, "metrics.columns", value, COLUMN_TABLES)
+    columns = {}
+    for kind, mapping in value.items():
+        key = f"metrics.columns.{kind}"
+        if not isinstance(mapping, dict) or not all(
+            isinstance(v, str) and v.strip() for v in mapping.values()
+        ):
+            raise ConfigError(
+                path,
+                key,
+                mapping,
+                f"map canonical names to your column names, such as [{key}] "
+                'customer_id = "Account"',
+            )
+        columns[kind] = MappingProxyType({k: v.strip() for k, v in mapping.items()})
+    return MappingProxyType(columns)
+
+
+def render_metrics(config: MetricsConfig) -> list[str]:
+    """Render the [metrics] table with comments."""
+    from boardloop.store._toml import toml_key, toml_string, toml_value
+
+    lines = [
+        "",
+        "[metrics]",
+        "# Rolling windows, in days, that `boardloop kpis compute` measures at every",
+        "# month end; revenue is monthly, so 90 days is 3 whole months.",
+        f"windows = {toml_value(list(config.windows))}",
+        "# Figures from fewer customers or responses than this are marked low-n.",
+        f"min_n = {config.min_n}",
+        "# Resamples of customers for 95 % bootstrap intervals (0: none), and seed.",
+        f"bootstrap = {config.bootstrap}",
+        f"seed = {config.seed}",
+    ]
+    for kind, mapping in config.columns.items():
+        if not mapping:
+            continue
+        lines += ["", f"[metrics.columns.{kind}]"]
+        lines += [f"{toml_key(k)} = {toml_string(v)}" for k, v in mapping.items()]
+    return lines

@@ -369,3 +369,27 @@ def test_nps_fiscal_quarter_whole_base(tmp_path: Path, engine: BaseBackend) -> N
     assert figure.n == 3
     assert figure.score == pytest.approx(100 / 3)
     assert figure.margin is not None
+
+
+def test_tab_around_id_reads_as_same_customer(
+    tmp_path: Path, engine: BaseBackend
+) -> None:
+    text = "customer_id,date,amount\nA,2024-03-01,100\n\tA ,2024-04-01,100\n"
+    ledger = load_ledger(write(tmp_path, text), backend=engine)
+    figures = retention(ledger, date(2024, 4, 1), date(2024, 5, 1), min_n=1)
+    # The tab is whitespace, so April's row is customer A and A is retained.
+    assert (figures.n, figures.retained) == (1, 1)
+
+
+def test_many_decimals_kept_exactly(tmp_path: Path, engine: BaseBackend) -> None:
+    text = "customer_id,date,amount\nA,2024-03-01,100.1234567\nA,2024-04-01,100\n"
+    ledger = load_ledger(write(tmp_path, text), backend=engine)
+    figures = retention(ledger, date(2024, 4, 1), date(2024, 5, 1), min_n=1)
+    assert figures.start_mrr == Decimal("100.1234567")
+
+
+def test_duplicate_found_after_trimming(tmp_path: Path, engine: BaseBackend) -> None:
+    text = "customer_id,date,amount\nA,2024-03-01,100\nA ,2024-03-01, 100\n"
+    with pytest.raises(LedgerError, match="duplicate of line 2") as raised:
+        load_ledger(write(tmp_path, text), backend=engine)
+    assert raised.value.line == 3

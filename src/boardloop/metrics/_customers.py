@@ -18,6 +18,7 @@ from boardloop.metrics._ledger import (
     _reject_missing_ids,
     _text,
     _to_arrow,
+    text_view,
 )
 from boardloop.metrics._ledger import _column_names as _ledger_column_names
 
@@ -158,6 +159,7 @@ def _sql_checked(
     import ibis  # type: ignore[import-untyped,unused-ignore]
 
     segment_fields = _segment_fields(source, dict.fromkeys(raw.columns), names)
+    raw = text_view(raw, local, (names["customer_id"], *segment_fields))
     customer_id = _column(raw, names["customer_id"])
     acquired = _column(raw, names["acquired_on"])
     day = ibis.ifelse(
@@ -168,7 +170,7 @@ def _sql_checked(
     rows = raw.select(
         customer_id=customer_id,
         acquired_on=day,
-        bad_date=(acquired != "") & day.isnull(),
+        bad_date=((acquired != "") & day.isnull()) | raw.odd_space,
         **{name: _column(raw, name) for name in segment_fields},
     )
     problems = rows.aggregate(

@@ -397,3 +397,130 @@ def test_window_column_documented() -> None:
     text = DOCS.read_text(encoding="utf-8")
     section = text.split("## KPI values (CSV)", 1)[1]
     assert "`window_days`" in section
+
+
+# --- 95 % intervals and definitions ----------------------------------------------
+
+
+def test_interval_and_definition_read(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "kpi,segment,period_end,value,n,window_days,low,high,definition\n"
+        "GRR,SMB,2026-03-31,91.5%,420,90,89.20%,93.10%,"
+        '"90-day window; revenue basis, excluding one-off fees"\n'
+        "NPS,all,2026-03-31,41,180,,-12.5,+55\n"
+        "GRR,SMB,2026-02-28,90.8,410,90,,,\n",
+    )
+    grr, nps, february = read_kpi_values(path, ALIASES)
+    assert grr.low == Decimal("89.20")
+    assert grr.high == Decimal("93.10")
+    assert grr.definition == "90-day window; revenue basis, excluding one-off fees"
+    assert (nps.low, nps.high) == (Decimal("-12.5"), Decimal("55"))
+    assert nps.definition is None
+    assert (february.low, february.high, february.definition) == (None, None, None)
+
+
+def test_interval_with_decimal_commas(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "kpi;segment;period_end;value;Low;HIGH;Definition\n"
+        "GRR;SMB;31/03/2026;91,5;89,2;93,1 %;Trailing twelve months\n",
+    )
+    (value,) = read_kpi_values(path, ALIASES)
+    assert value.low == Decimal("89.2")
+    assert value.high == Decimal("93.1")
+    assert value.definition == "Trailing twelve months"
+
+
+def test_interval_columns_optional(tmp_path: Path) -> None:
+    path = write(tmp_path, "kpi,segment,period_end,value\nGRR,SMB,2026-03-31,91\n")
+    (value,) = read_kpi_values(path, ALIASES)
+    assert value.low is None
+    assert value.high is None
+    assert value.definition is None
+
+
+@pytest.mark.parametrize(
+    ("value", "low", "high"),
+    [
+        ("99.9", "97.5", "99.8"),
+        ("91.5", "92", "94"),
+        ("91.5", "91.5", "91.5"),
+        ("100", "100", "100"),
+    ],
+)
+def test_interval_need_not_contain_value(
+    tmp_path: Path, value: str, low: str, high: str
+) -> None:
+    path = write(
+        tmp_path,
+        f"kpi,segment,period_end,value,low,high\nGRR,SMB,2026-03-31,{value},{low},"
+        f"{high}\n",
+    )
+    (read,) = read_kpi_values(path, ALIASES)
+    assert read.value == Decimal(value)
+    assert (read.low, read.high) == (Decimal(low), Decimal(high))
+
+
+@pytest.mark.parametrize(
+    ("kpi", "low", "high", "message"),
+    [
+        ("GRR", "", "93.1", "column 'low': missing bound, while column 'high' is "),
+        ("GRR", "89.2", "", "column 'high': missing bound, while column 'low' is "),
+        ("GRR", "about 89", "93.1", "column 'low': invalid number 'about 89'"),
+        ("GRR", "89.2", "93.1.4", "column 'high': invalid number '93.1.4'"),
+        ("GRR", "93.1", "89.2", "column 'high': high bound 89.2 is below the low "),
+        ("GRR", "-0.5", "93.1", "column 'low': low bound -0.5 is below 0, the "),
+        ("GRR", "89.2", "100.5", "column 'high': high bound 100.5 is above 100, "),
+        ("NPS", "-101", "20", "column 'low': low bound -101 is below -100, "),
+        ("NPS", "10", "101", "column 'high': high bound 101 is above 100, "),
+    ],
+)
+def test_bad_interval_names_cell(
+    tmp_path: Path, kpi: str, low: str, high: str, message: str
+) -> None:
+    path = write(
+        tmp_path,
+        "kpi,segment,period_end,value,low,high\n"
+        f"GRR,SMB,2026-02-28,90,88,92\n{kpi},SMB,2026-03-31,50,{low},{high}\n",
+    )
+    with pytest.raises(ReadError) as error:
+        read_kpi_values(path, ALIASES)
+    assert error.value.path == str(path)
+    assert error.value.line == 3
+    assert error.value.message.startswith(message)
+    assert str(path) in str(error.value)
+    assert error.value.hint
+
+
+def test_missing_bound_names_other_value(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "kpi,segment,period_end,value,low,high\nGRR,SMB,2026-03-31,91,,93.1\n"
+    )
+    with pytest.raises(ReadError) as error:
+        read_kpi_values(path, ALIASES)
+    assert error.value.message == (
+        "column 'low': missing bound, while column 'high' is '93.1'"
+    )
+    assert "leave both blank" in error.value.hint
+
+
+def test_bound_outside_range_hints_clip(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "kpi,segment,period_end,value,low,high\nGRR,SMB,2026-03-31,99.5,98.1,100.4\n",
+    )
+    with pytest.raises(ReadError) as error:
+        read_kpi_values(path, ALIASES)
+    assert error.value.message == (
+        "column 'high': high bound 100.4 is above 100, the maximum for "
+        "customers.gross_revenue_retention"
+    )
+    assert "clip" in error.value.hint
+
+
+def test_interval_columns_documented() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    section = text.split("## KPI values (CSV)", 1)[1].split("\n## ", 1)[0]
+    for column in ("`low`", "`high`", "`definition`"):
+        assert column in section, column

@@ -211,9 +211,9 @@ def import_register(store: Store, text_yaml: str, at: dt.datetime = MONDAY) -> A
 
 def test_migrate_reaches_head_idempotently(store: Store) -> None:
     revision = store.revision()
-    assert revision == "0002"
-    assert store.migrate() == "0002"
-    assert store.migrate() == "0002"
+    assert revision == "0003"
+    assert store.migrate() == "0003"
+    assert store.migrate() == "0003"
     assert store.revision() == revision
 
 
@@ -571,6 +571,8 @@ def kpi_value(
     value: str,
     n: int | None = 120,
     window_days: int | None = None,
+    interval: tuple[str, str] | None = None,
+    definition: str | None = None,
 ) -> KpiValue:
     return KpiValue(
         kpi_id="customers.gross_revenue_retention",
@@ -580,6 +582,9 @@ def kpi_value(
         n=n,
         source=Source("kpi_values.csv", 2),
         window_days=window_days,
+        low=None if interval is None else Decimal(interval[0]),
+        high=None if interval is None else Decimal(interval[1]),
+        definition=definition,
     )
 
 
@@ -754,7 +759,7 @@ def test_upgrade_keeps_values_without_window(empty_store: Store) -> None:
             {"kpi": "customers.gross_revenue_retention", "end": MARCH},
         )
 
-    assert empty_store.migrate() == "0002"
+    assert empty_store.migrate() == "0003"
 
     assert empty_store.load_kpi_values(COMPANY) == [kpi_value(MARCH, "91.50")]
     changes = empty_store.replace_kpi_values(
@@ -789,5 +794,196 @@ def test_downgrade_rejects_windowed_values(store: Store) -> None:
     with pytest.raises(RuntimeError, match="1 KPI values state a window"):
         run_migration(store, "0001", downgrade=True)
 
-    assert store.revision() == "0002"
+    assert store.revision() == "0003"
     assert len(store.load_kpi_values(COMPANY)) == 2
+
+
+# --- KPI value intervals and definitions ------------------------------------------
+
+GRR_DEFINITION = (
+    "90-day window; revenue basis; cohort: customers paying at the window start; "
+    "excludes one-off fees"
+)
+
+
+def test_kpi_value_interval_round_trip(store: Store) -> None:
+    values = [
+        kpi_value(
+            MARCH,
+            "91.50",
+            window_days=90,
+            interval=("89.20", "93.10"),
+            definition=GRR_DEFINITION,
+        ),
+        kpi_value(MARCH, "91.5"),
+    ]
+
+    store.replace_kpi_values(COMPANY, values, source_path="kpi_values.csv")
+
+    without, windowed = store.load_kpi_values(COMPANY)
+    assert windowed == values[0]
+    assert str(windowed.low) == "89.20"
+    assert str(windowed.high) == "93.10"
+    assert windowed.definition == GRR_DEFINITION
+    assert (without.low, without.high, without.definition) == (None, None, None)
+
+
+def test_interval_excluding_value_round_trips(store: Store) -> None:
+    # A bootstrap percentile interval can exclude the point estimate.
+    value = kpi_value(MARCH, "99.9", interval=("97.5", "99.8"))
+
+    store.replace_kpi_values(COMPANY, [value], source_path="kpi_values.csv")
+
+    assert store.load_kpi_values(COMPANY) == [value]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ({"interval": ("89.2", "93.1")}, {"interval": ("89.0", "93.1")}),
+        ({"interval": ("89.2", "93.1")}, {"interval": ("89.2", "93.4")}),
+        ({"interval": ("89.2", "93.1")}, {"interval": ("89.20", "93.1")}),
+        ({}, {"interval": ("89.2", "93.1")}),
+        ({"interval": ("89.2", "93.1")}, {}),
+        ({"definition": "90-day window"}, {"definition": "30-day window"}),
+        ({}, {"definition": "90-day window"}),
+        ({"definition": "90-day window"}, {}),
+    ],
+)
+def test_kpi_value_interval_change_is_update(
+    store: Store, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    store.replace_kpi_values(
+        COMPANY, [kpi_value(MARCH, "91.5", **before)], source_path="kpi_values.csv"
+    )
+
+    changes = store.replace_kpi_values(
+        COMPANY, [kpi_value(MARCH, "91.5", **after)], source_path="kpi_values.csv"
+    )
+
+    assert (changes.created, changes.updated, changes.unchanged) == (0, 1, 0)
+    assert store.load_kpi_values(COMPANY) == [kpi_value(MARCH, "91.5", **after)]
+
+
+def test_kpi_value_same_interval_is_unchanged(store: Store) -> None:
+    value = kpi_value(MARCH, "91.5", interval=("89.2", "93.1"), definition="TTM")
+    store.replace_kpi_values(COMPANY, [value], source_path="kpi_values.csv")
+
+    moved = replace(value, source=Source("kpi_values.csv", 7))
+    changes = store.replace_kpi_values(COMPANY, [moved], source_path="kpi_values.csv")
+
+    assert (changes.created, changes.updated, changes.unchanged) == (0, 0, 1)
+    assert store.load_kpi_values(COMPANY) == [moved]
+
+
+@pytest.mark.parametrize(
+    ("low", "high"), [("89.2", None), (None, "93.1")], ids=["low", "high"]
+)
+def test_database_rejects_one_bound(
+    store: Store, low: str | None, high: str | None
+) -> None:
+    store.ensure_company(COMPANY)
+    row = {
+        "kpi_id": "customers.gross_revenue_retention",
+        "segment": "SMB",
+        "period_end": MARCH,
+        "value": "91.5",
+        "low": low,
+        "high": high,
+    }
+
+    with (
+        pytest.raises(IntegrityError),
+        store.engine.begin() as connection,
+    ):
+        company_id = connection.scalar(select(CompanyRow.id))
+        connection.execute(insert(KpiValueRow).values(company_id=company_id, **row))
+
+    assert count_rows(store, KpiValueRow) == 0
+
+
+KPI_GRR = "customers.gross_revenue_retention"
+
+
+def insert_0002_values(store: Store) -> None:
+    """Store a value without a window and a 90-day value, as revision 0002 does."""
+    with store.engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO companies (name) VALUES (:name)"), {"name": COMPANY}
+        )
+        connection.execute(
+            text(
+                "INSERT INTO kpi_values (company_id, kpi_id, segment, window_days, "
+                "period_end, value, n, source, source_line) SELECT id, :kpi, 'SMB', "
+                ":window, :end, :value, 120, 'kpi_values.csv', 2 FROM companies"
+            ),
+            [
+                {"kpi": KPI_GRR, "window": None, "end": MARCH, "value": "91.50"},
+                {"kpi": KPI_GRR, "window": 90, "end": MARCH, "value": "93.0"},
+            ],
+        )
+
+
+def test_upgrade_from_0002_keeps_values(empty_store: Store) -> None:
+    run_migration(empty_store, "0002")
+    assert empty_store.revision() == "0002"
+    insert_0002_values(empty_store)
+
+    assert empty_store.migrate() == "0003"
+
+    assert empty_store.load_kpi_values(COMPANY) == [
+        kpi_value(MARCH, "91.50"),
+        kpi_value(MARCH, "93.0", window_days=90),
+    ]
+    changes = empty_store.replace_kpi_values(
+        COMPANY,
+        [kpi_value(MARCH, "93.0", window_days=90, interval=("91.0", "94.5"))],
+        source_path="kpi_values.csv",
+    )
+    assert (changes.created, changes.updated, changes.unchanged) == (0, 1, 0)
+    assert count_rows(empty_store, KpiValueRow) == 2
+
+
+def test_upgrade_from_0002_keeps_key_index(empty_store: Store) -> None:
+    run_migration(empty_store, "0002")
+    insert_0002_values(empty_store)
+    empty_store.migrate()
+    with empty_store.engine.connect() as connection:
+        company_id = connection.scalar(select(CompanyRow.id))
+    assert company_id is not None
+
+    # The 0003 upgrade copies the table on SQLite, and the key index over
+    # COALESCE(window_days, 0) must survive the copy.
+    with pytest.raises(IntegrityError):
+        insert_kpi_row(empty_store, company_id, None)
+    with pytest.raises(IntegrityError):
+        insert_kpi_row(empty_store, company_id, 90)
+    with pytest.raises(IntegrityError):
+        insert_kpi_row(empty_store, company_id, 0)
+    assert count_rows(empty_store, KpiValueRow) == 2
+
+
+def test_downgrade_to_0002_drops_interval(store: Store) -> None:
+    values = [
+        kpi_value(MARCH, "91.5", interval=("89.2", "93.1"), definition="TTM"),
+        kpi_value(MARCH, "93.0", window_days=90),
+    ]
+    store.replace_kpi_values(COMPANY, values, source_path="kpi_values.csv")
+    with store.engine.connect() as connection:
+        company_id = connection.scalar(select(CompanyRow.id))
+    assert company_id is not None
+
+    run_migration(store, "0002", downgrade=True)
+
+    assert store.revision() == "0002"
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT window_days, value FROM kpi_values ORDER BY value")
+        ).all()
+        columns = connection.execute(text("SELECT * FROM kpi_values")).keys()
+    assert [tuple(row) for row in rows] == [(None, "91.5"), (90, "93.0")]
+    assert not {"low", "high", "definition"} & set(columns)
+    with pytest.raises(IntegrityError):
+        insert_kpi_row(store, company_id, None)
+    with pytest.raises(IntegrityError):
+        insert_kpi_row(store, company_id, 90)

@@ -632,7 +632,11 @@ def show(
 
 
 def kpi_value_to_json(value: KpiValue) -> dict[str, object]:
-    """Render a KPI value as JSON; `value` is a string so no digit is lost."""
+    """Render a KPI value as JSON, with numbers as strings so that no digit is lost.
+
+    `low` and `high` bound the 95 % interval. They and `definition` are null
+    when the value has none.
+    """
     return {
         "kpi": value.kpi_id,
         "segment": value.segment,
@@ -640,15 +644,20 @@ def kpi_value_to_json(value: KpiValue) -> dict[str, object]:
         "window_days": value.window_days,
         "value": str(value.value),
         "n": value.n,
+        "low": None if value.low is None else str(value.low),
+        "high": None if value.high is None else str(value.high),
+        "definition": value.definition,
     }
 
 
 def format_kpi_table(values: list[KpiValue], *, min_n: int = 0) -> str:
     """Render KPI values as a plain text table with aligned columns.
 
-    A value from fewer than `min_n` customers or responses is marked "low n".
+    The 95 % interval shows as low-high with two decimals, blank when the value
+    has none. A value from fewer than `min_n` customers or responses is marked
+    "low n".
     """
-    header = ("kpi", "segment", "window", "period_end", "value", "n")
+    header = ("kpi", "segment", "window", "period_end", "value", "95% interval", "n")
     rows = [
         (
             value.kpi_id,
@@ -656,6 +665,9 @@ def format_kpi_table(values: list[KpiValue], *, min_n: int = 0) -> str:
             "" if value.window_days is None else f"{value.window_days}d",
             value.period_end.isoformat(),
             f"{value.value:.2f}",
+            ""
+            if value.low is None or value.high is None
+            else f"{value.low:.2f}-{value.high:.2f}",
             _show_n(value.n, min_n),
         )
         for value in values

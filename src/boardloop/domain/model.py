@@ -298,6 +298,16 @@ class KpiValue:
     customers or responses behind it, when known. `window_days` is the length
     of the measurement window that ends at `period_end` (90 for a 90-day GRR),
     or None when the value does not state one.
+
+    `low` and `high` bound the 95 % interval of the value, in the value's unit;
+    both are set or both are None, and `low <= high`. The interval need not
+    contain `value`, because a bootstrap percentile interval can exclude the
+    point estimate. `definition` is the text that describes how the value was
+    measured (window, basis, cohort rule, exclusions), for the board section.
+
+    Raises:
+        ValueError: when only one bound is set, a bound is not a finite
+            number, or `low` is above `high`.
     """
 
     kpi_id: str
@@ -307,6 +317,29 @@ class KpiValue:
     n: int | None = None
     source: Source | None = None
     window_days: int | None = None
+    low: Decimal | None = None
+    high: Decimal | None = None
+    definition: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.low is None and self.high is None:
+            return
+        where = f"KPI value {self.kpi_id!r} for {self.segment!r} at {self.period_end}"
+        if self.low is None or self.high is None:
+            raise ValueError(
+                f"{where} has only one bound of its interval (low {self.low}, high "
+                f"{self.high}); set both bounds or neither"
+            )
+        if not (self.low.is_finite() and self.high.is_finite()):
+            raise ValueError(
+                f"{where} has an interval bound that is not a finite number (low "
+                f"{self.low}, high {self.high})"
+            )
+        if self.low > self.high:
+            raise ValueError(
+                f"{where} has an interval whose low bound {self.low} is above its "
+                f"high bound {self.high}; swap the bounds"
+            )
 
 
 class InvalidTransition(ValueError):

@@ -41,6 +41,8 @@ _HEADER_NAMES = {
     "value": "value",
     "n": "n", "count": "n", "customers": "n", "responses": "n",
     "window_days": "window_days", "window days": "window_days",
+    "low": "low", "high": "high",
+    "definition": "definition",
 }  # fmt: skip
 
 # Rates in percent, counts and durations cannot be negative.
@@ -100,7 +102,7 @@ def read_kpi_values(
     *,
     ranges: Mapping[str, ValueRange] | None = None,
 ) -> list[KpiValue]:
-    """Read a KPI value CSV: kpi, segment, period_end, value, n and window_days.
+    """Read a KPI value CSV: kpi, segment, period_end, value and optional columns.
 
     `aliases` maps a lower-case KPI name or alias to a catalog id. When it is
     given, a KPI that is neither one of its names nor one of its ids is an
@@ -108,9 +110,12 @@ def read_kpi_values(
     unknown name is kept as written. `ranges` maps a KPI id to its lowest and
     highest possible value (`kpi_value_ranges` of the bundled catalog when
     None). `n` and `window_days` are optional, and a blank `window_days` reads
-    as None: the value states no window. Every bad row raises `ReadError`
-    naming the line, column and value; so does a repeated (kpi, segment,
-    window_days, period_end).
+    as None: the value states no window. The optional `low` and `high` are the
+    bounds of the value's 95 % interval, both or neither, with `low <= high`
+    and each within the KPI's range, but not necessarily around `value`. The
+    optional `definition` describes how the value was measured. Every bad row
+    raises `ReadError` naming the line, column and value; so does a repeated
+    (kpi, segment, window_days, period_end).
     """
     from boardloop.io import read_text
 
@@ -201,8 +206,8 @@ def _columns(header: list[str], line: int, path: Path) -> dict[str, int]:
             path,
             line,
             f"missing column {', '.join(missing)} in header {', '.join(header)}",
-            "the header must name kpi, segment, period_end and value (n and "
-            "window_days optional)",
+            "the header must name kpi, segment, period_end and value (n, "
+            "window_days, low, high and definition optional)",
         )
     return columns
 
@@ -260,6 +265,7 @@ class _RowReader:
                     "n", "invalid count", "write a whole number of customers"
                 )
             n = int(n_text)
+        low, high = self._interval(kpi_id)
         return KpiValue(
             kpi_id,
             segment,
@@ -268,6 +274,9 @@ class _RowReader:
             n,
             Source(str(self.path), line),
             window_days=self._window_days(),
+            low=low,
+            high=high,
+            definition=self._get("definition") or None,
         )
 
     def _get(self, column: str) -> str:
@@ -339,33 +348,77 @@ class _RowReader:
         )
 
     def _value(self, kpi_id: str) -> Decimal:
-        text = self._get("value")
-        value = None
-        if text:
-            value, _ = parse_decimal(text, decimal_comma=self.decimal_comma)
-        if value is None:
-            raise self._fail(
-                "value", "invalid number", "write a number such as 91.5 or 91,5%"
-            )
-        low, high = self.ranges.get(kpi_id, (None, None))
-        if low is not None and value < low:
-            raise self._out_of_range(
-                value,
-                f"below {low}, the minimum for {kpi_id}",
-                "check the sign, and write the value in the KPI's native unit: "
-                "a rate as 91.5 for 91.5 %, NPS from -100 to 100",
-            )
-        if high is not None and value > high:
-            raise self._out_of_range(
-                value,
-                f"above {high}, the maximum for {kpi_id}",
-                "write the value in the KPI's native unit: a rate as 91.5 for "
-                "91.5 %, which cannot pass 100 for a share of customers or revenue; "
-                "NPS from -100 to 100",
-            )
+        value = self._number("value", "write a number such as 91.5 or 91,5%")
+        self._check_range("value", "value", value, kpi_id)
         return value
 
-    def _out_of_range(self, value: Decimal, gap: str, hint: str) -> ReadError:
-        return ReadError(
-            self.path, self.line, f"column 'value': value {value} is {gap}", hint
+    def _interval(self, kpi_id: str) -> tuple[Decimal | None, Decimal | None]:
+        """Read the 95 % interval from `low` and `high`, (None, None) when blank."""
+        low_text, high_text = self._get("low"), self._get("high")
+        if not low_text and not high_text:
+            return None, None
+        hint = (
+            "write both bounds of the 95 % interval in the value's unit, such as "
+            "low 89.2 and high 93.1, or leave both blank"
         )
+        for column, other in (("low", "high"), ("high", "low")):
+            if not self._get(column):
+                raise ReadError(
+                    self.path,
+                    self.line,
+                    f"column '{column}': missing bound, while column '{other}' is "
+                    f"'{self._get(other)}'",
+                    hint,
+                )
+        low = self._number("low", hint)
+        high = self._number("high", hint)
+        self._check_range("low", "low bound", low, kpi_id)
+        self._check_range("high", "high bound", high, kpi_id)
+        if low > high:
+            raise ReadError(
+                self.path,
+                self.line,
+                f"column 'high': high bound {high} is below the low bound {low}",
+                "write the lower bound in low and the upper bound in high",
+            )
+        return low, high
+
+    def _number(self, column: str, hint: str) -> Decimal:
+        """Read a number as `value` is read: decimal commas, % signs and spaces."""
+        text = self._get(column)
+        number = None
+        if text:
+            number, _ = parse_decimal(text, decimal_comma=self.decimal_comma)
+        if number is None:
+            raise self._fail(column, "invalid number", hint)
+        return number
+
+    def _check_range(
+        self, column: str, noun: str, number: Decimal, kpi_id: str
+    ) -> None:
+        """Reject a number outside the KPI's possible values, naming the bound."""
+        low, high = self.ranges.get(kpi_id, (None, None))
+        clip = (
+            ""
+            if column == "value"
+            else "; clip an interval bound that a normal approximation puts "
+            "outside the possible values"
+        )
+        if low is not None and number < low:
+            raise self._out_of_range(
+                column,
+                f"{noun} {number} is below {low}, the minimum for {kpi_id}",
+                "check the sign, and write the value in the KPI's native unit: "
+                f"a rate as 91.5 for 91.5 %, NPS from -100 to 100{clip}",
+            )
+        if high is not None and number > high:
+            raise self._out_of_range(
+                column,
+                f"{noun} {number} is above {high}, the maximum for {kpi_id}",
+                "write the value in the KPI's native unit: a rate as 91.5 for "
+                "91.5 %, which cannot pass 100 for a share of customers or revenue; "
+                f"NPS from -100 to 100{clip}",
+            )
+
+    def _out_of_range(self, column: str, gap: str, hint: str) -> ReadError:
+        return ReadError(self.path, self.line, f"column '{column}': {gap}", hint)

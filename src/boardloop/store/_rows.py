@@ -1,4 +1,4 @@
-"""Row-level steps of the store's transactions: initiatives, events and imports.
+"""Row-level steps of store transactions: initiatives, events, imports, KPI values.
 
 Every function works inside the caller's session, so the caller's transaction
 decides what is committed.
@@ -10,18 +10,21 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 
-from boardloop.domain.model import Event, Initiative, KpiValue
+from boardloop.domain.model import Event, Initiative, KpiValue, Source
 from boardloop.store._codec import (
+    decimal_text,
     decode_changes,
     decode_initiative,
     dump_json,
     encode_changes,
     encode_initiative,
+    parse_decimal,
 )
 from boardloop.store._diff import diff_initiatives
 from boardloop.store._errors import DuplicateKeyError, StaleVersionError
@@ -30,6 +33,7 @@ from boardloop.store._schema import (
     EventRow,
     ImportRow,
     InitiativeRow,
+    KpiValueRow,
     to_utc,
 )
 
@@ -308,6 +312,42 @@ def reject_duplicates(what: str, keys: Iterable[str], source_path: str) -> None:
 
 
 KpiValueKey = tuple[str, str, int | None, dt.date]
+
+
+def write_kpi_value_row(row: KpiValueRow, value: KpiValue, source: Source) -> bool:
+    """Copy a KPI value's measured fields and source onto its row.
+
+    Returns whether the value, n, interval or definition changed. A new source
+    location alone is not a change.
+    """
+    fields = {
+        "value": str(value.value),
+        "n": value.n,
+        "low": decimal_text(value.low),
+        "high": decimal_text(value.high),
+        "definition": value.definition,
+    }
+    changed = any(getattr(row, name) != new for name, new in fields.items())
+    for name, new in fields.items():
+        setattr(row, name, new)
+    row.source = source.path
+    row.source_line = source.line
+    return changed
+
+
+def decode_kpi_value_row(row: KpiValueRow) -> KpiValue:
+    return KpiValue(
+        kpi_id=row.kpi_id,
+        segment=row.segment,
+        period_end=row.period_end,
+        value=Decimal(row.value),
+        n=row.n,
+        source=None if row.source is None else Source(row.source, row.source_line),
+        window_days=row.window_days,
+        low=parse_decimal(row.low),
+        high=parse_decimal(row.high),
+        definition=row.definition,
+    )
 
 
 def kpi_value_key(value: KpiValue) -> KpiValueKey:

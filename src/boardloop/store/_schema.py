@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Dialect
 
 __all__ = [
+    "INTERVAL_CHECK",
+    "INTERVAL_CHECK_NAME",
     "KPI_VALUE_KEY_NAME",
     "WINDOW_CHECK_NAME",
     "Base",
@@ -53,6 +55,11 @@ NAMING_CONVENTION = {
 # A window is at least one day long, so the key index of kpi_values can use 0
 # for "no window".
 WINDOW_CHECK_NAME = "ck_kpi_values_window_days_positive"
+
+# An interval has both bounds or none. The bounds are Decimal text, which SQL
+# cannot compare as numbers, so `KpiValue` checks that low <= high.
+INTERVAL_CHECK_NAME = "ck_kpi_values_interval_both_or_neither"
+INTERVAL_CHECK = "(low IS NULL) = (high IS NULL)"
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):
@@ -140,11 +147,16 @@ class EventRow(Base):
 class KpiValueRow(Base):
     """One KPI value; `value` is the Decimal's text, so no digit is rounded away.
 
-    `window_days` is NULL for a value that states no measurement window.
+    `window_days` is NULL for a value that states no measurement window. `low`
+    and `high`, the bounds of the 95 % interval, are Decimal text like `value`,
+    and NULL together when the value has no interval.
     """
 
     __tablename__ = "kpi_values"
-    __table_args__ = (CheckConstraint("window_days > 0", name=WINDOW_CHECK_NAME),)
+    __table_args__ = (
+        CheckConstraint("window_days > 0", name=WINDOW_CHECK_NAME),
+        CheckConstraint(INTERVAL_CHECK, name=INTERVAL_CHECK_NAME),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
@@ -156,6 +168,9 @@ class KpiValueRow(Base):
     n: Mapped[int | None] = mapped_column(Integer)
     source: Mapped[str | None] = mapped_column(Text)
     source_line: Mapped[int | None] = mapped_column(Integer)
+    low: Mapped[str | None] = mapped_column(String())
+    high: Mapped[str | None] = mapped_column(String())
+    definition: Mapped[str | None] = mapped_column(Text)
 
 
 # The key of a KPI value is a unique index over an expression, not a unique

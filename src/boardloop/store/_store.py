@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import replace
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +40,7 @@ from boardloop.store._rows import (
     add_import,
     add_initiative,
     company_id_for_write,
+    decode_kpi_value_row,
     decode_row,
     event_signatures,
     file_sha256,
@@ -53,6 +53,7 @@ from boardloop.store._rows import (
     load_json,
     reject_duplicates,
     save_changes,
+    write_kpi_value_row,
 )
 from boardloop.store._schema import CompanyRow, ImportRow, InitiativeRow, KpiValueRow
 
@@ -341,8 +342,9 @@ class Store:
         """Store KPI values in one transaction, replacing those with the same key.
 
         The key is (KPI, segment, window, period end), where a value without a
-        window has its own key. Stored values of other keys stay. A window
-        below 1 day raises `InvalidWindowError`.
+        window has its own key. Stored values of other keys stay. A stored value
+        counts as updated when its value, n, interval or definition changes. A
+        window below 1 day raises `InvalidWindowError`.
         """
         keys = [kpi_value_key(value) for value in values]
         key_texts = [kpi_value_key_text(key) for key in keys]
@@ -375,14 +377,11 @@ class Store:
                     session.add(row)
                     rows[key] = row
                     created += 1
-                elif row.value == str(value.value) and row.n == value.n:
-                    unchanged += 1
-                else:
+                    write_kpi_value_row(row, value, source)
+                elif write_kpi_value_row(row, value, source):
                     updated += 1
-                row.value = str(value.value)
-                row.n = value.n
-                row.source = source.path
-                row.source_line = source.line
+                else:
+                    unchanged += 1
                 session.flush()
 
             counts = {
@@ -415,20 +414,7 @@ class Store:
                     KpiValueRow.period_end,
                 )
             )
-            return [
-                KpiValue(
-                    kpi_id=row.kpi_id,
-                    segment=row.segment,
-                    period_end=row.period_end,
-                    value=Decimal(row.value),
-                    n=row.n,
-                    source=None
-                    if row.source is None
-                    else Source(row.source, row.source_line),
-                    window_days=row.window_days,
-                )
-                for row in rows
-            ]
+            return [decode_kpi_value_row(row) for row in rows]
 
 
 # --- engine and migrations -------------------------------------------------------

@@ -154,7 +154,15 @@ def test_show_text_table(tmp_path: Path) -> None:
     result = run("kpis", "show", "-w", str(workspace), "--segment", "all")
     assert result.exit_code == 0, output_of(result)
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["kpi", "segment", "window", "period_end", "value", "n"]
+    assert re.split(r" {2,}", lines[0]) == [
+        "kpi",
+        "segment",
+        "window",
+        "period_end",
+        "value",
+        "95% interval",
+        "n",
+    ]
     # Four customers are below the default minimum of 30.
     assert "4 (low n)" in result.stdout
     assert re.search(r"customers.gross_revenue_retention +all", result.stdout)
@@ -233,6 +241,38 @@ def test_compute_with_nps_and_rates(tmp_path: Path) -> None:
     assert abs(nps - Decimal(100) / 3) < Decimal("1e-9")
     smb = value_of(rows, "customers.nps_score", "smb", FEBRUARY)
     assert smb == 0
+
+
+def test_compute_stores_intervals_and_definitions(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    assert run("kpis", "compute", "-w", str(workspace)).exit_code == 0
+    rows = show_json(workspace, "--segment", "all")
+    grr = next(
+        row
+        for row in rows
+        if row["kpi"] == "customers.gross_revenue_retention"
+        and row["window_days"] is None
+    )
+    # Resampling four customers with replacement gives a wide interval that
+    # spans February's GRR of 62.5 %.
+    assert grr["low"] is not None
+    assert grr["high"] is not None
+    assert Decimal(str(grr["low"])) <= Decimal("62.5") <= Decimal(str(grr["high"]))
+    assert "cohort: customers with MRR > 0 in 2024-01, frozen" in str(grr["definition"])
+    churn = next(
+        row
+        for row in rows
+        if row["kpi"] == "customers.logo_churn_rate" and row["window_days"] is None
+    )
+    logo = next(
+        row
+        for row in rows
+        if row["kpi"] == "customers.logo_retention_rate" and row["window_days"] is None
+    )
+    # Logo churn's interval mirrors logo retention's.
+    assert Decimal(str(churn["low"])) == 100 - Decimal(str(logo["high"]))
+    counts = [row for row in rows if row["kpi"] == "customers.total_customers"]
+    assert all(row["low"] is None for row in counts)
 
 
 def test_cli_start_does_not_import_ibis() -> None:

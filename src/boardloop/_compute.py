@@ -247,23 +247,59 @@ def kpi_values_of(points: list[SeriesPoint], *, segment: str | None) -> list[Kpi
 
     values: list[KpiValue] = []
     for point in points:
-        if point.figures is None:
+        figures = point.figures
+        if figures is None:
             continue
         for kpi_id, read in COMPUTED_KPIS:
-            value = read(point.figures)
+            value = read(figures)
             if value is None:
                 continue
+            low, high = _interval(kpi_id, figures)
             values.append(
                 KpiValue(
                     kpi_id=kpi_id,
                     segment=segment or point.segment or ALL_SEGMENT,
                     period_end=point.period_end,
                     value=value,
-                    n=point.figures.n,
+                    n=figures.n,
                     window_days=point.window_days,
+                    low=low,
+                    high=high,
+                    definition=figures.definition,
                 )
             )
     return values
+
+
+# KPIs with a bootstrap interval: the rate it comes from, and whether the KPI
+# is one minus that rate.
+_INTERVALS = {
+    "customers.gross_revenue_retention": ("gross_revenue_retention", False),
+    "customers.net_revenue_retention": ("net_revenue_retention", False),
+    "customers.logo_retention_rate": ("logo_retention", False),
+    "customers.logo_churn_rate": ("logo_retention", True),
+    "customers.revenue_churn_rate": ("gross_revenue_retention", True),
+}
+
+
+def _interval(
+    kpi_id: str, figures: RetentionFigures
+) -> tuple[Decimal | None, Decimal | None]:
+    """Return the KPI's 95 % interval in percent, or (None, None) without one."""
+    if kpi_id not in _INTERVALS:
+        return None, None
+    rate, complement = _INTERVALS[kpi_id]
+    bounds = figures.intervals.get(rate)
+    if bounds is None:
+        return None, None
+    low, high = bounds
+    if complement:
+        low, high = 1 - high, 1 - low
+    return low * _HUNDRED, high * _HUNDRED
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(repr(value))
 
 
 def nps_values_of(points: list[NpsPoint], *, segment: str | None) -> list[KpiValue]:
@@ -278,6 +314,9 @@ def nps_values_of(points: list[NpsPoint], *, segment: str | None) -> list[KpiVal
             value=Decimal(repr(point.figure.score)),
             n=point.figure.n,
             window_days=point.window_days,
+            low=_decimal(point.figure.low),
+            high=_decimal(point.figure.high),
+            definition=point.figure.definition,
         )
         for point in points
         if point.figure.score is not None

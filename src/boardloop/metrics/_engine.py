@@ -83,8 +83,14 @@ def prepare(
     """Build the active customer-months with their run numbers.
 
     With `materialise`, the result is stored as a temporary table, so the
-    queries that follow read it instead of repeating the work.
+    queries that follow read it instead of repeating the work, and kept in
+    the ledger's cache for later series with the same rates.
     """
+    key = ("prepared", id(rates))
+    if materialise and key in ledger.cache:
+        cached: Prepared = ledger.cache[key]
+        if cached.rates is rates:
+            return cached
     import ibis  # type: ignore[import-untyped,unused-ignore]
 
     from boardloop.metrics._retention import monthly_revenue
@@ -95,10 +101,13 @@ def prepare(
     order = ibis.row_number().over(group_by=active.customer_id, order_by=active.month)
     active = active.mutate(run=index - order)
     backend = ledger.backend
-    if materialise and backend is not None:
-        name = f"boardloop_active_{uuid.uuid4().hex}"
-        active = backend.create_table(name, active, temp=True)
-    return Prepared(active=active, backend=backend, rates=rates)
+    if not materialise or backend is None:
+        return Prepared(active=active, backend=backend, rates=rates)
+    name = f"boardloop_active_{uuid.uuid4().hex}"
+    active = backend.create_table(name, active, temp=True)
+    prepared = Prepared(active=active, backend=backend, rates=rates)
+    ledger.cache[key] = prepared
+    return prepared
 
 
 def _spans_table(spans: Sequence[Span]) -> ir.Table:

@@ -100,6 +100,9 @@ class LedgerTable:
     one_time_excluded: int
     currencies: tuple[str, ...] = ()
     backend: BaseBackend | None = field(default=None, repr=False, compare=False)
+    # Work shared by the KPI queries of this ledger, such as its stored
+    # customer-months, kept so that several series compute it once.
+    cache: dict[object, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def currency(self) -> str | None:

@@ -9,6 +9,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from boardloop.cli.main import main
@@ -273,6 +274,34 @@ def test_compute_stores_intervals_and_definitions(tmp_path: Path) -> None:
     assert Decimal(str(churn["low"])) == 100 - Decimal(str(logo["high"]))
     counts = [row for row in rows if row["kpi"] == "customers.total_customers"]
     assert all(row["low"] is None for row in counts)
+
+
+def test_compute_on_postgres_backend(tmp_path: Path) -> None:
+    import psycopg
+
+    try:
+        psycopg.connect("host=127.0.0.1 user=postgres dbname=test").close()
+    except psycopg.OperationalError as error:
+        pytest.skip(f"PostgreSQL at 127.0.0.1 is unreachable: {error}")
+    data = (
+        DATA_SETTINGS + '\n[metrics]\nbackend = "postgres://postgres@127.0.0.1/test"\n'
+    )
+    workspace = make_workspace(tmp_path, data=data)
+    result = run("kpis", "compute", "-w", str(workspace))
+    assert result.exit_code == 0, output_of(result)
+    rows = show_json(workspace)
+    grr = "customers.gross_revenue_retention"
+    assert value_of(rows, grr, "all", FEBRUARY) == Decimal("62.5")
+    assert value_of(rows, "customers.net_revenue_retention", "ent", FEBRUARY) == 25
+
+
+def test_unreachable_backend_exits_2(tmp_path: Path) -> None:
+    data = DATA_SETTINGS + '\n[metrics]\nbackend = "postgres://nobody@127.0.0.1:9/x"\n'
+    workspace = make_workspace(tmp_path, data=data)
+    result = run("kpis", "compute", "-w", str(workspace))
+    assert result.exit_code == 2, output_of(result)
+    assert "metrics.backend" in result.stderr
+    assert "check the URL" in result.stderr
 
 
 def test_cli_start_does_not_import_ibis() -> None:

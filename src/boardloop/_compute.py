@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ibis.backends import BaseBackend  # type: ignore[import-untyped,unused-ignore]
+
     from boardloop.domain.model import KpiValue
     from boardloop.metrics import (
         CustomerTable,
@@ -188,8 +190,11 @@ def _read_inputs(workspace: Workspace) -> _Inputs:
             'write ledger = "ledger.csv" in [data], naming the revenue ledger file',
             problem="missing",
         )
+    backend = _connect(workspace)
     ledger = load_ledger(
-        workspace.resolve(config.ledger), columns=columns.get("ledger")
+        workspace.resolve(config.ledger),
+        columns=columns.get("ledger"),
+        backend=backend,
     )
     customers = None
     if config.customers is not None:
@@ -201,8 +206,32 @@ def _read_inputs(workspace: Workspace) -> _Inputs:
         rates = load_rates(workspace.resolve(config.fx_rates), currency=config.currency)
     nps = None
     if config.nps is not None:
-        nps = load_nps(workspace.resolve(config.nps), columns=columns.get("nps"))
+        nps = load_nps(
+            workspace.resolve(config.nps), columns=columns.get("nps"), backend=backend
+        )
     return _Inputs(ledger=ledger, customers=customers, rates=rates, nps=nps)
+
+
+def _connect(workspace: Workspace) -> BaseBackend | None:
+    """Connect to `[metrics] backend`, or return None for an in-memory DuckDB."""
+    import ibis  # type: ignore[import-untyped,unused-ignore]
+
+    from boardloop.store import ConfigError
+
+    url = workspace.config.metrics.backend
+    if url is None:
+        return None
+    # Each backend raises its own connection errors, so catch them all.
+    try:
+        backend: BaseBackend = ibis.connect(url)
+    except Exception as error:
+        raise ConfigError(
+            workspace.config_path,
+            "metrics.backend",
+            url,
+            f"check the URL and that the server is running ({error})",
+        ) from error
+    return backend
 
 
 def check_segment_field(

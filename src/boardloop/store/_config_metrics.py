@@ -18,7 +18,7 @@ __all__ = [
     "render_metrics",
 ]
 
-METRICS_KEYS = ("windows", "min_n", "bootstrap", "seed", "columns")
+METRICS_KEYS = ("windows", "min_n", "bootstrap", "seed", "backend", "columns")
 COLUMN_TABLES = ("ledger", "customers", "nps")
 DEFAULT_WINDOWS = (30, 90, 180, 365)
 
@@ -29,14 +29,17 @@ class MetricsConfig:
 
     `windows` are the rolling windows, in days, computed at every month end;
     `min_n` marks smaller cohorts; `bootstrap` is the number of resamples for
-    intervals (0 for none) and `seed` their seed; `columns` maps each input
-    (`ledger`, `customers`, `nps`) from canonical column names to the file's own.
+    intervals (0 for none) and `seed` their seed; `backend` is the URL of the
+    Ibis backend that runs the queries (None: an in-memory DuckDB); `columns`
+    maps each input (`ledger`, `customers`, `nps`) from canonical column names
+    to the file's own.
     """
 
     windows: tuple[int, ...] = DEFAULT_WINDOWS
     min_n: int = 30
     bootstrap: int = 1000
     seed: int = 0
+    backend: str | None = None
     columns: Mapping[str, Mapping[str, str]] = field(
         default_factory=lambda: MappingProxyType({})
     )
@@ -68,6 +71,7 @@ def read_metrics(path: PurePath, document: Mapping[str, Any]) -> MetricsConfig:
         min_n=_count(path, table, "min_n", 30),
         bootstrap=_count(path, table, "bootstrap", 1000),
         seed=_count(path, table, "seed", 0),
+        backend=_backend(path, table.get("backend")),
         columns=_columns(path, table.get("columns", {})),
     )
 
@@ -89,6 +93,22 @@ def _count(path: PurePath, table: Mapping[str, Any], key: str, default: int) -> 
         )
     number: int = value
     return number
+
+
+def _backend(path: PurePath, value: object) -> str | None:
+    from boardloop.store._config import ConfigError
+
+    if value is None:
+        return None
+    if not isinstance(value, str) or "://" not in value:
+        raise ConfigError(
+            path,
+            "metrics.backend",
+            value,
+            'write an Ibis backend URL, such as "postgres://user@host/db" or '
+            '"duckdb://metrics.duckdb"',
+        )
+    return value
 
 
 def _columns(path: PurePath, value: object) -> Mapping[str, Mapping[str, str]]:
@@ -134,6 +154,12 @@ def render_metrics(config: MetricsConfig) -> list[str]:
         "# Resamples of customers for 95 % bootstrap intervals (0: none), and seed.",
         f"bootstrap = {config.bootstrap}",
         f"seed = {config.seed}",
+        "# Ibis backend URL that runs the queries; an in-memory DuckDB when absent.",
+        (
+            '# backend = "postgres://user@host/db"'
+            if config.backend is None
+            else f"backend = {toml_string(config.backend)}"
+        ),
     ]
     for kind, mapping in config.columns.items():
         if not mapping:

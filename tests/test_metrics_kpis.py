@@ -393,3 +393,37 @@ def test_duplicate_found_after_trimming(tmp_path: Path, engine: BaseBackend) -> 
     with pytest.raises(LedgerError, match="duplicate of line 2") as raised:
         load_ledger(write(tmp_path, text), backend=engine)
     assert raised.value.line == 3
+
+
+def test_copied_ledger_does_not_reuse_cache(
+    tmp_path: Path, engine: BaseBackend
+) -> None:
+    import dataclasses
+
+    import ibis
+
+    ledger = load_ledger(write(tmp_path, ROLLING), backend=engine)
+    whole = retention(ledger, date(2024, 6, 1), date(2024, 7, 1), min_n=1)
+    only_a = ibis.memtable({"customer_id": ["A"]})
+    part = dataclasses.replace(
+        ledger, table=ledger.table.semi_join(only_a, "customer_id")
+    )
+    figures = retention(part, date(2024, 6, 1), date(2024, 7, 1), min_n=1)
+    # May's cohort is A and C in the whole ledger; the copy keeps only A.
+    assert whole.n == 2
+    assert figures.n == 1
+
+
+def test_series_ends_at_last_billed_month(tmp_path: Path, engine: BaseBackend) -> None:
+    text = (
+        "customer_id,date,amount,plan_interval\n"
+        "A,2024-01-01,1200,year\n"
+        "B,2024-01-01,100,month\n"
+        "B,2024-02-01,100,month\n"
+        "B,2024-03-01,100,month\n"
+    )
+    ledger = load_ledger(write(tmp_path, text), backend=engine)
+    points = kpi_series(ledger, calendar=CALENDAR, grain="month")
+    # A's yearly charge spreads revenue to December, but the ledger's last
+    # charge starts in March, so the series stops there.
+    assert [p.period for p in points] == ["2024-01", "2024-02", "2024-03"]

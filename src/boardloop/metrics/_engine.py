@@ -67,11 +67,16 @@ class GroupTotals:
 
 @dataclass(frozen=True)
 class Prepared:
-    """The ledger's active customer-months, stored once in the backend."""
+    """The ledger's active customer-months, stored once in the backend.
+
+    `charges` is the ledger's table of charges, whose last month is the last
+    month the ledger reports on.
+    """
 
     active: ir.Table
     backend: BaseBackend | None
     rates: FxRates | None
+    charges: ir.Table | None = None
 
 
 GroupKey = tuple[str | None, str | None]
@@ -86,10 +91,13 @@ def prepare(
     queries that follow read it instead of repeating the work, and kept in
     the ledger's cache for later series with the same rates.
     """
-    key = ("prepared", id(rates))
+    # A ledger copied with another table (one segment's rows, say) keeps the
+    # same cache, so the key names the table too.
+    key = ("prepared", id(ledger.table), id(rates))
     if materialise and key in ledger.cache:
-        cached: Prepared = ledger.cache[key]
-        if cached.rates is rates:
+        table, cached = ledger.cache[key]
+        assert isinstance(cached, Prepared)
+        if table is ledger.table and cached.rates is rates:
             return cached
     import ibis  # type: ignore[import-untyped,unused-ignore]
 
@@ -102,11 +110,11 @@ def prepare(
     active = active.mutate(run=index - order)
     backend = ledger.backend
     if not materialise or backend is None:
-        return Prepared(active=active, backend=backend, rates=rates)
+        return Prepared(active, backend, rates, ledger.table)
     name = f"boardloop_active_{uuid.uuid4().hex}"
     active = backend.create_table(name, active, temp=True)
-    prepared = Prepared(active=active, backend=backend, rates=rates)
-    ledger.cache[key] = prepared
+    prepared = Prepared(active, backend, rates, ledger.table)
+    ledger.cache[key] = (ledger.table, prepared)
     return prepared
 
 

@@ -124,7 +124,8 @@ def kpi_series(
         start: the first window is the one containing this day. The default is
             the ledger's first month with revenue.
         end: the last window is the last one that ends on or before this day.
-            The default is the last day of the ledger's last month with revenue.
+            The default is the last day of the last month a charge starts in,
+            since a yearly charge spreads revenue into months not yet reached.
         rates: exchange rates, needed when the ledger has several currencies.
         min_n: cohorts smaller than this are marked `low_n`.
         bootstrap: resamples of customers for 95 % intervals; 0 computes none.
@@ -339,13 +340,19 @@ def _check_currencies(
 
 
 def _revenue_bounds(prepared: Prepared) -> tuple[date, date] | None:
-    """Return the first and last months with revenue, or None for none."""
+    """Return the first month with revenue and the last month billed, or None.
+
+    A yearly charge spreads revenue over months the ledger has not reached,
+    so the series ends at the last month a charge starts in, not at the last
+    month with revenue.
+    """
     active = prepared.active
-    bounds = active.aggregate(first=active.month.min(), last=active.month.max())
-    row = _to_arrow(bounds, prepared.backend).to_pylist()[0]
-    if row["first"] is None:
+    first = _to_arrow(active.month.min(), prepared.backend).as_py()
+    if first is None:
         return None
-    return row["first"], row["last"]
+    charges = prepared.charges if prepared.charges is not None else active
+    last = _to_arrow(charges.month.max(), prepared.backend).as_py()
+    return first, last
 
 
 def _last_day(month: date) -> date:

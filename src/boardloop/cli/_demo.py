@@ -7,12 +7,18 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
-from boardloop.service import build_section, import_files
+from boardloop.service import build_section, compute_kpis, import_files
 
 __all__ = ["EXAMPLE_FILES", "copy_example", "run_demo"]
 
 EXAMPLE_PACKAGE = "boardloop.examples.tallyfern"
-EXAMPLE_FILES = ("boardloop.toml", "initiatives.yaml", "kpi_values.csv")
+EXAMPLE_FILES = (
+    "boardloop.toml",
+    "initiatives.yaml",
+    "ledger.csv",
+    "customers.csv",
+    "nps.csv",
+)
 REPORT_FORMATS = ("md", "html", "json")
 
 
@@ -29,8 +35,9 @@ def copy_example(directory: Path, *, force: bool) -> None:
 
 
 def run_demo(directory: Path, *, force: bool, actor: str) -> list[Path]:
-    """Create the example workspace, import its files and write the board section.
+    """Create the example workspace, compute its KPIs and write the board section.
 
+    The KPIs come from the example's raw ledger, customers and NPS responses.
     The reports are judged at the example's board date, so the demo reads the
     same on any day it runs.
     """
@@ -44,6 +51,7 @@ def run_demo(directory: Path, *, force: bool, actor: str) -> list[Path]:
     board_date = config.board_date or dt.date.today()
     imported_at = dt.datetime.combine(board_date, dt.time(8, 0))
     import_files(workspace, files, actor=actor, at=imported_at)
+    compute_kpis(workspace)
 
     section = build_section(workspace, as_of=board_date, since=config.since)
     outputs = []

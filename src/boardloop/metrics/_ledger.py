@@ -54,6 +54,8 @@ _INTERVAL_MONTHS = {
     "annually": 12,
 }
 _INTERVAL_COUNT = re.compile(r"^(\d+)[\s-]*(month|year)s?$")
+# Amounts that DuckDB parses exactly into decimal(18,6), matched whole.
+_PLAIN_DECIMAL = r"[+-]?(\d{1,12}(\.\d{0,6})?|\.\d{1,6})"
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -278,26 +280,88 @@ def text_view(
     row-by-row reader, so both paths read every value alike. The column
     `row_hash` hashes the `row_key` columns, to find duplicate rows cheaply.
     """
+    return local.sql(_text_sql(raw, keys, row_key))
+
+
+def _text_sql(raw: ir.Table, keys: tuple[str, ...], row_key: tuple[str, ...]) -> str:
     import ibis  # type: ignore[import-untyped,unused-ignore]
 
-    columns = list(raw.columns)
-    texts = {c: f"coalesce(trim(CAST({_quote(c)} AS VARCHAR)), '')" for c in columns}
+    columns = [_quote(c) for c in raw.columns]
+    trimmed = ", ".join(
+        f"coalesce(trim(CAST({c} AS VARCHAR)), '') AS {c}" for c in columns
+    )
     spaces = ", ".join(str(code) for code in _OTHER_SPACES)
     odd = [
-        f"(unicode({texts[c]}) IN ({spaces}) "
-        f"OR unicode(right({texts[c]}, 1)) IN ({spaces}))"
+        f"unicode({_quote(c)}) IN ({spaces}) "
+        f"OR unicode(right({_quote(c)}, 1)) IN ({spaces})"
         for c in keys
-        if c in texts
+        if c in raw.columns
     ]
-    select = ", ".join(f"{text} AS {_quote(c)}" for c, text in texts.items())
     odd_space = " OR ".join(odd) or "false"
-    hashed = ", ".join(texts[c] for c in row_key if c in texts) or "''"
+    hashed = ", ".join(_quote(c) for c in row_key if c in raw.columns) or "''"
     source = ibis.to_sql(raw, dialect="duckdb")
-    sql = (
-        f"SELECT {select}, ({odd_space}) AS odd_space, hash({hashed}) AS row_hash "
-        f"FROM ({source}) AS raw"
+    return (
+        f"SELECT *, ({odd_space}) AS odd_space, hash({hashed}) AS row_hash "
+        f"FROM (SELECT {trimmed} FROM ({source}) AS raw) AS text"
     )
-    return local.sql(sql)
+
+
+def _parse_sql(text_sql: str, names: dict[str, str], present: list[str]) -> str:
+    """Return SQL that parses the text rows the way the row-by-row reader does.
+
+    Each parsed column is null where the reader would raise. Only plain
+    decimals of up to 12 + 6 digits parse here, because DuckDB reads text into
+    decimal(18,6) exactly and fast, while decimal(38,10) parses about a hundred
+    times slower; anything else (more decimals, an exponent) is null, so it
+    takes the row-by-row path, which reads every digit.
+    """
+
+    def text(name: str) -> str:
+        column = names[name]
+        return _quote(column) if column in present else "''"
+
+    known = " ".join(
+        f"WHEN '{interval}' THEN {months}"
+        for interval, months in _INTERVAL_MONTHS.items()
+    )
+    pattern = _INTERVAL_COUNT.pattern
+    interval = f"lower({text('plan_interval')})"
+    amount = f"replace({text('amount')}, ',', '')"
+    day = f"CASE WHEN {text('date')} = '' THEN {text('period')} ELSE {text('date')} END"
+    true = ", ".join(f"'{word}'" for word in sorted(_TRUE))
+    known_flags = ", ".join(f"'{word}'" for word in sorted(_TRUE | _FALSE))
+    return f"""
+SELECT
+    {text("customer_id")} AS customer_id,
+    CASE WHEN regexp_full_match(amount_text, '{_PLAIN_DECIMAL}')
+        THEN CAST(TRY_CAST(amount_text AS DECIMAL(18, 6)) AS DECIMAL(38, 10))
+    END AS amount,
+    CASE interval_text {known}
+        ELSE CASE WHEN regexp_full_match(interval_text, '{pattern[1:-1]}')
+            THEN nullif(TRY_CAST(regexp_extract(interval_text, '^(\\d+)', 1)
+                AS BIGINT), 0)
+                * CASE WHEN interval_text LIKE '%year%' THEN 12 ELSE 1 END
+        END
+    END AS months,
+    CAST(date_trunc('month', CASE
+        WHEN length(day_text) = 10 AND day_text[5] = '-' AND day_text[8] = '-'
+            THEN TRY_CAST(day_text AS DATE)
+        WHEN regexp_full_match(day_text, '\\d{{4}}-\\d{{2}}')
+            THEN TRY_CAST(day_text || '-01' AS DATE)
+        WHEN regexp_matches(day_text, '^\\d{{4}}-\\d{{2}}-\\d{{2}}')
+            THEN TRY_CAST(day_text[1:10] AS DATE)
+    END) AS DATE) AS month,
+    flag_text IN ({true}) AS one_time,
+    flag_text IN ({known_flags}) AS flag_known,
+    nullif(upper({text("currency")}), '') AS currency,
+    odd_space,
+    row_hash
+FROM (
+    SELECT *, {amount} AS amount_text, {interval} AS interval_text,
+        {day} AS day_text, lower({text("one_time")}) AS flag_text
+    FROM ({text_sql}) AS text
+) AS parts
+"""
 
 
 def _column(text: ir.Table, name: str) -> ir.StringValue:
@@ -308,52 +372,6 @@ def _column(text: ir.Table, name: str) -> ir.StringValue:
         return ibis.literal("")
     value: ir.StringValue = text[name]
     return value
-
-
-def _parsed(raw: ir.Table, names: dict[str, str]) -> ir.Table:
-    """Parse a `text_view` the way the row-by-row reader does; null where it fails."""
-    import ibis  # type: ignore[import-untyped,unused-ignore]
-
-    amount_text = _column(raw, names["amount"]).replace(",", "")
-    # Only plain decimals of up to 12 + 6 digits pass here, because DuckDB
-    # parses text into decimal(18,6) exactly and fast, while decimal(38,10)
-    # parses about a hundred times slower. Anything else (more decimals, an
-    # exponent) takes the row-by-row path, which reads every digit.
-    amount = ibis.ifelse(
-        amount_text.re_search(r"^[+-]?(\d{1,12}(\.\d{0,6})?|\.\d{1,6})$"),
-        amount_text.try_cast("decimal(18,6)").cast("decimal(38,10)"),
-        ibis.null("decimal(38,10)"),
-    )
-    interval = _column(raw, names["plan_interval"]).lower()
-    known = interval.substitute(_INTERVAL_MONTHS, else_=ibis.null("int64"))
-    count = interval.re_extract(_INTERVAL_COUNT.pattern, 1).try_cast("int64")
-    unit = ibis.ifelse(interval.re_extract(_INTERVAL_COUNT.pattern, 2) == "year", 12, 1)
-    months = known.coalesce(ibis.ifelse(count > 0, count * unit, ibis.null("int64")))
-
-    day_text = _column(raw, names["date"])
-    day_text = ibis.ifelse(day_text == "", _column(raw, names["period"]), day_text)
-    iso = ibis.ifelse(
-        day_text.re_search(r"^\d{4}-\d{2}$"),
-        day_text + "-01",
-        ibis.ifelse(
-            day_text.re_search(r"^\d{4}-\d{2}-\d{2}"),
-            day_text.substr(0, 10),
-            ibis.null("string"),
-        ),
-    )
-    flag = _column(raw, names["one_time"]).lower()
-    currency = _column(raw, names["currency"]).upper()
-    return raw.select(
-        customer_id=_column(raw, names["customer_id"]),
-        amount=amount,
-        months=months,
-        month=iso.try_cast("date").truncate("M"),
-        one_time=flag.isin(sorted(_TRUE)),
-        flag_known=flag.isin(sorted(_TRUE | _FALSE)),
-        currency=ibis.ifelse(currency == "", ibis.null("string"), currency),
-        odd_space=raw.odd_space,
-        row_hash=raw.row_hash,
-    )
 
 
 def _sql_parsed(
@@ -368,10 +386,11 @@ def _sql_parsed(
 
     _require_columns(source, dict.fromkeys(raw.columns, ""), names)
     keys = (names["customer_id"], names["currency"], names["subscription_id"])
-    text = text_view(raw, local, keys, tuple(names[name] for name in COLUMNS))
+    text = _text_sql(raw, keys, tuple(names[name] for name in COLUMNS))
+    query = _parse_sql(text, names, list(raw.columns))
     try:
         parsed = local.create_table(
-            f"boardloop_parsed_{uuid.uuid4().hex}", _parsed(text, names), temp=True
+            f"boardloop_parsed_{uuid.uuid4().hex}", local.sql(query), temp=True
         )
     except duckdb.Error:
         # DuckDB reads a CSV file lazily, so a ragged row surfaces here.
@@ -458,6 +477,10 @@ def _currencies(
 ) -> tuple[str, ...]:
     """Return the ledger's currencies; raise when a customer bills in two."""
     named = table.filter(table.currency.notnull())
+    found = backend.to_pyarrow(named.select("currency").distinct()).to_pylist()
+    currencies = tuple(sorted(str(row["currency"]) for row in found))
+    if len(currencies) < 2:
+        return currencies
     per_customer = named.group_by("customer_id").aggregate(
         currencies=named.currency.nunique()
     )
@@ -474,8 +497,7 @@ def _currencies(
             "separate id per currency",
             problem="customer billed in more than one currency",
         )
-    found = backend.to_pyarrow(named.select("currency").distinct()).to_pylist()
-    return tuple(sorted(str(row["currency"]) for row in found))
+    return currencies
 
 
 def _to_arrow(expr: ir.Expr, backend: BaseBackend | None) -> Any:

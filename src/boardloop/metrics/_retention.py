@@ -64,8 +64,13 @@ def monthly_revenue(ledger: LedgerTable) -> ir.Table:
     import ibis  # type: ignore[import-untyped,unused-ignore]
 
     charges = ledger.table
-    spread = charges.mutate(offset=ibis.range(0, charges.months).unnest())
-    spread = spread.mutate(month=spread.month + spread.offset.as_interval("M"))
+    columns = ["customer_id", "month", "monthly_amount", "currency"]
+    # Most charges cover one month; only the others are spread row by row.
+    single = charges.filter(charges.months == 1).select(*columns)
+    longer = charges.filter(charges.months > 1)
+    longer = longer.mutate(offset=ibis.range(0, longer.months).unnest())
+    longer = longer.mutate(month=longer.month + longer.offset.as_interval("M"))
+    spread = single.union(longer.select(*columns))
     # A customer bills in one currency (the loader checks), so the month's
     # currency is the one its rows name.
     return spread.group_by("customer_id", "month").aggregate(

@@ -149,8 +149,8 @@ _ENGINE_NAMES = {
 def compute_boardloop(data_dir: Path, window: int = 1) -> list[Row]:
     """Compute the KPI table with `boardloop.metrics.kpi_series`.
 
-    The series by segment has no all-customers group, so a second call without
-    a segment field gives the "all" rows. Leading months whose baseline comes
+    `include_all` adds the whole base to the series by segment; its points
+    have no segment and become the "all" rows. Leading months whose baseline comes
     before the ledger have no figures in any group and are left out, because
     the definitions start one month after the ledger's first month with MRR.
 
@@ -176,9 +176,8 @@ def compute_boardloop(data_dir: Path, window: int = 1) -> list[Row]:
         grain="month",
         customers=customers,
         segment_field="segment",
+        include_all=True,
     )
-    if all(point.segment != ALL_SEGMENT for point in points):
-        points += kpi_series(ledger, calendar=calendar, grain="month")
     measured = {point.period for point in points if point.figures is not None}
     first = min(measured, default="")
     return [_boardloop_row(point) for point in points if point.period >= first]

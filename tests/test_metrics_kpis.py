@@ -427,3 +427,28 @@ def test_series_ends_at_last_billed_month(tmp_path: Path, engine: BaseBackend) -
     # A's yearly charge spreads revenue to December, but the ledger's last
     # charge starts in March, so the series stops there.
     assert [p.period for p in points] == ["2024-01", "2024-02", "2024-03"]
+
+
+def test_include_all_matches_whole_base(tmp_path: Path, engine: BaseBackend) -> None:
+    ledger = load_ledger(
+        write(tmp_path, COUNTS + monthly("Z", {3: 40})), backend=engine
+    )
+    customers = load_customers(
+        write(tmp_path, "customer_id,tier\nK01,smb\nK12,ent\nL,smb\n", "c.csv")
+    )
+    split = kpi_series(
+        ledger,
+        calendar=CALENDAR,
+        customers=customers,
+        segment_field="tier",
+        include_all=True,
+        bootstrap=50,
+        seed=3,
+    )
+    whole = kpi_series(ledger, calendar=CALENDAR, bootstrap=50, seed=3)
+    summed = [p for p in split if p.segment is None]
+    # The whole base comes first in each window, then the segments by name.
+    assert [p.segment for p in split[:4]] == [None, "ent", "smb", "unknown"]
+    assert [(p.period, p.figures) for p in summed] == [
+        (p.period, p.figures) for p in whole
+    ]

@@ -119,12 +119,13 @@ def compute_kpis(
     metrics = config.metrics
     inputs = _read_inputs(workspace)
     customers = inputs.customers
-    fields: list[str | None] = [None]
+    segment_field = None
     if customers is not None and config.segment_field is not None:
         check_segment_field(workspace, customers, config.segment_field)
-        fields.append(config.segment_field)
+        segment_field = config.segment_field
     windows: list[int | None] = [None, *metrics.windows]
-    steps = len(fields) * len(windows) * (2 if inputs.nps is not None else 1)
+    per_window = 1 if inputs.nps is None else 1 + (2 if segment_field else 1)
+    steps = len(windows) * per_window
     done = 0
 
     def step(label: str) -> None:
@@ -134,36 +135,38 @@ def compute_kpis(
             progress(label, done, steps)
 
     values: list[KpiValue] = []
-    for segment_field in fields:
-        segment = None if segment_field else ALL_SEGMENT
-        for window in windows:
-            points = kpi_series(
-                inputs.ledger,
-                calendar=config.fiscal,
-                grain=grain,
-                window_days=window,
-                customers=customers,
-                segment_field=segment_field,
-                rates=inputs.rates,
-                min_n=metrics.min_n,
-                bootstrap=metrics.bootstrap,
-                seed=metrics.seed,
-            )
-            values += kpi_values_of(points, segment=segment)
-            step(_label("retention", window, segment_field))
-            if inputs.nps is None:
-                continue
+    for window in windows:
+        # One call gives the whole base (segment None, stored as "all") and,
+        # with a segment field, every segment.
+        points = kpi_series(
+            inputs.ledger,
+            calendar=config.fiscal,
+            grain=grain,
+            window_days=window,
+            customers=customers,
+            segment_field=segment_field,
+            include_all=True,
+            rates=inputs.rates,
+            min_n=metrics.min_n,
+            bootstrap=metrics.bootstrap,
+            seed=metrics.seed,
+        )
+        values += kpi_values_of(points, segment=None)
+        step(_label("retention", window, segment_field))
+        if inputs.nps is None:
+            continue
+        for field in dict.fromkeys([None, segment_field]):
             nps_points = nps_series(
                 inputs.nps,
                 calendar=config.fiscal,
                 grain=grain,
                 window_days=window,
                 customers=customers,
-                segment_field=segment_field,
+                segment_field=field,
                 min_n=metrics.min_n,
             )
-            values += nps_values_of(nps_points, segment=segment)
-            step(_label("NPS", window, segment_field))
+            values += nps_values_of(nps_points, segment=None)
+            step(_label("NPS", window, field))
 
     source = workspace.resolve(config.ledger) if config.ledger else None
     workspace.store.replace_kpi_values(config.company, values, source_path=str(source))

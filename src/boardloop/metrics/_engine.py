@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -213,11 +213,16 @@ def group_totals(
     spans: Sequence[Span],
     groups: ir.Table,
     step: Step | None = None,
+    *,
+    whole: ir.Table | None = None,
 ) -> dict[tuple[int, str | None, str | None], GroupTotals]:
     """Sum every window's figures per customer group, keyed by (span, segment, cohort).
 
     `groups` has one row per customer: `customer_id`, `segment`, `cohort`
-    (either may be null).
+    (either may be null). With `whole`, the same table with null segment and
+    cohort, the whole base gets totals too, under the key (span, None, None):
+    every sum is the groups' sums added up, and only the top customers' MRR
+    needs a query of its own.
     """
     spans_table = _spans_table(spans)
     keys = ["span", "segment", "cohort"]
@@ -253,7 +258,20 @@ def group_totals(
             total_mrr=_dec(end.get("total_mrr")),
             top_mrr=_dec(end.get("top_mrr")),
         )
+    if whole is not None:
+        top = run(_closing_sums(prepared, spans_table, whole), "whole base")
+        for span in range(len(spans)):
+            parts = [t for key, t in totals.items() if key[0] == span]
+            top_mrr = _dec(top.get((span, None, None), {}).get("top_mrr"))
+            totals[(span, None, None)] = _added(parts, top_mrr)
     return totals
+
+
+def _added(parts: list[GroupTotals], top_mrr: Decimal) -> GroupTotals:
+    """Add groups' totals into the whole base's, with its own top customers."""
+    names = [f.name for f in fields(GroupTotals) if f.name != "top_mrr"]
+    sums = {name: sum((getattr(p, name) for p in parts), 0) for name in names}
+    return GroupTotals(**sums, top_mrr=top_mrr)
 
 
 def _retention_sums(prepared: Prepared, spans: ir.Table, groups: ir.Table) -> ir.Table:

@@ -99,6 +99,7 @@ def kpi_series(
     customers: CustomerTable | None = None,
     segment_field: str | None = None,
     by_cohort: bool = False,
+    include_all: bool = False,
     start: date | None = None,
     end: date | None = None,
     rates: FxRates | None = None,
@@ -121,6 +122,8 @@ def kpi_series(
             without attributes or with a blank value form `UNKNOWN_SEGMENT`.
         by_cohort: split customers by the fiscal quarter of `acquired_on`, or
             of their first month with revenue when that date is unknown.
+        include_all: with a split, also give each window's point for the
+            whole base (segment and cohort None), first, at little extra cost.
         start: the first window is the one containing this day. The default is
             the ledger's first month with revenue.
         end: the last window is the last one that ends on or before this day.
@@ -179,6 +182,7 @@ def kpi_series(
         progress=progress,
         prepared=prepared,
         groups=groups,
+        include_all=include_all and (segment_field is not None or by_cohort),
     )
     if window_days is None:
         return points
@@ -209,6 +213,7 @@ def compute_windows(
     progress: Progress | None = None,
     prepared: Prepared | None = None,
     groups: _Groups | None = None,
+    include_all: bool = False,
 ) -> list[SeriesPoint]:
     """Compute figures for every window and group, in a few queries in all."""
     from boardloop.metrics._bootstrap import bootstrap_intervals
@@ -217,9 +222,10 @@ def compute_windows(
         return []
     prepared = prepared or prepare(ledger, rates)
     _check_currencies(ledger, prepared, rates, windows)
-    groups = groups or _whole_base(prepared)
+    whole = _whole_base(prepared)
+    groups = groups or whole
     spans = [Span(w.baseline, w.last) for w in windows]
-    total_steps = 3 + (1 if bootstrap else 0)
+    total_steps = 3 + (1 if include_all else 0) + (1 if bootstrap else 0)
     done = 0
 
     def step(label: str) -> None:
@@ -228,18 +234,25 @@ def compute_windows(
         if progress is not None:
             progress(label, done, total_steps)
 
-    totals = group_totals(prepared, spans, groups.table, step)
+    totals = group_totals(
+        prepared, spans, groups.table, step, whole=whole.table if include_all else None
+    )
     intervals = {}
     if bootstrap:
         intervals = bootstrap_intervals(
             prepared, spans, groups.table, resamples=bootstrap, seed=seed
         )
+        if include_all:
+            intervals |= bootstrap_intervals(
+                prepared, spans, whole.table, resamples=bootstrap, seed=seed
+            )
         step("bootstrap")
+    keys = [*whole.keys, *groups.keys] if include_all else groups.keys
 
     points = []
     for index, window in enumerate(windows):
         text = definition(window)
-        for key in groups.keys:
+        for key in keys:
             found = totals.get((index, *key))
             figures = None
             if found is not None and found.n > 0:

@@ -452,3 +452,38 @@ def test_include_all_matches_whole_base(tmp_path: Path, engine: BaseBackend) -> 
     assert [(p.period, p.figures) for p in summed] == [
         (p.period, p.figures) for p in whole
     ]
+
+
+def typed_parquet(tmp_path: Path, amounts: list[Decimal | None]) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "customer_id": ["A", "A", "B"],
+            "date": pa.array(
+                [date(2024, 3, 9), date(2024, 4, 2), date(2024, 3, 30)], pa.date32()
+            ),
+            "amount": pa.array(amounts, pa.decimal128(12, 2)),
+            "one_time": [False, False, False],
+        }
+    )
+    path = tmp_path / "ledger.parquet"
+    pq.write_table(table, path)
+    return path
+
+
+def test_typed_parquet_columns(tmp_path: Path, engine: BaseBackend) -> None:
+    amounts = [Decimal("100.25"), Decimal("120.50"), Decimal("80.00")]
+    ledger = load_ledger(typed_parquet(tmp_path, amounts), backend=engine)
+    figures = retention(ledger, date(2024, 4, 1), date(2024, 5, 1), min_n=1)
+    # March: A 100.25 and B 80; April: A grows to 120.50 and B leaves.
+    assert figures.start_mrr == Decimal("180.25")
+    assert figures.end_mrr == Decimal("120.50")
+
+
+def test_typed_parquet_null_amount_named(tmp_path: Path, engine: BaseBackend) -> None:
+    amounts = [Decimal("100.25"), None, Decimal("80.00")]
+    with pytest.raises(LedgerError, match="non-numeric amount") as raised:
+        load_ledger(typed_parquet(tmp_path, amounts), backend=engine)
+    assert raised.value.line == 2

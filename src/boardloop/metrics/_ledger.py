@@ -283,12 +283,20 @@ def text_view(
     return local.sql(_text_sql(raw, keys, row_key))
 
 
-def _text_sql(raw: ir.Table, keys: tuple[str, ...], row_key: tuple[str, ...]) -> str:
+def _text_sql(
+    raw: ir.Table,
+    keys: tuple[str, ...],
+    row_key: tuple[str, ...],
+    typed: frozenset[str] = frozenset(),
+) -> str:
+    """Return the SQL of `text_view`; columns in `typed` keep their own type."""
     import ibis  # type: ignore[import-untyped,unused-ignore]
 
-    columns = [_quote(c) for c in raw.columns]
     trimmed = ", ".join(
-        f"coalesce(trim(CAST({c} AS VARCHAR)), '') AS {c}" for c in columns
+        _quote(c)
+        if c in typed
+        else f"coalesce(trim(CAST({_quote(c)} AS VARCHAR)), '') AS {_quote(c)}"
+        for c in raw.columns
     )
     spaces = ", ".join(str(code) for code in _OTHER_SPACES)
     odd = [
@@ -306,18 +314,55 @@ def _text_sql(raw: ir.Table, keys: tuple[str, ...], row_key: tuple[str, ...]) ->
     )
 
 
-def _parse_sql(text_sql: str, names: dict[str, str], present: list[str]) -> str:
+def _typed(raw: ir.Table, names: dict[str, str]) -> frozenset[str]:
+    """Return the input's date and amount columns that need no parsing.
+
+    A Parquet or database column typed as a date, a timestamp, an integer or
+    an exact decimal of at most 10 places already holds the value the
+    row-by-row reader would read from its text.
+    """
+    schema = raw.schema()
+    typed = set()
+    date = schema.get(names["date"])
+    if date is not None and (date.is_date() or date.is_timestamp()):
+        typed.add(names["date"])
+    amount = schema.get(names["amount"])
+    if amount is not None and (amount.is_integer() or _exact_decimal(amount)):
+        typed.add(names["amount"])
+    return frozenset(typed)
+
+
+def _exact_decimal(dtype: Any) -> bool:
+    """Tell whether a decimal type fits decimal(38,10) without rounding."""
+    return bool(
+        dtype.is_decimal()
+        and dtype.scale is not None
+        and dtype.precision is not None
+        and dtype.scale <= 10
+        and dtype.precision - dtype.scale <= 28
+    )
+
+
+def _parse_sql(
+    text_sql: str,
+    names: dict[str, str],
+    present: list[str],
+    typed: frozenset[str] = frozenset(),
+) -> str:
     """Return SQL that parses the text rows the way the row-by-row reader does.
 
     Each parsed column is null where the reader would raise. Only plain
     decimals of up to 12 + 6 digits parse here, because DuckDB reads text into
     decimal(18,6) exactly and fast, while decimal(38,10) parses about a hundred
     times slower; anything else (more decimals, an exponent) is null, so it
-    takes the row-by-row path, which reads every digit.
+    takes the row-by-row path, which reads every digit. Columns in `typed`
+    (see `_typed`) are cast, not parsed.
     """
 
     def text(name: str) -> str:
         column = names[name]
+        if column in typed:
+            return "''"
         return _quote(column) if column in present else "''"
 
     known = " ".join(
@@ -328,14 +373,30 @@ def _parse_sql(text_sql: str, names: dict[str, str], present: list[str]) -> str:
     interval = f"lower({text('plan_interval')})"
     amount = f"replace({text('amount')}, ',', '')"
     day = f"CASE WHEN {text('date')} = '' THEN {text('period')} ELSE {text('date')} END"
+    amount_sql = (
+        f"CASE WHEN regexp_full_match(amount_text, '{_PLAIN_DECIMAL}') "
+        "THEN CAST(TRY_CAST(amount_text AS DECIMAL(18, 6)) AS DECIMAL(38, 10)) END"
+    )
+    if names["amount"] in typed:
+        amount_sql = f"CAST({_quote(names['amount'])} AS DECIMAL(38, 10))"
+    month_sql = (
+        "CAST(date_trunc('month', CASE "
+        "WHEN length(day_text) = 10 AND day_text[5] = '-' AND day_text[8] = '-' "
+        "THEN TRY_CAST(day_text AS DATE) "
+        "WHEN regexp_full_match(day_text, '\\d{4}-\\d{2}') "
+        "THEN TRY_CAST(day_text || '-01' AS DATE) "
+        "WHEN regexp_matches(day_text, '^\\d{4}-\\d{2}-\\d{2}') "
+        "THEN TRY_CAST(day_text[1:10] AS DATE) END) AS DATE)"
+    )
+    if names["date"] in typed:
+        typed_month = f"CAST(date_trunc('month', {_quote(names['date'])}) AS DATE)"
+        month_sql = f"coalesce({typed_month}, {month_sql})"
     true = ", ".join(f"'{word}'" for word in sorted(_TRUE))
     known_flags = ", ".join(f"'{word}'" for word in sorted(_TRUE | _FALSE))
     return f"""
 SELECT
     {text("customer_id")} AS customer_id,
-    CASE WHEN regexp_full_match(amount_text, '{_PLAIN_DECIMAL}')
-        THEN CAST(TRY_CAST(amount_text AS DECIMAL(18, 6)) AS DECIMAL(38, 10))
-    END AS amount,
+    {amount_sql} AS amount,
     CASE interval_text {known}
         ELSE CASE WHEN regexp_full_match(interval_text, '{pattern[1:-1]}')
             THEN nullif(TRY_CAST(regexp_extract(interval_text, '^(\\d+)', 1)
@@ -343,14 +404,7 @@ SELECT
                 * CASE WHEN interval_text LIKE '%year%' THEN 12 ELSE 1 END
         END
     END AS months,
-    CAST(date_trunc('month', CASE
-        WHEN length(day_text) = 10 AND day_text[5] = '-' AND day_text[8] = '-'
-            THEN TRY_CAST(day_text AS DATE)
-        WHEN regexp_full_match(day_text, '\\d{{4}}-\\d{{2}}')
-            THEN TRY_CAST(day_text || '-01' AS DATE)
-        WHEN regexp_matches(day_text, '^\\d{{4}}-\\d{{2}}-\\d{{2}}')
-            THEN TRY_CAST(day_text[1:10] AS DATE)
-    END) AS DATE) AS month,
+    {month_sql} AS month,
     flag_text IN ({true}) AS one_time,
     flag_text IN ({known_flags}) AS flag_known,
     nullif(upper({text("currency")}), '') AS currency,
@@ -386,8 +440,9 @@ def _sql_parsed(
 
     _require_columns(source, dict.fromkeys(raw.columns, ""), names)
     keys = (names["customer_id"], names["currency"], names["subscription_id"])
-    text = _text_sql(raw, keys, tuple(names[name] for name in COLUMNS))
-    query = _parse_sql(text, names, list(raw.columns))
+    typed = _typed(raw, names)
+    text = _text_sql(raw, keys, tuple(names[name] for name in COLUMNS), typed)
+    query = _parse_sql(text, names, list(raw.columns), typed)
     try:
         parsed = local.create_table(
             f"boardloop_parsed_{uuid.uuid4().hex}", local.sql(query), temp=True

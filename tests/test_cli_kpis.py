@@ -304,6 +304,20 @@ def test_unreachable_backend_exits_2(tmp_path: Path) -> None:
     assert "check the URL" in result.stderr
 
 
+def test_compute_notes_rows_and_unmatched(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    (workspace / "customers.csv").write_text(
+        CUSTOMERS.replace("D,,ent\n", ""), encoding="utf-8"
+    )
+    result = run("kpis", "compute", "-w", str(workspace))
+    assert result.exit_code == 0, output_of(result)
+    assert "7 rows read, 0 one-time rows excluded" in result.stderr
+    assert "1 ledger customers have no row in" in result.stderr
+    assert "(D); they count in segment 'unknown'" in result.stderr
+    rows = show_json(workspace, "--segment", "unknown")
+    assert {row["n"] for row in rows} == {1}
+
+
 def test_cli_start_does_not_import_ibis() -> None:
     code = "import sys; import boardloop.cli.main; print('ibis' in sys.modules)"
     completed = subprocess.run(

@@ -96,8 +96,13 @@ def compute_kpis(
     *,
     grain: Grain = "month",
     progress: ComputeProgress | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> list[KpiValue]:
     """Compute the customer KPIs from the workspace's data and store them.
+
+    `note` receives one line per fact about the input that a reader of the
+    figures should know: rows read, one-time rows excluded, and customers
+    without attributes, which count in the segment "unknown".
 
     Every fiscal period of `grain` and every rolling window of
     `[metrics] windows`, at each month end, gives values for the whole base
@@ -118,6 +123,9 @@ def compute_kpis(
     config = workspace.config
     metrics = config.metrics
     inputs = _read_inputs(workspace)
+    if note is not None:
+        for line in input_notes(inputs):
+            note(line)
     customers = inputs.customers
     segment_field = None
     if customers is not None and config.segment_field is not None:
@@ -171,6 +179,30 @@ def compute_kpis(
     source = workspace.resolve(config.ledger) if config.ledger else None
     workspace.store.replace_kpi_values(config.company, values, source_path=str(source))
     return values
+
+
+def input_notes(inputs: _Inputs) -> list[str]:
+    """Describe what was read, excluded and left without a segment."""
+    from boardloop.metrics import UNKNOWN_SEGMENT, unmatched_customers
+
+    ledger = inputs.ledger
+    lines = [
+        f"{ledger.source}: {ledger.rows_read:,} rows read, "
+        f"{ledger.one_time_excluded:,} one-time rows excluded"
+    ]
+    customers = inputs.customers
+    if customers is not None:
+        missing = unmatched_customers(ledger, customers)
+        if missing:
+            shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
+            lines.append(
+                f"{len(missing):,} ledger customers have no row in "
+                f"{customers.source} ({shown}); they count in segment "
+                f"{UNKNOWN_SEGMENT!r}"
+            )
+    if inputs.nps is not None:
+        lines.append(f"{inputs.nps.source}: {inputs.nps.rows_read:,} responses read")
+    return lines
 
 
 def _label(kind: str, window: int | None, segment_field: str | None) -> str:

@@ -593,7 +593,12 @@ def compute(workspace_dir: Path, grain: Literal["month", "quarter", "year"]) -> 
             bar.update(task, description=label, completed=done, total=total)
 
         try:
-            values = compute_kpis(workspace, grain=grain, progress=advance)
+            values = compute_kpis(
+                workspace,
+                grain=grain,
+                progress=advance,
+                note=lambda line: console.print(line, markup=False, highlight=False),
+            )
         except read_error_types() as error:
             bar.stop()
             fail(str(error))

@@ -597,7 +597,9 @@ def compute(workspace_dir: Path, grain: Literal["month", "quarter", "year"]) -> 
                 workspace,
                 grain=grain,
                 progress=advance,
-                note=lambda line: console.print(line, markup=False, highlight=False),
+                note=lambda line: console.print(
+                    line, markup=False, highlight=False, soft_wrap=True
+                ),
             )
         except read_error_types() as error:
             bar.stop()

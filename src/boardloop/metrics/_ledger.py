@@ -162,7 +162,7 @@ def load_ledger(
         checked = _validate(source, records, names)
         rows_read, one_time = checked.rows_read, checked.one_time
         charges = ibis.memtable(_charges_arrow(checked.charges))
-    table = _store(charges, local, backend)
+    table = _store(charges, local, backend, stored=parsed is not None)
     currencies = _currencies(source, table, names["currency"], backend or local)
     return LedgerTable(
         table=table,
@@ -514,15 +514,23 @@ def _charges_arrow(charges: list[_Charge]) -> Any:
 
 
 def _store(
-    charges: ir.Table, local: BaseBackend, backend: BaseBackend | None
+    charges: ir.Table,
+    local: BaseBackend,
+    backend: BaseBackend | None,
+    *,
+    stored: bool,
 ) -> ir.Table:
-    """Keep the charges as a temporary table where the KPI queries run."""
+    """Keep the charges where the KPI queries run.
+
+    Charges read from a temporary table (`stored`) stay a view over it in
+    DuckDB, so the ledger is held in memory once.
+    """
     import ibis  # type: ignore[import-untyped,unused-ignore]
 
     name = f"boardloop_ledger_{uuid.uuid4().hex}"
     typed = charges.cast(_SCHEMA)
     if backend is None or backend is local:
-        return local.create_table(name, typed, temp=True)
+        return typed if stored else local.create_table(name, typed, temp=True)
     arrow = local.to_pyarrow(typed)
     return backend.create_table(name, ibis.memtable(arrow), temp=True)
 

@@ -81,6 +81,8 @@ score = "Likelihood"
         ),
         ('[data]\nfx_rates = "rates.csv"\n', "data.currency", "currency ="),
         ('[data]\ncurrency = "euro"\n', "data.currency", "currency code"),
+        ('[metrics]\nmemory_limit = "lots"\n', "metrics.memory_limit", '"3GB"'),
+        ("[metrics]\nmemory_limit = 3\n", "metrics.memory_limit", "amount of memory"),
     ],
 )
 def test_bad_metrics_value_named(text: str, key: str, remedy: str) -> None:
@@ -103,6 +105,7 @@ metrics_configs = st.builds(
     min_n=st.integers(0, 1000),
     bootstrap=st.integers(0, 5000),
     seed=st.integers(0, 2**31),
+    memory_limit=st.sampled_from(["3GB", "512MB", "1.5 GiB"]),
     columns=st.dictionaries(
         st.sampled_from(["ledger", "customers", "nps"]),
         st.dictionaries(
@@ -129,6 +132,7 @@ def test_metrics_config_reads_back(
     )
     read = parse_config(render_config(config))
     assert read.metrics.windows == metrics.windows
+    assert read.metrics.memory_limit == metrics.memory_limit
     assert (read.metrics.min_n, read.metrics.bootstrap, read.metrics.seed) == (
         metrics.min_n,
         metrics.bootstrap,

@@ -230,6 +230,7 @@ def _read_inputs(workspace: Workspace) -> _Inputs:
         workspace.resolve(config.ledger),
         columns=columns.get("ledger"),
         backend=backend,
+        memory_limit=config.metrics.memory_limit,
     )
     customers = None
     if config.customers is not None:

@@ -40,6 +40,9 @@ _SCHEMA = {
     "monthly_amount": "decimal(38,10)",
     "currency": "string",
 }
+DEFAULT_MEMORY_LIMIT = "3GB"
+"""Memory the private DuckDB may hold before it spills to disk."""
+
 _TRUE = {"true", "yes", "y", "1", "t"}
 _FALSE = {"false", "no", "n", "0", "f", ""}
 _INTERVAL_MONTHS = {
@@ -133,6 +136,7 @@ def load_ledger(
     *,
     columns: Mapping[str, str] | None = None,
     backend: BaseBackend | None = None,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
 ) -> LedgerTable:
     """Read a CSV, Parquet or Ibis table of recurring revenue into a `LedgerTable`.
 
@@ -141,6 +145,8 @@ def load_ledger(
         columns: maps canonical column names to the input's own names.
         backend: the Ibis connection that runs the KPI queries, such as
             `ibis.postgres.connect(...)`. The default is an in-memory DuckDB.
+        memory_limit: what that in-memory DuckDB may hold, such as "3GB",
+            before it spills to disk.
 
     Raises:
         LedgerError: on a missing column, a non-numeric amount, an unreadable
@@ -150,7 +156,7 @@ def load_ledger(
     import ibis  # type: ignore[import-untyped,unused-ignore]
 
     names = _column_names(columns)
-    local = _duckdb_for(backend)
+    local = _duckdb_for(backend, memory_limit)
     source, raw = _raw_table(path_or_table, local)
     parsed = None if raw is None else _sql_parsed(source, raw, names, local)
     if parsed is not None:
@@ -174,17 +180,24 @@ def load_ledger(
     )
 
 
-def _duckdb_for(backend: BaseBackend | None) -> BaseBackend:
+def _duckdb_for(
+    backend: BaseBackend | None, memory_limit: str = DEFAULT_MEMORY_LIMIT
+) -> BaseBackend:
     """Return the DuckDB connection that reads and checks the input.
 
     A DuckDB `backend` does the work itself; for any other backend, or none,
-    a private in-memory DuckDB does, and the result is copied over.
+    a private in-memory DuckDB does, and the result is copied over. The
+    private one holds at most `memory_limit` and spills the rest to a folder
+    in the system's temporary directory.
     """
+    import tempfile
+
     import ibis  # type: ignore[import-untyped,unused-ignore]
 
     if backend is not None and backend.name == "duckdb":
         return backend
-    return ibis.duckdb.connect()
+    spill = Path(tempfile.gettempdir()) / "boardloop-duckdb"
+    return ibis.duckdb.connect(memory_limit=memory_limit, temp_directory=str(spill))
 
 
 def _raw_table(

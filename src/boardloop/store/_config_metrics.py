@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,16 @@ __all__ = [
     "render_metrics",
 ]
 
-METRICS_KEYS = ("windows", "min_n", "bootstrap", "seed", "backend", "columns")
+METRICS_KEYS = (
+    "windows",
+    "min_n",
+    "bootstrap",
+    "seed",
+    "backend",
+    "memory_limit",
+    "columns",
+)
+_MEMORY = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
 COLUMN_TABLES = ("ledger", "customers", "nps")
 DEFAULT_WINDOWS = (30, 90, 180, 365)
 
@@ -30,7 +40,8 @@ class MetricsConfig:
     `windows` are the rolling windows, in days, computed at every month end;
     `min_n` marks smaller cohorts; `bootstrap` is the number of resamples for
     intervals (0 for none) and `seed` their seed; `backend` is the URL of the
-    Ibis backend that runs the queries (None: an in-memory DuckDB); `columns`
+    Ibis backend that runs the queries (None: an in-memory DuckDB, which holds
+    at most `memory_limit` before it spills to disk); `columns`
     maps each input (`ledger`, `customers`, `nps`) from canonical column names
     to the file's own.
     """
@@ -40,6 +51,7 @@ class MetricsConfig:
     bootstrap: int = 1000
     seed: int = 0
     backend: str | None = None
+    memory_limit: str = "3GB"
     columns: Mapping[str, Mapping[str, str]] = field(
         default_factory=lambda: MappingProxyType({})
     )
@@ -72,6 +84,7 @@ def read_metrics(path: PurePath, document: Mapping[str, Any]) -> MetricsConfig:
         bootstrap=_count(path, table, "bootstrap", 1000),
         seed=_count(path, table, "seed", 0),
         backend=_backend(path, table.get("backend")),
+        memory_limit=_memory_limit(path, table.get("memory_limit", "3GB")),
         columns=_columns(path, table.get("columns", {})),
     )
 
@@ -109,6 +122,19 @@ def _backend(path: PurePath, value: object) -> str | None:
             '"duckdb://metrics.duckdb"',
         )
     return value
+
+
+def _memory_limit(path: PurePath, value: object) -> str:
+    from boardloop.store._config import ConfigError
+
+    if not isinstance(value, str) or not _MEMORY.match(value.strip()):
+        raise ConfigError(
+            path,
+            "metrics.memory_limit",
+            value,
+            'write an amount of memory, such as memory_limit = "3GB"',
+        )
+    return value.strip()
 
 
 def _columns(path: PurePath, value: object) -> Mapping[str, Mapping[str, str]]:
@@ -154,6 +180,8 @@ def render_metrics(config: MetricsConfig) -> list[str]:
         "# Resamples of customers for 95 % bootstrap intervals (0: none), and seed.",
         f"bootstrap = {config.bootstrap}",
         f"seed = {config.seed}",
+        "# Memory the in-memory DuckDB may hold before it spills to disk.",
+        f"memory_limit = {toml_string(config.memory_limit)}",
         "# Ibis backend URL that runs the queries; an in-memory DuckDB when absent.",
         (
             '# backend = "postgres://user@host/db"'

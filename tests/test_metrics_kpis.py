@@ -487,3 +487,31 @@ def test_typed_parquet_null_amount_named(tmp_path: Path, engine: BaseBackend) ->
     with pytest.raises(LedgerError, match="non-numeric amount") as raised:
         load_ledger(typed_parquet(tmp_path, amounts), backend=engine)
     assert raised.value.line == 2
+
+
+def test_large_cohort_limit_matches_resampling(
+    tmp_path: Path, engine: BaseBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boardloop.metrics._bootstrap as bootstrap
+
+    # 2,000 customers paying 50 to 249: one in seven leaves after March, one
+    # in five of the rest grows by half.
+    rows = [HEADER]
+    for i in range(2000):
+        start = 50 + i % 200
+        end = 0 if i % 7 == 0 else start * 3 // 2 if i % 5 == 0 else start
+        amounts = {3: start} if end == 0 else {3: start, 4: end, 5: end, 6: end}
+        rows.append(monthly(f"c{i:04d}", amounts))
+    ledger = load_ledger(write(tmp_path, "".join(rows)), backend=engine)
+    resampled = retention(ledger, Q2_START, Q2_END, bootstrap=2000, seed=5)
+    monkeypatch.setattr(bootstrap, "LARGE_COHORT", 100)
+    ledger = load_ledger(write(tmp_path, "".join(rows)), backend=engine)
+    limit = retention(ledger, Q2_START, Q2_END, bootstrap=2000, seed=5)
+    assert limit.intervals != resampled.intervals
+    for name in ("gross_revenue_retention", "net_revenue_retention", "logo_retention"):
+        for exact, approximate in zip(
+            resampled.intervals[name], limit.intervals[name], strict=True
+        ):
+            # The intervals are about 3 points wide; the bounds agree within
+            # 0.2 points, the size of 2,000 resamples' own Monte Carlo error.
+            assert abs(exact - approximate) < Decimal("0.002")

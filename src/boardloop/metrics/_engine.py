@@ -195,17 +195,44 @@ def _cohort(prepared: Prepared, spans: ir.Table) -> ir.Table:
     )
 
 
-def customer_rows(prepared: Prepared, spans: Sequence[Span], groups: ir.Table) -> Any:
-    """Return a PyArrow table of every cohort customer per window and group.
+def customer_rows(
+    prepared: Prepared, spans: Sequence[Span], groups: ir.Table, *, max_n: int
+) -> tuple[Any, Any]:
+    """Return every window's cohort customers and group moments, as PyArrow tables.
 
-    Columns: `span`, `segment`, `cohort`, `start`, `kept`, `retained`. The
-    bootstrap resamples these rows.
+    Groups of at most `max_n` customers come as rows (`span`, `segment`,
+    `cohort`, then `start`, `capped`, `kept` and `retained` as doubles), ordered
+    by group, for resampling. Larger groups come as one row of moments each:
+    `n`, the sum of each of the four values (`sum_start`, ...) and the sum of
+    each product of two (`sum_start_kept`, ...), from which the resampled
+    sums' mean and covariance follow.
     """
+    import ibis  # type: ignore[import-untyped,unused-ignore]
+
     cohort = _cohort(prepared, _spans_table(spans))
-    rows = cohort.join(groups, "customer_id").select(
-        "span", "segment", "cohort", "start", "kept", "retained"
-    )
-    return _to_arrow(rows.order_by(["span", "segment", "cohort"]), prepared.backend)
+    rows = cohort.join(groups, "customer_id")
+    keys = ["span", "segment", "cohort"]
+    values = {
+        "start": rows.start.cast("float64"),
+        "capped": ibis.least(rows.kept, rows.start).cast("float64"),
+        "kept": rows.kept.cast("float64"),
+        "retained": ibis.ifelse(rows.retained, 1, 0).cast("float64"),
+    }
+    rows = rows.select(*keys, **values)
+    # A window partition, unlike a join, puts null segments and cohorts (the
+    # whole base) together.
+    size = rows.span.count().over(ibis.window(group_by=[rows[k] for k in keys]))
+    sized = rows.mutate(group_n=size)
+    picked = sized.filter(sized.group_n <= max_n).drop("group_n").order_by(keys)
+    names = list(values)
+    moments = {f"sum_{a}": rows[a].sum() for a in names}
+    for i, a in enumerate(names):
+        for b in names[i:]:
+            moments[f"sum_{a}_{b}"] = (rows[a] * rows[b]).sum()
+    large = rows.group_by(keys).aggregate(n=rows.count(), **moments)
+    large = large.filter(large.n > max_n)
+    backend = prepared.backend
+    return _to_arrow(picked, backend), _to_arrow(large, backend)
 
 
 def group_totals(

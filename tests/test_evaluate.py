@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -693,6 +694,42 @@ def test_revenue_rates_get_no_binomial_margin(catalog: Catalog) -> None:
     table = GRR_SMB.replace(",\n", ",5000\n")
     result = run(catalog, initiative(grr_lift()), table, dt.date(2025, 7, 20))
     assert result.margin is None
+    assert result.verdict is Verdict.ON_TRACK
+
+
+def with_intervals(table: str, half_width: Decimal) -> list[KpiValue]:
+    """The table's values, each with a 95 % interval of the given half-width."""
+    return [
+        dataclasses.replace(
+            value, low=value.value - half_width, high=value.value + half_width
+        )
+        for value in values(table)
+    ]
+
+
+def test_revenue_rate_interval_gives_margin(catalog: Catalog) -> None:
+    # GRR moves from 88.0 to 91.2, +3.2pp. With half-widths of 2.5 at both
+    # ends the change's margin is sqrt(2.5^2 + 2.5^2) = 3.54pp.
+    result = evaluate(
+        initiative(grr_lift()),
+        with_intervals(GRR_SMB, Decimal("2.5")),
+        as_of=dt.date(2025, 7, 20),
+        catalog=catalog,
+    )
+    assert result.margin == pytest.approx(Decimal("3.536"), abs=Decimal("0.001"))
+    assert result.verdict is Verdict.INCONCLUSIVE
+    assert "inside the noise of ±3.5pp" in result.explanation
+
+
+def test_narrow_interval_keeps_verdict(catalog: Catalog) -> None:
+    # Half-widths of 1.0 give a margin of 1.41pp, below the +3.2pp movement.
+    result = evaluate(
+        initiative(grr_lift()),
+        with_intervals(GRR_SMB, Decimal("1.0")),
+        as_of=dt.date(2025, 7, 20),
+        catalog=catalog,
+    )
+    assert result.margin == pytest.approx(Decimal("1.414"), abs=Decimal("0.001"))
     assert result.verdict is Verdict.ON_TRACK
 
 

@@ -298,7 +298,9 @@ def _baseline_at_launch(series: list[KpiValue], launched_on: dt.date) -> Reading
     if not before:
         return None
     last = before[-1]
-    return Reading(last.value, last.period_end, "series at launch", last.n)
+    return Reading(
+        last.value, last.period_end, "series at launch", last.n, last.low, last.high
+    )
 
 
 def _current(series: list[KpiValue], context: Context) -> Reading | None:
@@ -312,7 +314,7 @@ def _current(series: list[KpiValue], context: Context) -> Reading | None:
     if not after:
         return None
     last = after[-1]
-    return Reading(last.value, last.period_end, "series", last.n)
+    return Reading(last.value, last.period_end, "series", last.n, last.low, last.high)
 
 
 def _too_early(context: Context, blank: Evaluation) -> Evaluation | None:

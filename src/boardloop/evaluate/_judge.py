@@ -28,6 +28,15 @@ class Reading:
     on: dt.date | None
     source: str
     n: int | None = None
+    low: Decimal | None = None
+    high: Decimal | None = None
+
+    @property
+    def half_width(self) -> Decimal | None:
+        """Half the width of the value's 95 % interval, when it has one."""
+        if self.low is None or self.high is None:
+            return None
+        return (self.high - self.low) / 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +233,10 @@ def _finish(
         parts.append("with no deadline after launch to set the expected pace")
     elif verdict is Verdict.INCONCLUSIVE and margin is not None:
         sample = f" (n={measured.n})" if measured.n is not None else ""
-        parts.append(f"inside the noise of ±{words.magnitude(margin, Unit.PP)}{sample}")
+        native = context.kpi.native_unit if context.kpi is not None else None
+        noise_unit = Unit.PTS if native is Unit.PTS else Unit.PP
+        noise = words.magnitude(margin, noise_unit)
+        parts.append(f"inside the noise of ±{noise}{sample}")
     elif context.is_final:
         parts.append(_final_reading(measured.current_on, context.measured_until))
     elif expected is not None and verdict is not Verdict.ACHIEVED:
@@ -245,11 +257,23 @@ def _gap(gap: Decimal, unit: Unit | None, currency: str | None) -> str:
 def _noise_margin(
     context: Context, baseline: Reading, current: Reading
 ) -> Decimal | None:
-    """Estimate the noise margin for KPIs that are a share of customers or responses.
+    """Estimate the 95 % noise margin of the change from baseline to current value.
 
-    Revenue-weighted rates (a `moneyBasis` in the catalog) need a bootstrap over
-    customers, which needs the raw data, so they get no margin here.
+    Values with an interval (a bootstrap over customers, an NPS margin) give
+    the margin of the difference, sqrt(h1^2 + h2^2) with h the half-widths,
+    taking the two as independent. Without intervals, a KPI that is a share of
+    customers or responses gets the margin of a difference of two proportions
+    from the n of each value. Revenue-weighted rates without intervals get
+    none, because their noise needs the customers' revenue.
     """
+    current_half = current.half_width
+    if current_half is not None:
+        # NOTE: a stated baseline carries no interval, so the current value's
+        # stands in for it; the margin is then an estimate for comparable data.
+        baseline_half = baseline.half_width
+        if baseline_half is None:
+            baseline_half = current_half
+        return (current_half**2 + baseline_half**2).sqrt()
     kpi = context.kpi
     if kpi is None or kpi.native_unit is not Unit.PP:
         return None

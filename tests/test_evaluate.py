@@ -731,6 +731,7 @@ def test_narrow_interval_keeps_verdict(catalog: Catalog) -> None:
     )
     assert result.margin == pytest.approx(Decimal("1.414"), abs=Decimal("0.001"))
     assert result.verdict is Verdict.ON_TRACK
+    assert result.explanation.endswith("the data can detect about 1.4pp.")
 
 
 def test_no_deadline_inconclusive(catalog: Catalog) -> None:

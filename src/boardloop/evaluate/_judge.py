@@ -233,14 +233,16 @@ def _finish(
         parts.append("with no deadline after launch to set the expected pace")
     elif verdict is Verdict.INCONCLUSIVE and margin is not None:
         sample = f" (n={measured.n})" if measured.n is not None else ""
-        native = context.kpi.native_unit if context.kpi is not None else None
-        noise_unit = Unit.PTS if native is Unit.PTS else Unit.PP
-        noise = words.magnitude(margin, noise_unit)
-        parts.append(f"inside the noise of ±{noise}{sample}")
+        parts.append(f"inside the noise of ±{_noise(context, margin)}{sample}")
     elif context.is_final:
         parts.append(_final_reading(measured.current_on, context.measured_until))
     elif expected is not None and verdict is not Verdict.ACHIEVED:
         parts[-1] += f" at {words.share(expected)} of the time"
+    if margin is not None and verdict in (Verdict.ON_TRACK, Verdict.BEHIND):
+        # The smallest change the data can tell from noise, for the reader
+        # to weigh the movement against.
+        sample = f"with n={measured.n} " if measured.n is not None else ""
+        parts.append(f"{sample}the data can detect about {_noise(context, margin)}")
     return replace(
         measured, verdict=verdict, margin=margin, explanation=", ".join(parts) + "."
     )
@@ -252,6 +254,12 @@ def _gap(gap: Decimal, unit: Unit | None, currency: str | None) -> str:
     if gap < 0:
         return f"{words.magnitude(gap, unit, currency)} beyond"
     return "target met"
+
+
+def _noise(context: Context, margin: Decimal) -> str:
+    """Write a noise margin in the KPI's unit: points of a score, else pp."""
+    native = context.kpi.native_unit if context.kpi is not None else None
+    return words.magnitude(margin, Unit.PTS if native is Unit.PTS else Unit.PP)
 
 
 def _noise_margin(

@@ -594,3 +594,105 @@ def test_changes_closed_by_import_names_result_and_date() -> None:
     assert built.changes is not None
     [item] = [i for g in built.changes.groups if g.kind == "closed" for i in g.items]
     assert item.text == "closed on 2 Feb 2027 as missed"
+
+
+# Track record
+
+
+def closed_on(
+    number: int,
+    result: OutcomeResult | None,
+    movement: str | None,
+    day: dt.date | None,
+    **fields: Any,
+) -> Initiative:
+    outcome = Outcome(
+        result=result,
+        actual_movement=Decimal(movement) if movement is not None else None,
+        closed_on=day,
+    )
+    return initiative(number, Status.CLOSED, outcome=outcome, **fields)
+
+
+def track_record_section(*initiatives: Initiative) -> BoardSection:
+    register = Register(company="Tallyfern Ltd", initiatives=initiatives)
+    return build_board_section(
+        company=register.company,
+        register=register,
+        evaluations={},
+        findings=[],
+        readiness_score=78.0,
+        as_of=AS_OF,
+        since=None,
+        catalog_version="1.0.0",
+        kpi_labels={},
+        format_target=phrase,
+        track_record=(dt.date(2026, 5, 1), "Q2 FY26 to Q1 FY27"),
+    )
+
+
+def test_track_record_counts_window_only() -> None:
+    built = track_record_section(
+        # +5pp targets: +5 is 100 %, +2 is 40 %, -1 is -20 %.
+        closed_on(1, OutcomeResult.ACHIEVED, "5", dt.date(2026, 6, 1), program="A"),
+        closed_on(2, OutcomeResult.PARTIALLY_ACHIEVED, "2", dt.date(2026, 9, 1)),
+        closed_on(3, OutcomeResult.MISSED, "-1", dt.date(2027, 1, 15), program="A"),
+        # Closed before the window, and with no closing date.
+        closed_on(4, OutcomeResult.MISSED, "0", dt.date(2026, 4, 30)),
+        closed_on(5, OutcomeResult.ABANDONED, None, None),
+    )
+    record = built.track_record
+    assert record is not None
+    total = record.total
+    assert (total.closed, total.achieved, total.partially_achieved) == (3, 1, 1)
+    assert (total.missed, total.abandoned, total.no_outcome) == (1, 0, 0)
+    assert total.median_attainment == Decimal("0.4")
+    assert total.median_attainment_label == "40%"
+    assert record.undated == 1
+    programs = {row.group: row for row in record.by_program}
+    assert set(programs) == {"A", "no program named"}
+    assert programs["A"].closed == 2
+    # Median of 100 % and -20 %.
+    assert programs["A"].median_attainment == Decimal("0.4")
+    assert [row.group for row in record.by_owner] == ["Dana Reyes (CS)"]
+    assert record.text == (
+        "3 initiatives closed in Q2 FY26 to Q1 FY27: 1 achieved, 1 partially "
+        "achieved, 1 missed. Median attainment 40%. 1 closed initiative has no "
+        "closing date and is left out."
+    )
+
+
+def test_track_record_empty_window() -> None:
+    built = track_record_section(initiative(1, Status.LAUNCHED))
+    record = built.track_record
+    assert record is not None
+    assert record.total.closed == 0
+    assert record.total.median_attainment is None
+    assert record.text == "No initiative closed in Q2 FY26 to Q1 FY27."
+    markdown = render_markdown(built)
+    assert "### Track record, Q2 FY26 to Q1 FY27" in markdown
+    assert "| Program |" not in markdown
+
+
+def test_track_record_left_out_without_window() -> None:
+    built = section(closed(1, OutcomeResult.ACHIEVED, "5"))
+    assert built.track_record is None
+    assert "Track record" not in render_markdown(built)
+
+
+@pytest.mark.parametrize(
+    ("start_month", "as_of", "first_day", "label"),
+    [
+        (2, dt.date(2026, 11, 16), dt.date(2026, 2, 1), "Q1 FY27 to Q4 FY27"),
+        (1, dt.date(2027, 3, 31), dt.date(2026, 4, 1), "Q2 FY26 to Q1 FY27"),
+        (1, dt.date(2027, 12, 1), dt.date(2027, 1, 1), "Q1 FY27 to Q4 FY27"),
+    ],
+)
+def test_track_record_window_four_quarters(
+    start_month: int, as_of: dt.date, first_day: dt.date, label: str
+) -> None:
+    from boardloop.domain.fiscal import FiscalCalendar
+    from boardloop.service import track_record_window
+
+    calendar = FiscalCalendar(start_month=start_month)
+    assert track_record_window(calendar, as_of) == (first_day, label)

@@ -225,4 +225,21 @@ def build_section(
         kpi_labels=labels,
         format_target=lambda target: format_target(target, kpi_labels=labels),
         calendar_label=calendar.quarter_label(fiscal_year, quarter),
+        track_record=track_record_window(calendar, as_of),
     )
+
+
+def track_record_window(
+    calendar: FiscalCalendar, as_of: dt.date
+) -> tuple[dt.date, str]:
+    """Return the first day and label of the four fiscal quarters up to `as_of`."""
+    fiscal_year, quarter = calendar.quarter_of(as_of)
+    first_year, first_quarter = fiscal_year, quarter - 3
+    if first_quarter < 1:
+        first_year, first_quarter = fiscal_year - 1, first_quarter + 4
+    first_day, _ = calendar.quarter_bounds(first_year, first_quarter)
+    label = (
+        f"{calendar.quarter_label(first_year, first_quarter)} to "
+        f"{calendar.quarter_label(fiscal_year, quarter)}"
+    )
+    return first_day, label

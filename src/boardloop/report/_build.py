@@ -25,6 +25,7 @@ from boardloop.report._format import (
     percent_label,
     signed_amount,
 )
+from boardloop.report._track_record import build_track_record
 from boardloop.report._view import (
     BoardSection,
     ClosedCounts,
@@ -129,6 +130,7 @@ def build_board_section(
     calendar_label: str | None = None,
     generator: str | None = None,
     generated_at: dt.datetime | None = None,
+    track_record: tuple[dt.date, str] | None = None,
 ) -> BoardSection:
     """Build the "Customer Success Initiatives" section at the as-of date.
 
@@ -143,6 +145,8 @@ def build_board_section(
         calendar_label: the fiscal period the pack covers, such as "FY27 Q1".
         generator: the program named in the metadata; "boardloop <version>" if None.
         generated_at: when the section was made, or None to leave it out.
+        track_record: the first day and the label ("Q1 FY27 to Q4 FY27") of
+            the track record's window, or None to leave it out.
 
     Raises:
         ValueError: the readiness score is outside 0..100, or an evaluation
@@ -180,6 +184,17 @@ def build_board_section(
         summary=summary,
         open_initiatives=open_views,
         closed_initiatives=closed_views,
+        track_record=(
+            None
+            if track_record is None
+            else build_track_record(
+                initiatives,
+                closed_views,
+                since=track_record[0],
+                as_of=as_of,
+                window_label=track_record[1],
+            )
+        ),
         changes=(
             build_changes(initiatives, since=since, as_of=as_of)
             if since is not None

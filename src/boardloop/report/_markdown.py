@@ -14,6 +14,7 @@ if TYPE_CHECKING:
         ClosedInitiative,
         Findings,
         OpenInitiative,
+        TrackRecord,
     )
 
 __all__ = ["escape_markdown", "render_markdown"]
@@ -74,6 +75,8 @@ def render_markdown(section: BoardSection) -> str:
         _open_part(section.open_initiatives),
         _closed_part(section.closed_initiatives),
     ]
+    if section.track_record is not None:
+        parts.append(_track_record_part(section.track_record))
     if section.changes is not None:
         parts.append(_changes_part(section.changes))
     parts.append(_findings_part(section.findings))
@@ -174,6 +177,50 @@ def _closed_part(initiatives: tuple[ClosedInitiative, ...]) -> str:
             f"({escape_markdown(item.outcome_label)}). "
             f"Owner: {escape_markdown(item.owner.display)}. Lesson: {lesson}"
         )
+    return "\n".join(lines)
+
+
+def _track_record_part(record: TrackRecord) -> str:
+    lines = [
+        f"### Track record, {escape_markdown(record.window_label)}",
+        "",
+        escape_markdown(record.text, line_start=True),
+    ]
+    if record.total.closed == 0:
+        return "\n".join(lines)
+    for title, rows in (("Program", record.by_program), ("Owner", record.by_owner)):
+        lines += [
+            "",
+            _row(
+                [
+                    title,
+                    "Closed",
+                    "Achieved",
+                    "Partially",
+                    "Missed",
+                    "Abandoned",
+                    "No outcome",
+                    "Median attainment",
+                ]
+            ),
+            _row(["---"] * 8),
+        ]
+        for row in (*rows, record.total):
+            group = "All" if row is record.total else escape_markdown(row.group)
+            lines.append(
+                _row(
+                    [
+                        f"**{group}**" if row is record.total else group,
+                        str(row.closed),
+                        str(row.achieved),
+                        str(row.partially_achieved),
+                        str(row.missed),
+                        str(row.abandoned),
+                        str(row.no_outcome),
+                        escape_markdown(row.median_attainment_label),
+                    ]
+                )
+            )
     return "\n".join(lines)
 
 

@@ -276,6 +276,36 @@ class Summary(_View):
     text: str
 
 
+class TrackRecordRow(_View):
+    """Outcomes of the closed initiatives of one group: a program, an owner or all."""
+
+    group: str
+    closed: int
+    achieved: int
+    partially_achieved: int
+    missed: int
+    abandoned: int
+    no_outcome: int
+    median_attainment: Number | None = Field(
+        description="Median fraction of the target reached, over closed "
+        "initiatives with a measurable attainment; null when none has one."
+    )
+    median_attainment_label: str
+
+
+class TrackRecord(_View):
+    """How the initiatives closed in the last four fiscal quarters ended."""
+
+    since: dt.date = Field(description="First day of the window.")
+    since_label: str
+    window_label: str = Field(description="The quarters covered, in words.")
+    total: TrackRecordRow
+    by_program: tuple[TrackRecordRow, ...]
+    by_owner: tuple[TrackRecordRow, ...]
+    undated: int = Field(description="Closed initiatives with no closing date.")
+    text: str
+
+
 class Generation(_View):
     """Generator name and time of the section."""
 
@@ -319,6 +349,9 @@ class BoardSection(_View):
     summary: Summary
     open_initiatives: tuple[OpenInitiative, ...]
     closed_initiatives: tuple[ClosedInitiative, ...]
+    track_record: TrackRecord | None = Field(
+        default=None, description="Null when no track-record window was given."
+    )
     changes: Changes | None = Field(description="Null when no `since` date was given.")
     findings: Findings
     kpi_id: Literal["customers.key_initiatives"] = KPI_FIELD_ID

@@ -332,3 +332,25 @@ def test_series_after_launch_is_no_baseline() -> None:
     report = lint_entries(entry(baseline=None), kpi_values=values)
     [item] = found(report, "TG202")
     assert item.severity is Severity.ERROR
+
+
+def test_goal_revised_after_deadline_is_error() -> None:
+    history = _history_change({"amount": [3, 2]}, reason="budget cut", day=20)
+    report = lint_entries(entry(history=history, target__deadline=dt.date(2027, 2, 1)))
+    [item] = found(report, "TG208")
+    assert item.severity is Severity.ERROR
+    assert "on 2027-02-20, after the deadline 2027-02-01" in item.message
+
+
+def test_deadline_moved_after_old_deadline_is_error() -> None:
+    change = {"deadline": ["2027-02-01", "2027-09-30"]}
+    history = _history_change(change, reason="data delay")
+    report = lint_entries(entry(history=history, target__deadline=dt.date(2027, 9, 30)))
+    [item] = found(report, "TG208")
+    assert "after the deadline 2027-02-01" in item.message
+
+
+def test_goal_revised_before_deadline_passes() -> None:
+    history = _history_change({"amount": [3, 2]}, reason="budget cut", day=20)
+    report = lint_entries(entry(history=history, target__deadline=dt.date(2027, 6, 30)))
+    assert found(report, "TG208") == []

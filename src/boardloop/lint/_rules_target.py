@@ -401,6 +401,7 @@ def check_target_moved(register: Register, context: LintContext) -> Iterator[Fin
         return
     for initiative in register.initiatives:
         moves = list(_goal_changes_after_launch(initiative))
+        yield from _revised_after_deadline(initiative, moves)
         for event, name, before, after in moves:
             if event.reason.strip():
                 continue
@@ -417,6 +418,45 @@ def check_target_moved(register: Register, context: LintContext) -> Iterator[Fin
                 "target",
             )
         yield from _repeated_changes(initiative, moves, context)
+
+
+def _revised_after_deadline(
+    initiative: Initiative, moves: list[tuple[Event, str, Any, Any]]
+) -> Iterator[Finding]:
+    """Yield an error for each goal change dated after the target's deadline.
+
+    Once the deadline has passed, the period it closes is measured against the
+    goal set for it; a later change, with or without a reason, rewrites it.
+    """
+    deadline = initiative.target.deadline
+    if deadline is None:
+        return
+    for event, name, before, after in moves:
+        # A change that moves the deadline itself is judged against the one
+        # it replaced, when that was a date.
+        limit = deadline
+        if name == "deadline":
+            limit = _as_date(before) or deadline
+        if event.at.date() <= limit:
+            continue
+        yield finding(
+            "TG208",
+            Severity.ERROR,
+            initiative,
+            f"{name} changed from {quoted(before)} to {quoted(after)} on "
+            f"{event.at.date()}, after the deadline {limit}; a closed period is "
+            "measured against the goal it had",
+            "target",
+        )
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def _goal_changes_after_launch(

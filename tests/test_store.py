@@ -987,3 +987,62 @@ def test_downgrade_to_0002_drops_interval(store: Store) -> None:
         insert_kpi_row(store, company_id, None)
     with pytest.raises(IntegrityError):
         insert_kpi_row(store, company_id, 90)
+
+
+# --- closed outcomes ------------------------------------------------------------------
+
+
+def closed_register(**outcome: Any) -> list[Initiative]:
+    """REGISTER with its first initiative closed, missed by -0.3pp."""
+    from decimal import Decimal
+
+    from boardloop.domain.model import Outcome, OutcomeResult, Unit
+
+    fields: dict[str, Any] = {
+        "result": OutcomeResult.MISSED,
+        "actual_movement": Decimal("-0.3"),
+        "actual_unit": Unit.PP,
+        "lesson": "Flags came too late.",
+        "closed_on": dt.date(2026, 9, 2),
+    }
+    fields.update(outcome)
+    first, *rest = read_register(REGISTER)
+    closed = replace(first, status=Status.CLOSED, outcome=Outcome(**fields))
+    return [closed, *rest]
+
+
+def import_items(store: Store, items: list[Initiative], at: dt.datetime) -> Any:
+    return store.import_initiatives(
+        COMPANY, items, source_path="initiatives.yaml", actor="Maya Okafor", at=at
+    )
+
+
+def test_closed_outcome_cannot_change(store: Store) -> None:
+    from decimal import Decimal
+
+    from boardloop.store import ClosedOutcomeError
+
+    import_items(store, closed_register(), MONDAY)
+    changed = closed_register(actual_movement=Decimal("0.5"))
+    with pytest.raises(ClosedOutcomeError) as raised:
+        import_items(store, changed, TUESDAY)
+    message = str(raised.value)
+    assert "initiative 'onboarding-revamp' is closed" in message
+    assert "recorded as '-0.3'; the file says '0.5'" in message
+    stored = store.get_initiative(COMPANY, "onboarding-revamp").initiative
+    assert stored.outcome is not None
+    assert stored.outcome.actual_movement == Decimal("-0.3")
+
+
+def test_closed_lesson_may_change(store: Store) -> None:
+    import_items(store, closed_register(), MONDAY)
+    changes = import_items(
+        store, closed_register(lesson="Flags came 30 days too late."), TUESDAY
+    )
+    assert changes.updated == ("onboarding-revamp",)
+
+
+def test_outcome_recorded_after_closing(store: Store) -> None:
+    import_items(store, closed_register(result=None, actual_movement=None), MONDAY)
+    changes = import_items(store, closed_register(), TUESDAY)
+    assert changes.updated == ("onboarding-revamp",)

@@ -89,9 +89,10 @@ def read_error_types() -> tuple[type[Exception], ...]:
     from boardloop.io import ReadError
     from boardloop.lint import LintSettingsError
     from boardloop.metrics import CustomerError, LedgerError
-    from boardloop.store import ConfigError, WorkspaceError
+    from boardloop.store import ClosedOutcomeError, ConfigError, WorkspaceError
 
     return (
+        ClosedOutcomeError,
         ReadError,
         CatalogError,
         ConfigError,

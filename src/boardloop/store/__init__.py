@@ -17,6 +17,7 @@ from boardloop.store._config import (
     write_config,
 )
 from boardloop.store._errors import (
+    ClosedOutcomeError,
     DuplicateKeyError,
     InvalidWindowError,
     StaleVersionError,
@@ -46,6 +47,7 @@ __all__ = [
     "CONFIG_FILE_NAME",
     "DATABASE_URL_VARIABLE",
     "DEFAULT_DATABASE_FILE",
+    "ClosedOutcomeError",
     "ConfigError",
     "DuplicateKeyError",
     "ImportChanges",

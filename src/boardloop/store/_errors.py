@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "ClosedOutcomeError",
     "DuplicateKeyError",
     "InvalidWindowError",
     "StaleVersionError",
@@ -16,6 +17,30 @@ class StoreError(Exception):
     """A store operation that cannot be carried out as requested."""
 
     http_status = 500
+
+
+class ClosedOutcomeError(StoreError):
+    """An import that would change the recorded outcome of a closed initiative."""
+
+    http_status = 409
+
+    def __init__(
+        self, path: str, key: str, field: str, stored: object, new: object
+    ) -> None:
+        super().__init__(
+            f"{path}: initiative {key!r} is closed and its outcome {field} is "
+            f"recorded as {_shown(stored)}; the file says {_shown(new)}. A closed "
+            "outcome does "
+            "not change: put the recorded value back in the file, and record a "
+            "correction as a checkpoint note"
+        )
+        self.path = path
+        self.key = key
+        self.field = field
+
+
+def _shown(value: object) -> str:
+    return "nothing" if value is None else f"'{value}'"
 
 
 class StaleVersionError(StoreError):

@@ -19,9 +19,18 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.orm import Session
 
-from boardloop.domain.model import Event, Initiative, KpiValue, Register, Source
+from boardloop.domain.model import (
+    Event,
+    Initiative,
+    KpiValue,
+    Outcome,
+    Register,
+    Source,
+    Status,
+)
 from boardloop.store._codec import encode_initiative
 from boardloop.store._errors import (
+    ClosedOutcomeError,
     InvalidWindowError,
     StaleVersionError,
     UnknownInitiativeError,
@@ -170,6 +179,8 @@ class Store:
                 new_history = add_history(session, company_id, initiative, known)
                 history_added += len(new_history)
                 row = rows.get(initiative.id)
+                if row is not None:
+                    keep_closed_outcome(decode_row(row), initiative, source_path)
                 if row is None:
                     add_initiative(session, company_id, initiative, at=at)
                     add_event(
@@ -415,6 +426,24 @@ class Store:
                 )
             )
             return [decode_kpi_value_row(row) for row in rows]
+
+
+def keep_closed_outcome(stored: Initiative, new: Initiative, path: str) -> None:
+    """Raise when a closed initiative's recorded outcome would change.
+
+    The result, actual movement, its unit and the closing date are the record
+    the board saw; the lesson may still be edited.
+    """
+    outcome = stored.outcome
+    if stored.status is not Status.CLOSED or outcome is None or outcome.result is None:
+        return
+    incoming = new.outcome or Outcome()
+    for field in ("result", "actual_movement", "actual_unit", "closed_on"):
+        before, after = getattr(outcome, field), getattr(incoming, field)
+        if before != after:
+            raise ClosedOutcomeError(
+                path, stored.id, field.replace("_", " "), before, after
+            )
 
 
 # --- engine and migrations -------------------------------------------------------

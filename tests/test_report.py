@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,7 @@ from boardloop.domain.model import (
     Event,
     Finding,
     Initiative,
+    KpiValue,
     Outcome,
     OutcomeResult,
     Owner,
@@ -696,3 +698,70 @@ def test_track_record_window_four_quarters(
 
     calendar = FiscalCalendar(start_month=start_month)
     assert track_record_window(calendar, as_of) == (first_day, label)
+
+
+# Charts
+
+
+def chart_series(*values: str) -> list[KpiValue]:
+    return [
+        KpiValue(
+            kpi_id="customers.gross_revenue_retention",
+            segment="SMB",
+            period_end=dt.date(2027, month, 28),
+            value=Decimal(value),
+            low=Decimal(value) - 2,
+            high=Decimal(value) + 2,
+        )
+        for month, value in enumerate(values, start=1)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("target", "level"),
+    [
+        (pp_target("5"), Decimal("93")),
+        (pp_target("2", Direction.DECREASE), Decimal("86")),
+        (Target(kpi_id="customers.gross_revenue_retention", level=Decimal("95")), 95),
+    ],
+)
+def test_chart_target_level(target: Target, level: Decimal) -> None:
+    from boardloop.report._chart import build_chart
+
+    item = initiative(
+        1, Status.LAUNCHED, target=target, launched_on=dt.date(2027, 1, 5)
+    )
+    chart = build_chart(
+        item, chart_series("88", "89"), title="GRR", baseline=Decimal(88), lag_days=90
+    )
+    assert chart is not None
+    assert chart.target_level == level
+    assert chart.lag_until == dt.date(2027, 4, 5)
+    assert [point.low for point in chart.points] == [86, 87]
+
+
+def test_chart_needs_two_values() -> None:
+    from boardloop.report._chart import build_chart
+
+    item = initiative(1, Status.LAUNCHED)
+    assert (
+        build_chart(item, chart_series("88"), title="GRR", baseline=None, lag_days=None)
+        is None
+    )
+
+
+def test_chart_drawn_in_html() -> None:
+    from boardloop.report import render_html
+
+    item = initiative(1, Status.LAUNCHED, launched_on=dt.date(2027, 1, 5))
+    evaluated = dataclasses.replace(
+        evaluation("i1", Verdict.TOO_EARLY),
+        series=tuple(chart_series("88", "89", "91")),
+        label="GRR",
+        segment="SMB",
+    )
+    html = render_html(section(item, evaluations={"i1": evaluated}))
+    assert '<svg class="chart"' in html
+    assert 'aria-label="GRR, SMB"' in html
+    assert "<caption>GRR, SMB</caption>" in html
+    assert "<td>89</td><td>87 to 91</td>" in html

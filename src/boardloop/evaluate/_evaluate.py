@@ -120,7 +120,12 @@ def _evaluate(
     series = choice.values
     stated = _stated_baseline(initiative)
     context = _context(initiative, kpi, label, as_of, lag_days, stated)
-    blank = replace(blank, lag_days=context.lag_days, window_days=choice.window_days)
+    blank = replace(
+        blank,
+        lag_days=context.lag_days,
+        window_days=choice.window_days,
+        series=tuple(series),
+    )
 
     early = _too_early(context, blank)
     if early is not None:

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from decimal import Decimal
 
-    from boardloop.domain.model import Unit
+    from boardloop.domain.model import KpiValue, Unit
 
 __all__ = ["Evaluation", "Verdict", "summarise"]
 
@@ -42,7 +42,8 @@ class Evaluation:
     from launch to deadline would be at the as-of date. `margin` is the noise
     margin of the movement in the KPI's native unit, when it could be estimated.
     `window_days` is the measurement window of the values the evaluation read
-    or looked for, None for values that state no window.
+    or looked for, None for values that state no window. `series` holds those
+    values up to the as-of date, oldest first, for charts.
     """
 
     initiative_id: str
@@ -66,6 +67,7 @@ class Evaluation:
     as_of: dt.date | None = None
     lag_days: int | None = None
     window_days: int | None = None
+    series: tuple[KpiValue, ...] = ()
 
 
 def summarise(evaluations: Iterable[Evaluation]) -> dict[Verdict, int]:

@@ -17,6 +17,7 @@ from boardloop.domain.model import (
     Target,
 )
 from boardloop.report._changes import build_changes
+from boardloop.report._chart import SeriesValue, build_chart
 from boardloop.report._findings import build_findings
 from boardloop.report._format import (
     count,
@@ -84,6 +85,14 @@ class EvaluationLike(Protocol):
     def n(self) -> int | None: ...
     @property
     def explanation(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def lag_days(self) -> int | None: ...
+    @property
+    def window_days(self) -> int | None: ...
+    @property
+    def series(self) -> Sequence[SeriesValue]: ...
 
 
 # Verdict value -> (label, phrase in the summary line), in summary order.
@@ -301,6 +310,15 @@ def _open_view(
     else:
         checkpoint_label = date_label(checkpoint) + (" (overdue)" if overdue else "")
     verdict = _verdict_view(evaluation, initiative.target) if evaluation else None
+    chart = None
+    if evaluation is not None:
+        chart = build_chart(
+            initiative,
+            evaluation.series,
+            title=_chart_title(evaluation),
+            baseline=_finite(evaluation.baseline),
+            lag_days=evaluation.lag_days,
+        )
 
     return OpenInitiative(
         id=initiative.id,
@@ -316,7 +334,18 @@ def _open_view(
         verdict=verdict,
         verdict_label=verdict.label if verdict else "Not evaluated",
         progress_note=(initiative.progress_note or "").strip() or None,
+        chart=chart,
     )
+
+
+def _chart_title(evaluation: EvaluationLike) -> str:
+    """Name the charted series: KPI, segment and window."""
+    title = evaluation.label or "KPI"
+    if evaluation.window_days:
+        title = f"{evaluation.window_days}-day {title}"
+    if evaluation.segment:
+        title += f", {evaluation.segment}"
+    return title
 
 
 def _verdict_view(evaluation: EvaluationLike, target: Target) -> VerdictView:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import jinja2
 from markupsafe import Markup
 
+from boardloop.report._svg import chart_svg, chart_table
 from boardloop.report._text import code_spans, show_bidi_controls
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ def _environment() -> jinja2.Environment:
         finalize=_finalize,
     )
     environment.filters["code_spans"] = _code_spans_html
+    environment.filters["chart_svg"] = chart_svg
+    environment.filters["chart_table"] = chart_table
     return environment
 
 

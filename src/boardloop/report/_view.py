@@ -126,6 +126,32 @@ class VerdictView(_View):
     n: int | None
 
 
+class ChartPoint(_View):
+    """One KPI value of a chart, with its 95 % interval when known."""
+
+    on: dt.date
+    value: Number
+    low: Number | None
+    high: Number | None
+
+
+class ChartView(_View):
+    """The data of an initiative's chart; renderers only draw it."""
+
+    title: str = Field(description="The KPI, segment and window, in words.")
+    unit: str = Field(description="Unit of the values: `%`, `pts`, or empty.")
+    points: tuple[ChartPoint, ...] = Field(description="Measured values, oldest first.")
+    launched_on: dt.date | None
+    lag_until: dt.date | None = Field(
+        description="End of the lag after launch, before which no verdict counts."
+    )
+    deadline: dt.date | None
+    baseline: Number | None
+    target_level: Number | None = Field(
+        description="The value the target asks for at the deadline."
+    )
+
+
 class OpenInitiative(_View):
     """A planned or active initiative."""
 
@@ -142,6 +168,9 @@ class OpenInitiative(_View):
     verdict: VerdictView | None = Field(description="Null when not evaluated.")
     verdict_label: str
     progress_note: str | None
+    chart: ChartView | None = Field(
+        default=None, description="Null when fewer than two values were measured."
+    )
 
 
 class ClosedInitiative(_View):

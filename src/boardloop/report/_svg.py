@@ -1,0 +1,130 @@
+"""Draw an initiative's chart as inline SVG, with its data as a table beside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+
+from boardloop.report._format import date_label, decimal_text
+
+if TYPE_CHECKING:
+    from boardloop.report._view import ChartView
+
+__all__ = ["chart_svg", "chart_table"]
+
+_WIDTH = 560
+_HEIGHT = 200
+_LEFT, _RIGHT, _TOP, _BOTTOM = 48, 12, 12, 28
+
+
+def chart_svg(chart: ChartView) -> Markup:
+    """Return the chart as an SVG element: series, interval band and markers.
+
+    The series is a line with a point per value, the 95 % interval a shaded
+    band, the target level a dashed line, the launch a solid rule, the end of
+    the lag a dotted rule and the shaded part before it, and the deadline a
+    rule at the right end of the time axis.
+    """
+    days = [p.on for p in chart.points]
+    for extra in (chart.launched_on, chart.deadline):
+        if extra is not None:
+            days.append(extra)
+    first, last = min(days), max(days)
+    span = max((last - first).days, 1)
+    values: list[Decimal] = []
+    for point in chart.points:
+        values += [v for v in (point.value, point.low, point.high) if v is not None]
+    for extra_value in (chart.baseline, chart.target_level):
+        if extra_value is not None:
+            values.append(extra_value)
+    low, high = float(min(values)), float(max(values))
+    pad = (high - low) * 0.1 or 1.0
+    low, high = low - pad, high + pad
+
+    def x(day: dt.date) -> float:
+        return _LEFT + (day - first).days / span * (_WIDTH - _LEFT - _RIGHT)
+
+    def y(value: Decimal) -> float:
+        share = (float(value) - low) / (high - low)
+        return _TOP + (1 - share) * (_HEIGHT - _TOP - _BOTTOM)
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {_WIDTH} {_HEIGHT}" role="img" '
+        f'aria-label="{Markup.escape(chart.title)}" xmlns="http://www.w3.org/2000/svg">',
+    ]
+    bottom = _HEIGHT - _BOTTOM
+    if chart.launched_on is not None and chart.lag_until is not None:
+        end = min(chart.lag_until, last)
+        parts.append(
+            f'<rect class="lag" x="{x(chart.launched_on):.1f}" y="{_TOP}" '
+            f'width="{max(x(end) - x(chart.launched_on), 0):.1f}" '
+            f'height="{bottom - _TOP}"/>'
+        )
+    band = [
+        (p.on, p.low, p.high)
+        for p in chart.points
+        if p.low is not None and p.high is not None
+    ]
+    if len(band) >= 2:
+        upper = " ".join(f"{x(on):.1f},{y(top):.1f}" for on, _, top in band)
+        lower = " ".join(f"{x(on):.1f},{y(foot):.1f}" for on, foot, _ in band[::-1])
+        parts.append(f'<polygon class="band" points="{upper} {lower}"/>')
+    if chart.target_level is not None:
+        level = y(chart.target_level)
+        parts.append(
+            f'<line class="target" x1="{_LEFT}" x2="{_WIDTH - _RIGHT}" '
+            f'y1="{level:.1f}" y2="{level:.1f}"/>'
+        )
+    for day, name in (
+        (chart.launched_on, "launch"),
+        (chart.lag_until, "lag-end"),
+        (chart.deadline, "deadline"),
+    ):
+        if day is not None and first <= day <= last:
+            parts.append(
+                f'<line class="{name}" x1="{x(day):.1f}" x2="{x(day):.1f}" '
+                f'y1="{_TOP}" y2="{bottom}"/>'
+            )
+    line = " ".join(f"{x(p.on):.1f},{y(p.value):.1f}" for p in chart.points)
+    parts.append(f'<polyline class="series" points="{line}"/>')
+    parts += [
+        f'<circle class="point" cx="{x(p.on):.1f}" cy="{y(p.value):.1f}" r="2.5"/>'
+        for p in chart.points
+    ]
+    parts += [
+        f'<text x="{_LEFT - 6}" y="{_TOP + 4}" text-anchor="end">'
+        f"{_number(Decimal(repr(high)))}</text>",
+        f'<text x="{_LEFT - 6}" y="{bottom}" text-anchor="end">'
+        f"{_number(Decimal(repr(low)))}</text>",
+        f'<text x="{_LEFT}" y="{_HEIGHT - 8}">{date_label(first)}</text>',
+        f'<text x="{_WIDTH - _RIGHT}" y="{_HEIGHT - 8}" text-anchor="end">'
+        f"{date_label(last)}</text>",
+        "</svg>",
+    ]
+    return Markup("".join(parts))
+
+
+def chart_table(chart: ChartView) -> Markup:
+    """Return the chart's values as a table, for screen readers and print."""
+    rows = [
+        Markup("<tr><td>{}</td><td>{}</td><td>{}</td></tr>").format(
+            date_label(p.on),
+            _number(p.value),
+            ""
+            if p.low is None or p.high is None
+            else f"{_number(p.low)} to {_number(p.high)}",
+        )
+        for p in chart.points
+    ]
+    head = Markup(
+        '<table class="chart-data"><caption>{}</caption><thead><tr><th>Period end'
+        "</th><th>Value</th><th>95% interval</th></tr></thead><tbody>"
+    ).format(chart.title)
+    return head + Markup("").join(rows) + Markup("</tbody></table>")
+
+
+def _number(value: Decimal) -> str:
+    return decimal_text(value, places=1)

@@ -17,11 +17,11 @@ if TYPE_CHECKING:
 
 __all__ = ["BOOTSTRAP_RATES", "LARGE_COHORT", "bootstrap_intervals", "resample_rates"]
 
-LARGE_COHORT = 20_000
+LARGE_COHORT = 5_000
 """Cohorts above this size draw resampled sums from their normal limit.
 
-Below it the customers themselves are resampled; at 20,000 customers and 1,000
-resamples that is 20 million draws, about a second."""
+Below it the customers themselves are resampled: at 5,000 customers and 1,000
+resamples that is 5 million draws per window and group."""
 
 BOOTSTRAP_RATES = ("gross_revenue_retention", "net_revenue_retention", "logo_retention")
 """The rates that get a bootstrap interval."""

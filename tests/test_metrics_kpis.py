@@ -531,3 +531,14 @@ def test_large_cohort_limit_matches_resampling(
             # The intervals are about 3 points wide; the bounds agree within
             # 0.2 points, the size of 2,000 resamples' own Monte Carlo error.
             assert abs(exact - approximate) < Decimal("0.002")
+
+
+def test_bootstrap_same_on_reload(tmp_path: Path, engine: BaseBackend) -> None:
+    path = write(tmp_path, bootstrap_ledger())
+    first = retention(
+        load_ledger(path, backend=engine), Q2_START, Q2_END, bootstrap=300
+    )
+    second = retention(
+        load_ledger(path, backend=engine), Q2_START, Q2_END, bootstrap=300
+    )
+    assert first.intervals == second.intervals

@@ -201,8 +201,8 @@ def customer_rows(
     """Return every window's cohort customers and group moments, as PyArrow tables.
 
     Groups of at most `max_n` customers come as rows (`span`, `segment`,
-    `cohort`, then `start`, `capped`, `kept` and `retained` as doubles), ordered
-    by group, for resampling. Larger groups come as one row of moments each:
+    `cohort`, `customer_id`, then `start`, `capped`, `kept` and `retained` as
+    doubles), ordered by group and customer, for resampling. Larger groups come as one row of moments each:
     `n`, the sum of each of the four values (`sum_start`, ...) and the sum of
     each product of two (`sum_start_kept`, ...), from which the resampled
     sums' mean and covariance follow.
@@ -218,12 +218,14 @@ def customer_rows(
         "kept": rows.kept.cast("float64"),
         "retained": ibis.ifelse(rows.retained, 1, 0).cast("float64"),
     }
-    rows = rows.select(*keys, **values)
+    rows = rows.select(*keys, "customer_id", **values)
     # A window partition, unlike a join, puts null segments and cohorts (the
     # whole base) together.
     size = rows.span.count().over(ibis.window(group_by=[rows[k] for k in keys]))
     sized = rows.mutate(group_n=size)
-    picked = sized.filter(sized.group_n <= max_n).drop("group_n").order_by(keys)
+    # Ordered by customer too, so the same seed draws the same customers.
+    picked = sized.filter(sized.group_n <= max_n).drop("group_n")
+    picked = picked.order_by([*keys, "customer_id"])
     names = list(values)
     moments = {f"sum_{a}": rows[a].sum() for a in names}
     for i, a in enumerate(names):

@@ -202,10 +202,10 @@ def customer_rows(
 
     Groups of at most `max_n` customers come as rows (`span`, `segment`,
     `cohort`, `customer_id`, then `start`, `capped`, `kept` and `retained` as
-    doubles), ordered by group and customer, for resampling. Larger groups come as one row of moments each:
-    `n`, the sum of each of the four values (`sum_start`, ...) and the sum of
-    each product of two (`sum_start_kept`, ...), from which the resampled
-    sums' mean and covariance follow.
+    doubles), ordered by group and customer, for resampling. Larger groups
+    come as one row of moments each: `n`, the sum of each of the four values
+    (`sum_start`, ...) and the sum of each product of two (`sum_start_kept`,
+    ...), from which the resampled sums' mean and covariance follow.
     """
     import ibis  # type: ignore[import-untyped,unused-ignore]
 

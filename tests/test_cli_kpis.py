@@ -325,3 +325,33 @@ def test_cli_start_does_not_import_ibis() -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == "False"
+
+
+def test_recompute_removes_values_no_longer_computed(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    assert run("kpis", "compute", "-w", str(workspace)).exit_code == 0
+    before = show_json(workspace)
+    assert any(row["window_days"] == 30 for row in before)
+    # Only the fiscal quarters now: February's monthly and 30-day values go.
+    config = workspace / "boardloop.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "\n[metrics]\nwindows = [90]\n",
+        encoding="utf-8",
+    )
+    result = run("kpis", "compute", "-w", str(workspace), "--grain", "quarter")
+    assert result.exit_code == 0, output_of(result)
+    assert show_json(workspace) == []
+
+
+def test_recompute_keeps_imported_values(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    (workspace / "typed.csv").write_text(
+        "kpi,segment,period_end,value\ncustomers.nps_score,all,2024-02-29,41\n",
+        encoding="utf-8",
+    )
+    assert (
+        run("import", "-w", str(workspace), str(workspace / "typed.csv")).exit_code == 0
+    )
+    assert run("kpis", "compute", "-w", str(workspace)).exit_code == 0
+    rows = show_json(workspace, "--kpi", "customers.nps_score")
+    assert [row["value"] for row in rows] == ["41"]

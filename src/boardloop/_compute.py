@@ -177,7 +177,9 @@ def compute_kpis(
             step(_label("NPS", window, field))
 
     source = workspace.resolve(config.ledger) if config.ledger else None
-    workspace.store.replace_kpi_values(config.company, values, source_path=str(source))
+    workspace.store.replace_kpi_values(
+        config.company, values, source_path=str(source), computed=True
+    )
     return values
 
 

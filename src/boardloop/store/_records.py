@@ -31,11 +31,16 @@ class ImportChanges:
 
 @dataclass(frozen=True, slots=True)
 class KpiValueChanges:
-    """How many KPI values an import created, updated and left unchanged."""
+    """How many KPI values an import created, updated, left unchanged and removed.
+
+    Only a computation removes values: those an earlier computation stored and
+    this one no longer gives.
+    """
 
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    removed: int = 0
 
 
 @dataclass(frozen=True, slots=True)

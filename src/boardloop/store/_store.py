@@ -349,13 +349,16 @@ class Store:
         source_path: str,
         actor: str = "",
         at: dt.datetime | None = None,
+        computed: bool = False,
     ) -> KpiValueChanges:
         """Store KPI values in one transaction, replacing those with the same key.
 
         The key is (KPI, segment, window, period end), where a value without a
-        window has its own key. Stored values of other keys stay. A stored value
-        counts as updated when its value, n, interval or definition changes. A
-        window below 1 day raises `InvalidWindowError`.
+        window has its own key. Stored values of other keys stay, except with
+        `computed`: the values are a whole new computation, so every stored
+        computed value (one with no source line) that they do not repeat is
+        removed. A stored value counts as updated when its value, n, interval
+        or definition changes. A window below 1 day raises `InvalidWindowError`.
         """
         keys = [kpi_value_key(value) for value in values]
         key_texts = [kpi_value_key_text(key) for key in keys]
@@ -394,17 +397,26 @@ class Store:
                 else:
                     unchanged += 1
                 session.flush()
+            removed = 0
+            if computed:
+                kept = set(keys)
+                for key, row in rows.items():
+                    if row.source_line is None and key not in kept:
+                        session.delete(row)
+                        removed += 1
+                session.flush()
 
             counts = {
                 "kind": "kpi_values",
                 "created": created,
                 "updated": updated,
                 "unchanged": unchanged,
+                "removed": removed,
             }
             digest = file_sha256(source_path, key_texts)
             add_import(session, company_id, source_path, digest, at, actor, counts)
         logger.info("imported %s into %r: %s", source_path, company, counts)
-        return KpiValueChanges(created, updated, unchanged)
+        return KpiValueChanges(created, updated, unchanged, removed)
 
     def load_kpi_values(self, company: str) -> list[KpiValue]:
         """Return the company's KPI values, by KPI, segment, window and period end.

@@ -542,3 +542,29 @@ def test_bootstrap_same_on_reload(tmp_path: Path, engine: BaseBackend) -> None:
         load_ledger(path, backend=engine), Q2_START, Q2_END, bootstrap=300
     )
     assert first.intervals == second.intervals
+
+
+@pytest.mark.parametrize(
+    ("amount", "problem"),
+    [
+        ('"100,50"', "comma that is not a thousands separator"),
+        ('"1.000,50"', "comma that is not a thousands separator"),
+        ("1e30", "amount out of range"),
+        ("123456789012345678901234567890", "amount out of range"),
+    ],
+)
+def test_amount_rejected(
+    tmp_path: Path, engine: BaseBackend, amount: str, problem: str
+) -> None:
+    text = f"customer_id,date,amount\nA,2024-03-01,100\nB,2024-03-01,{amount}\n"
+    with pytest.raises(LedgerError, match=problem) as raised:
+        load_ledger(write(tmp_path, text), backend=engine)
+    assert raised.value.line == 3
+
+
+def test_thousands_commas_read(tmp_path: Path, engine: BaseBackend) -> None:
+    text = 'customer_id,date,amount\nA,2024-03-01,"1,200.50"\nA,2024-04-01,"1,200"\n'
+    ledger = load_ledger(write(tmp_path, text), backend=engine)
+    figures = retention(ledger, date(2024, 4, 1), date(2024, 5, 1), min_n=1)
+    assert figures.start_mrr == Decimal("1200.50")
+    assert figures.end_mrr == Decimal(1200)

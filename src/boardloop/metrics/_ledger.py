@@ -57,6 +57,10 @@ _INTERVAL_MONTHS = {
     "annually": 12,
 }
 _INTERVAL_COUNT = re.compile(r"^(\d+)[\s-]*(month|year)s?$")
+# An amount with commas that group thousands, such as 1,200.50.
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+# Monthly amounts are decimal(38,10): 28 digits before the point.
+_AMOUNT_LIMIT = Decimal(10) ** 28
 # Amounts that DuckDB parses exactly into decimal(18,6), matched whole.
 _PLAIN_DECIMAL = r"[+-]?(\d{1,12}(\.\d{0,6})?|\.\d{1,6})"
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
@@ -384,7 +388,13 @@ def _parse_sql(
     )
     pattern = _INTERVAL_COUNT.pattern
     interval = f"lower({text('plan_interval')})"
-    amount = f"replace({text('amount')}, ',', '')"
+    # Commas only group thousands; any other comma goes to the row-by-row
+    # reader, which rejects it.
+    amount = (
+        f"CASE WHEN regexp_full_match({text('amount')}, "
+        f"'{_THOUSANDS.pattern[1:-1]}') THEN replace({text('amount')}, ',', '') "
+        f"WHEN contains({text('amount')}, ',') THEN 'x' ELSE {text('amount')} END"
+    )
     day = f"CASE WHEN {text('date')} = '' THEN {text('period')} ELSE {text('date')} END"
     amount_sql = (
         f"CASE WHEN regexp_full_match(amount_text, '{_PLAIN_DECIMAL}') "
@@ -733,7 +743,19 @@ def _text(value: Any) -> str:
 
 
 def _amount(source: str, line: int, value: Any, column: str) -> Decimal:
-    text = _text(value).replace(",", "")
+    text = _text(value)
+    if "," in text:
+        if not _THOUSANDS.match(text):
+            raise LedgerError(
+                source,
+                line,
+                column,
+                text,
+                "write amounts with a decimal point, such as 1200.50; a comma may "
+                "only group thousands, as in 1,200.50",
+                problem="comma that is not a thousands separator",
+            )
+        text = text.replace(",", "")
     try:
         amount = Decimal(text)
     except InvalidOperation:
@@ -746,6 +768,16 @@ def _amount(source: str, line: int, value: Any, column: str) -> Decimal:
             _text(value),
             "write the amount as a plain number such as 1200.50",
             problem="non-numeric amount",
+        )
+    if abs(amount) >= _AMOUNT_LIMIT:
+        raise LedgerError(
+            source,
+            line,
+            column,
+            _text(value),
+            "amounts are stored with 28 digits before the decimal point; check "
+            "the unit of this column",
+            problem="amount out of range",
         )
     return amount
 

@@ -355,3 +355,33 @@ def test_recompute_keeps_imported_values(tmp_path: Path) -> None:
     assert run("kpis", "compute", "-w", str(workspace)).exit_code == 0
     rows = show_json(workspace, "--kpi", "customers.nps_score")
     assert [row["value"] for row in rows] == ["41"]
+
+
+def test_missing_ledger_file_names_key(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    (workspace / "ledger.csv").unlink()
+    result = run("kpis", "compute", "-w", str(workspace))
+    assert result.exit_code == 2, output_of(result)
+    assert "data.ledger" in result.stderr
+    assert "no file" in result.stderr
+
+
+def test_empty_ledger_exits_2_and_keeps_values(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    assert run("kpis", "compute", "-w", str(workspace)).exit_code == 0
+    before = show_json(workspace)
+    (workspace / "ledger.csv").write_text("customer_id,date,amount\n", encoding="utf-8")
+    result = run("kpis", "compute", "-w", str(workspace))
+    assert result.exit_code == 2, output_of(result)
+    assert "empty ledger" in result.stderr
+    assert show_json(workspace) == before
+
+
+def test_empty_nps_file_computes_no_nps(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path, data=DATA_SETTINGS + 'nps = "nps.csv"\n')
+    (workspace / "nps.csv").write_text(
+        "customer_id,responded_at,score\n", encoding="utf-8"
+    )
+    result = run("kpis", "compute", "-w", str(workspace))
+    assert result.exit_code == 0, output_of(result)
+    assert show_json(workspace, "--kpi", "customers.nps_score") == []

@@ -82,6 +82,12 @@ score = "Likelihood"
         ('[data]\nfx_rates = "rates.csv"\n', "data.currency", "currency ="),
         ('[data]\ncurrency = "euro"\n', "data.currency", "currency code"),
         ('[metrics]\nmemory_limit = "lots"\n', "metrics.memory_limit", '"3GB"'),
+        ("[metrics]\nbootstrap = 100001\n", "metrics.bootstrap", "at most 100,000"),
+        (
+            '[metrics.columns.ledger]\ncustomer = "Account"\n',
+            "metrics.columns.ledger.customer",
+            "ledger columns are customer_id",
+        ),
         ("[metrics]\nmemory_limit = 3\n", "metrics.memory_limit", "amount of memory"),
     ],
 )
@@ -106,14 +112,18 @@ metrics_configs = st.builds(
     bootstrap=st.integers(0, 5000),
     seed=st.integers(0, 2**31),
     memory_limit=st.sampled_from(["3GB", "512MB", "1.5 GiB"]),
-    columns=st.dictionaries(
-        st.sampled_from(["ledger", "customers", "nps"]),
-        st.dictionaries(
-            st.sampled_from(["customer_id", "date", "amount", "score"]),
-            column_names,
-            max_size=3,
-        ),
-        max_size=3,
+    columns=st.fixed_dictionaries(
+        {},
+        optional={
+            "ledger": st.dictionaries(
+                st.sampled_from(["customer_id", "date", "amount"]),
+                column_names,
+                max_size=3,
+            ),
+            "nps": st.dictionaries(
+                st.sampled_from(["customer_id", "score"]), column_names, max_size=2
+            ),
+        },
     ),
 )
 
@@ -146,3 +156,14 @@ def test_metrics_config_reads_back(
         config.fx_rates,
         currency,
     )
+
+
+def test_column_names_match_readers() -> None:
+    from boardloop.metrics import COLUMNS, CUSTOMER_COLUMNS, NPS_COLUMNS
+    from boardloop.store._config_metrics import _CANONICAL
+
+    assert _CANONICAL == {
+        "ledger": COLUMNS,
+        "customers": CUSTOMER_COLUMNS,
+        "nps": NPS_COLUMNS,
+    }

@@ -214,7 +214,13 @@ def _label(kind: str, window: int | None, segment_field: str | None) -> str:
 
 
 def _read_inputs(workspace: Workspace) -> _Inputs:
-    from boardloop.metrics import load_customers, load_ledger, load_nps, load_rates
+    from boardloop.metrics import (
+        LedgerError,
+        load_customers,
+        load_ledger,
+        load_nps,
+        load_rates,
+    )
     from boardloop.store import ConfigError
 
     config = workspace.config
@@ -227,6 +233,20 @@ def _read_inputs(workspace: Workspace) -> _Inputs:
             'write ledger = "ledger.csv" in [data], naming the revenue ledger file',
             problem="missing",
         )
+    for key, name in (
+        ("ledger", config.ledger),
+        ("customers", config.customers),
+        ("nps", config.nps),
+        ("fx_rates", config.fx_rates),
+    ):
+        if name is not None and not workspace.resolve(name).is_file():
+            raise ConfigError(
+                workspace.config_path,
+                f"data.{key}",
+                str(name),
+                f"no file {workspace.resolve(name)}; check the name, which is "
+                "relative to the workspace folder",
+            )
     backend = _connect(workspace)
     ledger = load_ledger(
         workspace.resolve(config.ledger),
@@ -234,6 +254,15 @@ def _read_inputs(workspace: Workspace) -> _Inputs:
         backend=backend,
         memory_limit=config.metrics.memory_limit,
     )
+    if ledger.rows_read == 0:
+        raise LedgerError(
+            ledger.source,
+            None,
+            "",
+            "",
+            "the file holds no charges; export the ledger again, with its rows",
+            problem="empty ledger",
+        )
     customers = None
     if config.customers is not None:
         customers = load_customers(

@@ -69,6 +69,8 @@ def nps_series(
     import ibis  # type: ignore[import-untyped,unused-ignore]
 
     _check_segment_field(customers, segment_field)
+    if responses.rows_read == 0:
+        return []
     table = responses.table
     bounds = table.aggregate(
         first=table.responded_at.min(), last=table.responded_at.max()

@@ -31,6 +31,22 @@ METRICS_KEYS = (
 _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
 COLUMN_TABLES = ("ledger", "customers", "nps")
 DEFAULT_WINDOWS = (30, 90, 180, 365)
+# The canonical column names each input's mapping may use; the metrics
+# readers define the same names (COLUMNS, CUSTOMER_COLUMNS, NPS_COLUMNS).
+_CANONICAL = {
+    "ledger": (
+        "customer_id",
+        "date",
+        "period",
+        "amount",
+        "currency",
+        "plan_interval",
+        "one_time",
+        "subscription_id",
+    ),
+    "customers": ("customer_id", "acquired_on"),
+    "nps": ("customer_id", "responded_at", "score"),
+}
 
 
 @dataclass(frozen=True)
@@ -81,7 +97,7 @@ def read_metrics(path: PurePath, document: Mapping[str, Any]) -> MetricsConfig:
     return MetricsConfig(
         windows=tuple(sorted(set(windows))),
         min_n=_count(path, table, "min_n", 30),
-        bootstrap=_count(path, table, "bootstrap", 1000),
+        bootstrap=_count(path, table, "bootstrap", 1000, most=100_000),
         seed=_count(path, table, "seed", 0),
         backend=_backend(path, table.get("backend")),
         memory_limit=_memory_limit(path, table.get("memory_limit", "3GB")),
@@ -93,16 +109,24 @@ def _whole(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _count(path: PurePath, table: Mapping[str, Any], key: str, default: int) -> int:
+def _count(
+    path: PurePath,
+    table: Mapping[str, Any],
+    key: str,
+    default: int,
+    *,
+    most: int | None = None,
+) -> int:
     from boardloop.store._config import ConfigError
 
     value = table.get(key, default)
-    if not _whole(value) or value < 0:
+    if not _whole(value) or value < 0 or (most is not None and value > most):
+        limit = "" if most is None else f" and at most {most:,}"
         raise ConfigError(
             path,
             f"metrics.{key}",
             value,
-            f"write a whole number of 0 or more, such as {key} = {default}",
+            f"write a whole number of 0 or more{limit}, such as {key} = {default}",
         )
     number: int = value
     return number
@@ -161,6 +185,16 @@ def _columns(path: PurePath, value: object) -> Mapping[str, Mapping[str, str]]:
                 f"map canonical names to your column names, such as [{key}] "
                 'customer_id = "Account"',
             )
+        known = _CANONICAL[kind]
+        for name in mapping:
+            if name not in known:
+                raise ConfigError(
+                    path,
+                    f"{key}.{name}",
+                    None,
+                    f"{kind} columns are {', '.join(known)}",
+                    problem="unknown",
+                )
         columns[kind] = MappingProxyType({k: v.strip() for k, v in mapping.items()})
     return MappingProxyType(columns)
 

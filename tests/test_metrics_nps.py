@@ -181,7 +181,7 @@ def test_nps_rejects_duplicate_row(tmp_path: Path, engine: BaseBackend) -> None:
 
 
 def test_nps_rejects_missing_column(tmp_path: Path, engine: BaseBackend) -> None:
-    with pytest.raises(NpsError, match="missing column in column 'score'"):
+    with pytest.raises(NpsError, match="missing column 'score'"):
         load_nps(
             write(tmp_path, "customer_id,responded_at\nA,2024-06-01\n"), backend=engine
         )

@@ -86,7 +86,14 @@ class LedgerError(Exception):
         self.hint = hint
         self.problem = problem
         location = path if line is None else f"{path}:{line}"
-        text = f"{location}: {problem} in column '{column}': {value!r}"
+        if column and value:
+            text = f"{location}: {problem} in column '{column}': {value!r}"
+        elif column:
+            text = f"{location}: {problem} '{column}'"
+        elif value:
+            text = f"{location}: {problem}: {value!r}"
+        else:
+            text = f"{location}: {problem}"
         if hint:
             text = f"{text}\n  hint: {hint}"
         super().__init__(text)
@@ -687,7 +694,7 @@ def _require_columns(
                 None,
                 names[name],
                 "",
-                f"add the column or map it with columns={{'{name}': ...}}",
+                _missing_hint(record, name, "ledger"),
                 problem="missing column",
             )
     if names["date"] not in record and names["period"] not in record:
@@ -696,9 +703,27 @@ def _require_columns(
             None,
             names["date"],
             "",
-            "add a 'date' (YYYY-MM-DD) or 'period' (YYYY-MM) column",
+            "add a 'date' (YYYY-MM-DD) or 'period' (YYYY-MM) column, or map "
+            "yours to it",
             problem="missing column",
         )
+
+
+def _missing_hint(record: dict[str, Any], name: str, kind: str) -> str:
+    """Say how to supply a missing column, and notice a file with other separators."""
+    header = list(record)
+    if len(header) == 1:
+        for separator, word in ((";", "semicolons"), ("\t", "tabs")):
+            if separator in header[0]:
+                return (
+                    f"the header separates its columns with {word}; save the file "
+                    "comma-separated"
+                )
+    return (
+        f"add the column, or map yours to it: [metrics.columns.{kind}] "
+        f'{name} = "Your column" in boardloop.toml, or '
+        f"columns={{'{name}': ...}} in Python"
+    )
 
 
 def _reject_missing_ids(

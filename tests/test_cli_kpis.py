@@ -385,3 +385,11 @@ def test_empty_nps_file_computes_no_nps(tmp_path: Path) -> None:
     result = run("kpis", "compute", "-w", str(workspace))
     assert result.exit_code == 0, output_of(result)
     assert show_json(workspace, "--kpi", "customers.nps_score") == []
+
+
+def test_show_accepts_alias_and_segment_case(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    assert run("kpis", "compute", "-w", str(workspace)).exit_code == 0
+    rows = show_json(workspace, "--kpi", "GRR", "--segment", "SMB")
+    assert {row["kpi"] for row in rows} == {"customers.gross_revenue_retention"}
+    assert {row["segment"] for row in rows} == {"smb"}

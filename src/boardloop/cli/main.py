@@ -622,12 +622,22 @@ def show(
     workspace_dir: Path, kpi_id: str | None, segment: str | None, output_format: str
 ) -> None:
     """Show the workspace's stored KPI values, imported or computed."""
+    from boardloop.service import load_workspace_catalog
+
     workspace = open_workspace_or_fail(workspace_dir)
+    if kpi_id is not None:
+        # Accept a catalog alias or short label, as targets do: "GRR".
+        try:
+            entry = load_workspace_catalog(workspace).get(kpi_id)
+        except read_error_types() as error:
+            fail(str(error))
+        kpi_id = entry.id if entry is not None else kpi_id
+    wanted = None if segment is None else segment.strip().casefold()
     values = [
         value
         for value in workspace.store.load_kpi_values(workspace.config.company)
         if (kpi_id is None or value.kpi_id == kpi_id)
-        and (segment is None or value.segment == segment)
+        and (wanted is None or value.segment.strip().casefold() == wanted)
     ]
     if output_format == "json":
         rows = [kpi_value_to_json(value) for value in values]

@@ -742,8 +742,12 @@ def _reject_missing_ids(
         lines[0],
         column,
         "",
-        f"{len(lines)} rows have no customer id (lines {shown}{more}); "
-        "fill them in or remove them",
+        (
+            f"1 row has no customer id (line {shown}); fill it in or remove it"
+            if len(lines) == 1
+            else f"{len(lines)} rows have no customer id (lines {shown}{more}); "
+            "fill them in or remove them"
+        ),
         problem="missing customer id",
     )
 

@@ -237,7 +237,7 @@ def _definition(active_days: int) -> str:
         f"{active_days} days ending on the month's last day; lines without a "
         "CustomerID are excluded; revenue = Quantity * UnitPrice per line, with "
         "cancellations netted against the customer's month revenue; cohort = "
-        "month and country of the customer's first purchase"
+        "month (and, when split by it, country) of the customer's first purchase"
     )
 
 

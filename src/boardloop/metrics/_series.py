@@ -115,8 +115,9 @@ def kpi_series(
         calendar: the fiscal calendar that sets period bounds and labels.
         grain: fiscal `month`, `quarter` or `year` periods, each compared with
             the month before it starts.
-        window_days: instead of fiscal periods, a rolling window of this many
-            days (in whole months) ending at every month end.
+        window_days: instead of fiscal periods (`grain` is then not used), a
+            rolling window of this many days (in whole months) ending at every
+            month end.
         customers: customer attributes, needed for `segment_field`.
         segment_field: split customers by this attribute; ledger customers
             without attributes or with a blank value form `UNKNOWN_SEGMENT`.
@@ -168,7 +169,8 @@ def kpi_series(
         )
         if window_days is None:
             return text
-        return f"{window_days}-day window measured over {months} whole months; {text}"
+        span = "1 whole month" if months == 1 else f"{months} whole months"
+        return f"{window_days}-day window measured over {span}; {text}"
 
     groups = _groups(prepared, calendar, customers, segment_field, by_cohort)
     points = compute_windows(

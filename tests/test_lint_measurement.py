@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from decimal import Decimal
 
 from boardloop.catalog import Catalog
-from boardloop.domain.model import Severity
+from boardloop.domain.model import KpiValue, Severity
 from test_lint_support import CATALOG, entry, found, lint_entries, series
 
 
@@ -179,3 +180,34 @@ def test_no_trajectory_past_deadline() -> None:
         kpi_values=series([88.0, 87.8, 87.7]),
     )
     assert found(report, "MS506") == []
+
+
+def noisy_series(half_width: str) -> list[KpiValue]:
+    """Logo retention values with a 95 % interval of the given half-width."""
+    width = Decimal(half_width)
+    return [
+        dataclasses.replace(
+            value, low=value.value - width, high=value.value + width, n=240
+        )
+        for value in series([88, 88.4])
+    ]
+
+
+def test_planned_target_below_noise() -> None:
+    # The +2pp target against half-widths of 2.5: sqrt(2) x 2.5 = 3.54pp.
+    report = lint_entries(entry(status="planned"), kpi_values=noisy_series("2.5"))
+    [item] = found(report, "MS508")
+    assert item.severity is Severity.WARNING
+    assert "target of 2pp is below the 3.54pp the data can detect with n=240" in (
+        item.message
+    )
+
+
+def test_planned_target_above_noise_passes() -> None:
+    report = lint_entries(entry(status="planned"), kpi_values=noisy_series("1"))
+    assert found(report, "MS508") == []
+
+
+def test_launched_target_not_judged_for_noise() -> None:
+    report = lint_entries(entry(), kpi_values=noisy_series("2.5"))
+    assert found(report, "MS508") == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from boardloop.domain.model import (
@@ -294,6 +295,43 @@ def _wrong_way(initiative: Initiative, values: list[KpiValue]) -> str | None:
     )
 
 
+def check_below_noise(register: Register, context: LintContext) -> Iterator[Finding]:
+    """MS508: a planned target moves its KPI less than the data can detect."""
+    if context.kpi_values is None:
+        yield not_checked("MS508", _NO_VALUES)
+        return
+    for initiative in register.initiatives:
+        if initiative.status not in (None, Status.PLANNED):
+            continue
+        target = initiative.target
+        if target.amount is None or target.unit not in (Unit.PP, Unit.PTS):
+            continue
+        latest = next(
+            (v for v in reversed(series(initiative, context)) if v.low is not None),
+            None,
+        )
+        if latest is None or latest.low is None or latest.high is None:
+            continue
+        # A change between two values with intervals of half-width h is told
+        # from noise at 95 % when it exceeds sqrt(h^2 + h^2).
+        half_width = (latest.high - latest.low) / 2
+        detectable = (half_width * Decimal(2).sqrt()).quantize(Decimal("0.01"))
+        if target.amount >= detectable:
+            continue
+        sample = f" with n={latest.n}" if latest.n is not None else ""
+        unit = "pts" if target.unit is Unit.PTS else "pp"
+        yield finding(
+            "MS508",
+            Severity.WARNING,
+            initiative,
+            f"target of {number(target.amount)}{unit} is below the "
+            f"{number(detectable)}{unit} the data can detect{sample} "
+            f"({latest.period_end} value {number(latest.value)}, 95 % interval "
+            f"{number(latest.low)} to {number(latest.high)})",
+            "target",
+        )
+
+
 def check_off_trajectory(register: Register, context: LintContext) -> Iterator[Finding]:
     """MS506: a straight line through the data reaches too little of the target."""
     if context.kpi_values is None:
@@ -538,6 +576,24 @@ MEASUREMENT_RULES: tuple[Rule, ...] = (
         ),
         hint=(
             "List the guardrail KPI under `guardrails` and watch it at each checkpoint."
+        ),
+    ),
+    Rule(
+        id="MS508",
+        name="target-below-noise",
+        severity=Severity.WARNING,
+        group="measurement",
+        check=check_below_noise,
+        doc=(
+            "A planned initiative's target moves its KPI by fewer points than the "
+            "data can tell from noise: sqrt(2) times the half-width of the latest "
+            "value's 95 % interval, for values with an interval (as `boardloop "
+            "kpis compute` stores them). Whatever happens, the result will read "
+            "inconclusive."
+        ),
+        hint=(
+            "Aim for a larger change, measure a larger segment or a longer window, "
+            "or pick a KPI with less noise before launch."
         ),
     ),
 )

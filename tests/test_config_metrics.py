@@ -156,14 +156,3 @@ def test_metrics_config_reads_back(
         config.fx_rates,
         currency,
     )
-
-
-def test_column_names_match_readers() -> None:
-    from boardloop.metrics import COLUMNS, CUSTOMER_COLUMNS, NPS_COLUMNS
-    from boardloop.store._config_metrics import _CANONICAL
-
-    assert _CANONICAL == {
-        "ledger": COLUMNS,
-        "customers": CUSTOMER_COLUMNS,
-        "nps": NPS_COLUMNS,
-    }

@@ -436,7 +436,7 @@ def _revised_after_deadline(
         # it replaced, when that was a date.
         limit = deadline
         if name == "deadline":
-            limit = _as_date(before) or deadline
+            limit = _day(before) or deadline
         if event.at.date() <= limit:
             continue
         yield finding(
@@ -448,15 +448,6 @@ def _revised_after_deadline(
             "measured against the goal it had",
             "target",
         )
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return None
 
 
 def _goal_changes_after_launch(

@@ -31,22 +31,6 @@ METRICS_KEYS = (
 _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
 COLUMN_TABLES = ("ledger", "customers", "nps")
 DEFAULT_WINDOWS = (30, 90, 180, 365)
-# The canonical column names each input's mapping may use; the metrics
-# readers define the same names (COLUMNS, CUSTOMER_COLUMNS, NPS_COLUMNS).
-_CANONICAL = {
-    "ledger": (
-        "customer_id",
-        "date",
-        "period",
-        "amount",
-        "currency",
-        "plan_interval",
-        "one_time",
-        "subscription_id",
-    ),
-    "customers": ("customer_id", "acquired_on"),
-    "nps": ("customer_id", "responded_at", "score"),
-}
 
 
 @dataclass(frozen=True)
@@ -161,6 +145,15 @@ def _memory_limit(path: PurePath, value: object) -> str:
     return value.strip()
 
 
+def _canonical(kind: str) -> tuple[str, ...]:
+    """Return the column names an input's mapping may use, from its reader."""
+    from boardloop.metrics._customers import CUSTOMER_COLUMNS
+    from boardloop.metrics._ledger import COLUMNS
+    from boardloop.metrics._nps import NPS_COLUMNS
+
+    return {"ledger": COLUMNS, "customers": CUSTOMER_COLUMNS, "nps": NPS_COLUMNS}[kind]
+
+
 def _columns(path: PurePath, value: object) -> Mapping[str, Mapping[str, str]]:
     from boardloop.store._config import ConfigError, check_keys
 
@@ -185,7 +178,7 @@ def _columns(path: PurePath, value: object) -> Mapping[str, Mapping[str, str]]:
                 f"map canonical names to your column names, such as [{key}] "
                 'customer_id = "Account"',
             )
-        known = _CANONICAL[kind]
+        known = _canonical(kind)
         for name in mapping:
             if name not in known:
                 raise ConfigError(

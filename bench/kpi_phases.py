@@ -2,7 +2,7 @@
 
 Usage: python bench/kpi_phases.py DATA_DIR [--bootstrap N]
 
-DATA_DIR holds ledger.parquet and customers.parquet from bench/ledger.py. The
+DATA_DIR contains ledger.parquet and customers.parquet from bench/ledger.py. The
 script prints, in seconds: reading and checking the ledger, reading the
 customers, storing the customer-months, and the monthly series for every
 segment and the whole base (with `--bootstrap`, the same series with that many

@@ -1,7 +1,7 @@
 """Compute the workspace's customer KPIs from its raw data and store them.
 
 The service layer behind `boardloop kpis compute`: it reads the files named in
-boardloop.toml, asks the metrics engine for every series, and turns each
+boardloop.toml, runs the metrics engine for every series, and turns each
 figure into stored KPI values.
 """
 
@@ -132,7 +132,9 @@ def compute_kpis(
         check_segment_field(workspace, customers, config.segment_field)
         segment_field = config.segment_field
     windows: list[int | None] = [None, *metrics.windows]
-    per_window = 1 if inputs.nps is None else 1 + (2 if segment_field else 1)
+    per_window = 1
+    if inputs.nps is not None:
+        per_window += 2 if segment_field else 1
     steps = len(windows) * per_window
     done = 0
 

@@ -119,9 +119,9 @@ def _limit_rates(moments: dict[str, Any], rng: Any, resamples: int) -> dict[str,
     """Draw each resample's sums from the normal limit of resampling.
 
     Resampling n customers with replacement gives sums whose mean is n times
-    the customers' mean and whose covariance is n times their covariance; by
-    the central limit theorem their joint distribution is that normal one once
-    n is in the thousands. Drawing the four sums from it costs nothing per
+    the customers' mean and whose covariance is n times their covariance. By
+    the central limit theorem, their joint distribution is that normal one
+    once n is in the thousands. Drawing the four sums from it costs nothing per
     customer, so a cohort of a million takes as long as one of ten thousand.
     `moments` is a row of `customer_rows`' second table.
     """

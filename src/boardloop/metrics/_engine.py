@@ -3,11 +3,11 @@
 Every window is a pair of months: the baseline month B, whose customers with
 revenue form the cohort, and the last month L. A cohort customer is retained
 when it has revenue in every month B+1..L. Instead of checking each month, the
-engine numbers each customer's months with revenue and subtracts the month
-index; the difference (the run) stays constant across a stretch of consecutive
-months. A customer is retained when it has revenue in L and L lies in the same
-run as B. Every join is then an equality join on (month, customer), so one pass
-serves any number of windows and groups.
+engine numbers each customer's months with revenue and subtracts that number
+from the month index. The difference, the run, stays constant across a
+stretch of consecutive months. A customer is retained when it has revenue in
+L and L lies in the same run as B. Every join is then an equality join on
+(month, customer), so one pass serves any number of windows and groups.
 """
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ def _converted(
 
 
 def _cohort(prepared: Prepared, spans: ir.Table) -> ir.Table:
-    """One row per (window, cohort customer): start, kept and FX effect."""
+    """Build one row per window and cohort customer: start, kept and FX effect."""
     import ibis  # type: ignore[import-untyped,unused-ignore]
 
     active = prepared.active
@@ -248,10 +248,10 @@ def group_totals(
     """Sum every window's figures per customer group, keyed by (span, segment, cohort).
 
     `groups` has one row per customer: `customer_id`, `segment`, `cohort`
-    (either may be null). With `whole`, the same table with null segment and
-    cohort, the whole base gets totals too, under the key (span, None, None):
-    every sum is the groups' sums added up, and only the top customers' MRR
-    needs a query of its own.
+    (either may be null). `whole` is the same table with null segment and
+    cohort. With it, the whole base gets totals too, under the key (span,
+    None, None). Every sum is the groups' sums added up, so only the top
+    customers' MRR needs a query of its own.
     """
     spans_table = _spans_table(spans)
     keys = ["span", "segment", "cohort"]

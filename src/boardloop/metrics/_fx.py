@@ -32,7 +32,7 @@ class FxRates:
     """Monthly exchange rates into `currency`, one per (currency, month).
 
     A window converts its start and end revenue at the rate of its baseline
-    month, so exchange-rate moves do not read as expansion or churn; the
+    month, so exchange-rate moves do not read as expansion or churn. The
     difference that the last month's rate makes is reported as the FX effect.
     """
 

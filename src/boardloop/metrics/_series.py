@@ -227,7 +227,11 @@ def compute_windows(
     whole = _whole_base(prepared)
     groups = groups or whole
     spans = [Span(w.baseline, w.last) for w in windows]
-    total_steps = 3 + (1 if include_all else 0) + (1 if bootstrap else 0)
+    total_steps = 3
+    if include_all:
+        total_steps += 1
+    if bootstrap:
+        total_steps += 1
     done = 0
 
     def step(label: str) -> None:

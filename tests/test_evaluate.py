@@ -850,3 +850,86 @@ def test_final_reading_names_last_value_date() -> None:
         "last value 2026-06-30, for the deadline 2026-10-31"
     )
     assert _final_reading(deadline, deadline) == "measured at 2026-10-31"
+
+
+# Control segment
+
+
+def segment_series(
+    segment: str, values: list[str], half_width: str = "0.5"
+) -> list[KpiValue]:
+    """Monthly GRR values ending each month from 2024-10 on, with intervals."""
+    width = Decimal(half_width)
+    ends = [
+        dt.date(2024, 10, 31), dt.date(2024, 11, 30), dt.date(2024, 12, 31),
+        dt.date(2025, 1, 31), dt.date(2025, 2, 28), dt.date(2025, 3, 31),
+        dt.date(2025, 4, 30), dt.date(2025, 5, 31), dt.date(2025, 6, 30),
+    ]  # fmt: skip
+    return [
+        KpiValue(
+            kpi_id=GRR,
+            segment=segment,
+            period_end=end,
+            value=Decimal(value),
+            low=Decimal(value) - width,
+            high=Decimal(value) + width,
+        )
+        for end, value in zip(ends, values, strict=False)
+    ]
+
+
+def with_control(control: str | None = "Mid-market") -> Initiative:
+    return dataclasses.replace(initiative(grr_lift()), control_segment=control)
+
+
+def test_control_difference_in_differences(catalog: Catalog) -> None:
+    # Launch 2025-01-01. SMB: 88 flat, then 90 by June (+2pp). Mid-market: 92
+    # flat, then 92.5 (+0.5pp). The estimate is 2 - 0.5 = 1.5pp, with a
+    # margin of sqrt(4 x 0.5^2) = 1.0pp; both were flat before launch.
+    values = segment_series(
+        "SMB", ["88"] * 3 + ["88.5", "89", "89.5", "90", "90", "90"]
+    )
+    values += segment_series("Mid-market", ["92"] * 3 + ["92.5"] * 6)
+    result = evaluate(
+        with_control(), values, as_of=dt.date(2025, 7, 20), catalog=catalog
+    )
+    assert result.control_segment == "Mid-market"
+    assert result.control_estimate == Decimal("1.5")
+    assert result.control_margin == Decimal(1)
+    assert result.control_parallel is True
+    assert (
+        "Against Mid-market (control), the difference in differences is +1.5pp "
+        "±1.0pp; the trends before launch were parallel." in result.explanation
+    )
+
+
+def test_control_trends_not_parallel(catalog: Catalog) -> None:
+    # SMB rose 1pp a month before launch, Mid-market stayed flat.
+    values = segment_series(
+        "SMB", ["86", "87", "88", "89", "90", "91", "92", "93", "94"]
+    )
+    values += segment_series("Mid-market", ["92"] * 9)
+    result = evaluate(
+        with_control(), values, as_of=dt.date(2025, 7, 20), catalog=catalog
+    )
+    assert result.control_parallel is False
+    assert "before launch the trends were not parallel" in result.explanation
+    assert "+1.0pp a month against the control" in result.explanation
+
+
+def test_control_without_values_said(catalog: Catalog) -> None:
+    values = segment_series("SMB", ["88"] * 3 + ["90"] * 6)
+    result = evaluate(
+        with_control("Enterprise"), values, as_of=dt.date(2025, 7, 20), catalog=catalog
+    )
+    assert result.control_estimate is None
+    assert "control segment 'Enterprise' has no value" in result.explanation
+
+
+def test_no_control_no_estimate(catalog: Catalog) -> None:
+    values = segment_series("SMB", ["88"] * 3 + ["90"] * 6)
+    result = evaluate(
+        with_control(None), values, as_of=dt.date(2025, 7, 20), catalog=catalog
+    )
+    assert result.control_segment is None
+    assert "difference in differences" not in result.explanation

@@ -6,8 +6,10 @@ import datetime as dt
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from boardloop.domain.model import Status
+from boardloop.domain.model import Status, Unit
 from boardloop.evaluate import _progress as progress
+from boardloop.evaluate import _wording as words
+from boardloop.evaluate._control import ControlEstimate, control_estimate
 from boardloop.evaluate._judge import Context, Reading, judge_change, judge_level
 from boardloop.evaluate._verdict import Evaluation, Verdict
 from boardloop.evaluate._windows import WindowChoice, choose_window, window_problem
@@ -165,9 +167,68 @@ def _evaluate(
         )
 
     if target.level is not None:
-        return judge_level(context, measured, baseline, current)
-    assert baseline is not None
-    return judge_change(context, measured, baseline, current)
+        judged = judge_level(context, measured, baseline, current)
+    else:
+        assert baseline is not None
+        judged = judge_change(context, measured, baseline, current)
+    control = (initiative.control_segment or "").strip()
+    if not control or baseline is None or baseline.on is None:
+        return judged
+    others = index.select(
+        kpi.id if kpi else target.kpi_id, control, target.window_days, as_of
+    )
+    estimate = control_estimate(
+        control,
+        series,
+        others.values,
+        launched_on=context.start,
+        before_on=baseline.on,
+        after_on=current.on or context.measured_until,
+        change=current.value - baseline.value,
+    )
+    return with_control(judged, control, estimate, kpi)
+
+
+def with_control(
+    evaluation: Evaluation,
+    segment: str,
+    estimate: ControlEstimate | None,
+    kpi: Kpi | None,
+) -> Evaluation:
+    """Add the difference-in-differences estimate and its sentence."""
+    unit = Unit.PTS if kpi is not None and kpi.native_unit is Unit.PTS else Unit.PP
+    if estimate is None:
+        sentence = (
+            f" No difference-in-differences: the control segment {segment!r} has "
+            "no value at the baseline and at the current date."
+        )
+        return replace(
+            evaluation,
+            control_segment=segment,
+            explanation=evaluation.explanation + sentence,
+        )
+    sentence = (
+        f" Against {segment} (control), the difference in differences is "
+        f"{words.change(estimate.estimate, unit, None)}"
+    )
+    if estimate.margin is not None:
+        sentence += f" ±{words.magnitude(estimate.margin, unit)}"
+    if estimate.parallel is False and estimate.trend_gap is not None:
+        sentence += (
+            "; before launch the trends were not parallel (the segment moved "
+            f"{words.change(estimate.trend_gap, unit, None)} a month against the "
+            "control), so the estimate may carry that drift"
+        )
+    elif estimate.parallel:
+        sentence += "; the trends before launch were parallel"
+    return replace(
+        evaluation,
+        control_segment=segment,
+        control_estimate=estimate.estimate,
+        control_margin=estimate.margin,
+        control_parallel=estimate.parallel,
+        explanation=evaluation.explanation + sentence + ".",
+    )
 
 
 def _context(

@@ -43,7 +43,10 @@ class Evaluation:
     margin of the movement in the KPI's native unit, when it could be estimated.
     `window_days` is the measurement window of the values the evaluation read
     or looked for, None for values that state no window. `series` holds those
-    values up to the as-of date, oldest first, for charts.
+    values up to the as-of date, oldest first, for charts. With a control
+    segment, `control_estimate` is the difference in differences in the KPI's
+    points, `control_margin` its 95 % margin when the values have intervals,
+    and `control_parallel` whether the pre-launch trends were parallel.
     """
 
     initiative_id: str
@@ -68,6 +71,10 @@ class Evaluation:
     lag_days: int | None = None
     window_days: int | None = None
     series: tuple[KpiValue, ...] = ()
+    control_segment: str | None = None
+    control_estimate: Decimal | None = None
+    control_margin: Decimal | None = None
+    control_parallel: bool | None = None
 
 
 def summarise(evaluations: Iterable[Evaluation]) -> dict[Verdict, int]:

@@ -93,6 +93,14 @@ class EvaluationLike(Protocol):
     def window_days(self) -> int | None: ...
     @property
     def series(self) -> Sequence[SeriesValue]: ...
+    @property
+    def control_segment(self) -> str | None: ...
+    @property
+    def control_estimate(self) -> Decimal | None: ...
+    @property
+    def control_margin(self) -> Decimal | None: ...
+    @property
+    def control_parallel(self) -> bool | None: ...
 
 
 # Verdict value -> (label, phrase in the summary line), in summary order.
@@ -377,6 +385,10 @@ def _verdict_view(evaluation: EvaluationLike, target: Target) -> VerdictView:
         attainment_label=percent_label(attainment) if attainment is not None else "n/a",
         expected_attainment=_finite(evaluation.expected_attainment),
         n=evaluation.n,
+        control_segment=evaluation.control_segment,
+        control_estimate=_finite(evaluation.control_estimate),
+        control_margin=_finite(evaluation.control_margin),
+        control_parallel=evaluation.control_parallel,
     )
 
 

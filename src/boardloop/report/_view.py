@@ -124,6 +124,22 @@ class VerdictView(_View):
     attainment_label: str
     expected_attainment: Number | None
     n: int | None
+    control_segment: str | None = Field(
+        default=None, description="The control segment the initiative names."
+    )
+    control_estimate: Number | None = Field(
+        default=None,
+        description="Difference in differences against the control, in the "
+        "KPI's points; null without a control or its values.",
+    )
+    control_margin: Number | None = Field(
+        default=None, description="95 % margin of `controlEstimate`, when known."
+    )
+    control_parallel: bool | None = Field(
+        default=None,
+        description="Whether the two segments' trends before launch were "
+        "parallel; null when too few values came before launch.",
+    )
 
 
 class ChartPoint(_View):

@@ -1,0 +1,120 @@
+"""Difference in differences against a named control segment, from KPI values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from boardloop.domain.model import KpiValue
+
+__all__ = ["ControlEstimate", "control_estimate"]
+
+_MONTH_DAYS = Decimal("30.4375")
+_MIN_TREND_POINTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ControlEstimate:
+    """The treated segment's change minus the control segment's, in the KPI's unit.
+
+    `margin` is the 95 % margin of the estimate when every value has an
+    interval. `trend_gap` is how much faster the treated series rose than the
+    control per month before launch (negative: slower), None with fewer than
+    three values before launch in either series; `parallel` says whether that
+    gap, carried to the current value's date, stays inside the margin.
+    """
+
+    segment: str
+    estimate: Decimal
+    control_before: Decimal
+    control_after: Decimal
+    margin: Decimal | None
+    trend_gap: Decimal | None
+    parallel: bool | None
+
+
+def control_estimate(
+    segment: str,
+    treated: Sequence[KpiValue],
+    control: Sequence[KpiValue],
+    *,
+    launched_on: dt.date,
+    before_on: dt.date,
+    after_on: dt.date,
+    change: Decimal,
+) -> ControlEstimate | None:
+    """Estimate the effect as `change` minus the control's change over the same dates.
+
+    The control's values are the last on or before `before_on` (the baseline's
+    date) and `after_on` (the current value's date). Returns None when the
+    control has no value at either end.
+    """
+    before = _last_on(control, before_on)
+    after = _last_on(control, after_on)
+    if before is None or after is None or before.period_end >= after.period_end:
+        return None
+    estimate = change - (after.value - before.value)
+    margin = _margin(
+        [_last_on(treated, before_on), _last_on(treated, after_on), before, after]
+    )
+    gap = _trend_gap(treated, control, launched_on)
+    parallel = None
+    if gap is not None and margin is not None:
+        months = Decimal((after_on - launched_on).days) / _MONTH_DAYS
+        parallel = abs(gap) * months <= margin
+    return ControlEstimate(
+        segment=segment,
+        estimate=estimate,
+        control_before=before.value,
+        control_after=after.value,
+        margin=margin,
+        trend_gap=gap,
+        parallel=parallel,
+    )
+
+
+def _last_on(values: Sequence[KpiValue], day: dt.date) -> KpiValue | None:
+    found = [value for value in values if value.period_end <= day]
+    return found[-1] if found else None
+
+
+def _margin(values: list[KpiValue | None]) -> Decimal | None:
+    """Add the four values' independent half-widths in quadrature."""
+    total = Decimal(0)
+    for value in values:
+        if value is None or value.low is None or value.high is None:
+            return None
+        total += ((value.high - value.low) / 2) ** 2
+    return total.sqrt()
+
+
+def _trend_gap(
+    treated: Sequence[KpiValue], control: Sequence[KpiValue], launched_on: dt.date
+) -> Decimal | None:
+    """Return the treated pre-launch slope minus the control's, per month."""
+    slopes = []
+    for values in (treated, control):
+        points = [v for v in values if v.period_end < launched_on]
+        if len(points) < _MIN_TREND_POINTS:
+            return None
+        slopes.append(_slope(points))
+    return slopes[0] - slopes[1]
+
+
+def _slope(points: Sequence[KpiValue]) -> Decimal:
+    """Least-squares slope of the values against time, per month."""
+    origin = points[0].period_end
+    xs = [Decimal((p.period_end - origin).days) / _MONTH_DAYS for p in points]
+    ys = [p.value for p in points]
+    mean_x = sum(xs, Decimal(0)) / len(xs)
+    mean_y = sum(ys, Decimal(0)) / len(ys)
+    spread = sum(((x - mean_x) ** 2 for x in xs), Decimal(0))
+    if spread == 0:
+        return Decimal(0)
+    products = ((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    return sum(products, Decimal(0)) / spread

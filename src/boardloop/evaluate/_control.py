@@ -25,7 +25,7 @@ class ControlEstimate:
     `margin` is the 95 % margin of the estimate when every value has an
     interval. `trend_gap` is how much faster the treated series rose than the
     control per month before launch (negative: slower), None with fewer than
-    three values before launch in either series; `parallel` says whether that
+    three values before launch in either series. `parallel` is True when that
     gap, carried to the current value's date, stays inside the margin.
     """
 

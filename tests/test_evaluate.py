@@ -933,3 +933,12 @@ def test_no_control_no_estimate(catalog: Catalog) -> None:
     )
     assert result.control_segment is None
     assert "difference in differences" not in result.explanation
+
+
+def test_register_lag_beats_catalog(catalog: Catalog) -> None:
+    item = initiative(grr_lift())
+    item = dataclasses.replace(item, extra={**item.extra, "lag_days": 30})
+    # 30 days instead of GRR's 90: measured on 2025-03-31, no longer too early.
+    result = run(catalog, item, GRR_SMB, dt.date(2025, 3, 31))
+    assert result.lag_days == 30
+    assert result.verdict is not Verdict.TOO_EARLY

@@ -522,3 +522,18 @@ def test_repeated_derived_id_is_renamed(tmp_path: Path) -> None:
     result = read_register_file(path, calendar=FiscalCalendar())
     ids = [initiative.id for initiative in result.initiatives]
     assert ids == ["register.yaml/renewal-desk", "register.yaml/renewal-desk-2"]
+
+
+def test_lag_days_kept_in_extra(tmp_path: Path) -> None:
+    result = read(tmp_path, "- name: Save desk\n  lag_days: 60\n")
+    (initiative,) = result.initiatives
+    assert initiative.extra["lag_days"] == 60
+    assert dict(result.summary.recognised)["lag_days"] == "lag after launch in extra"
+
+
+def test_bad_lag_days_dropped_with_reason(tmp_path: Path) -> None:
+    result = read(tmp_path, "- name: Save desk\n  lag_days: two months\n")
+    (initiative,) = result.initiatives
+    assert "lag_days" not in initiative.extra
+    [notice] = result.summary.dropped
+    assert "lag_days 'two months' is not a whole number of days" in notice.what

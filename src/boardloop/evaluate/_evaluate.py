@@ -240,6 +240,10 @@ def _context(
     stated: Reading | None,
 ) -> Context:
     """Resolve lag, measurement start and the last date that counts."""
+    stated_lag = initiative.extra.get("lag_days")
+    if lag_days is None and isinstance(stated_lag, int):
+        # The register's own lag for this initiative beats the catalog's.
+        lag_days = stated_lag
     if lag_days is None:
         lag_days = (
             kpi.lag_days if kpi and kpi.lag_days is not None else DEFAULT_LAG_DAYS

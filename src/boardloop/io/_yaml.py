@@ -53,6 +53,7 @@ _KNOWN_KEYS = frozenset(
 _EXTRA_KEYS = {
     "guardrails": "guardrail KPIs in extra",
     "attribution": "attribution note in extra",
+    "lag_days": "lag after launch in extra",
 }
 
 
@@ -156,6 +157,22 @@ class ItemReader:
                 guardrails = self._guardrails()
                 if guardrails:
                     extra[name] = guardrails
+            elif name == "lag_days":
+                value = self.item[key]
+                if (
+                    isinstance(value, int)
+                    and not isinstance(value, bool)
+                    and value >= 0
+                ):
+                    extra[name] = value
+                else:
+                    self.ctx.summary.drop(
+                        self.lines[name],
+                        f"lag_days {value!r} is not a whole number of days",
+                        "write the days after launch before the KPI can move, "
+                        "such as lag_days: 60",
+                    )
+                    continue
             elif name in _EXTRA_KEYS:
                 if self.item[key] not in (None, ""):
                     extra[name] = as_plain(self.item[key])

@@ -765,3 +765,30 @@ def test_chart_drawn_in_html() -> None:
     assert 'aria-label="GRR, SMB"' in html
     assert "<caption>GRR, SMB</caption>" in html
     assert "<td>89</td><td>87 to 91</td>" in html
+
+
+def test_chart_draws_control_series() -> None:
+    from boardloop.report import render_html
+
+    item = initiative(1, Status.LAUNCHED, launched_on=dt.date(2027, 1, 5))
+    control = [
+        dataclasses.replace(value, segment="Mid-market", value=value.value + 4)
+        for value in chart_series("88", "88", "88")
+    ]
+    evaluated = dataclasses.replace(
+        evaluation("i1", Verdict.TOO_EARLY),
+        series=tuple(chart_series("88", "89", "91")),
+        label="GRR",
+        segment="SMB",
+        control_segment="Mid-market",
+        control_series=tuple(control),
+    )
+    built = section(item, evaluations={"i1": evaluated})
+    chart = built.open_initiatives[0].chart
+    assert chart is not None
+    assert chart.control_title == "Mid-market"
+    assert [point.value for point in chart.control_points] == [92, 92, 92]
+    html = render_html(built)
+    assert '<polyline class="control"' in html
+    assert "<caption>Control: Mid-market</caption>" in html
+    assert "grey dashed line: Mid-market (control)" in html

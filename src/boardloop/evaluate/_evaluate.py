@@ -186,6 +186,7 @@ def _evaluate(
         after_on=current.on or context.measured_until,
         change=current.value - baseline.value,
     )
+    judged = replace(judged, control_series=tuple(others.values))
     return with_control(judged, control, estimate, kpi)
 
 

@@ -46,7 +46,8 @@ class Evaluation:
     values up to the as-of date, oldest first, for charts. With a control
     segment, `control_estimate` is the difference in differences in the KPI's
     points, `control_margin` its 95 % margin when the values have intervals,
-    and `control_parallel` whether the pre-launch trends were parallel.
+    `control_parallel` whether the pre-launch trends were parallel, and
+    `control_series` the control's values, for charts.
     """
 
     initiative_id: str
@@ -75,6 +76,7 @@ class Evaluation:
     control_estimate: Decimal | None = None
     control_margin: Decimal | None = None
     control_parallel: bool | None = None
+    control_series: tuple[KpiValue, ...] = ()
 
 
 def summarise(evaluations: Iterable[Evaluation]) -> dict[Verdict, int]:

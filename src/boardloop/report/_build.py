@@ -101,6 +101,8 @@ class EvaluationLike(Protocol):
     def control_margin(self) -> Decimal | None: ...
     @property
     def control_parallel(self) -> bool | None: ...
+    @property
+    def control_series(self) -> Sequence[SeriesValue]: ...
 
 
 # Verdict value -> (label, phrase in the summary line), in summary order.
@@ -326,6 +328,11 @@ def _open_view(
             title=_chart_title(evaluation),
             baseline=_finite(evaluation.baseline),
             lag_days=evaluation.lag_days,
+            control=(
+                (evaluation.control_segment, evaluation.control_series)
+                if evaluation.control_segment and evaluation.control_series
+                else None
+            ),
         )
 
     return OpenInitiative(

@@ -37,13 +37,13 @@ def build_chart(
     title: str,
     baseline: Decimal | None,
     lag_days: int | None,
+    control: tuple[str, Sequence[SeriesValue]] | None = None,
 ) -> ChartView | None:
-    """Return the chart of an initiative's series, or None for under two values."""
-    points = tuple(
-        ChartPoint(on=v.period_end, value=v.value, low=v.low, high=v.high)
-        for v in series
-        if v.value.is_finite()
-    )
+    """Return the chart of an initiative's series, or None for under two values.
+
+    `control` is the control segment's name and values, drawn beside the series.
+    """
+    points = _points(series)
     if len(points) < 2:
         return None
     target = initiative.target
@@ -60,6 +60,16 @@ def build_chart(
         deadline=target.deadline,
         baseline=baseline,
         target_level=_target_level(target, baseline),
+        control_title=control[0] if control else None,
+        control_points=_points(control[1]) if control else (),
+    )
+
+
+def _points(series: Sequence[SeriesValue]) -> tuple[ChartPoint, ...]:
+    return tuple(
+        ChartPoint(on=v.period_end, value=v.value, low=v.low, high=v.high)
+        for v in series
+        if v.value.is_finite()
     )
 
 

@@ -37,6 +37,8 @@ def chart_svg(chart: ChartView) -> Markup:
     values: list[Decimal] = []
     for point in chart.points:
         values += [v for v in (point.value, point.low, point.high) if v is not None]
+    controls = [p for p in chart.control_points if first <= p.on <= last]
+    values += [p.value for p in controls]
     for extra_value in (chart.baseline, chart.target_level):
         if extra_value is not None:
             values.append(extra_value)
@@ -88,6 +90,9 @@ def chart_svg(chart: ChartView) -> Markup:
                 f'<line class="{name}" x1="{x(day):.1f}" x2="{x(day):.1f}" '
                 f'y1="{_TOP}" y2="{bottom}"/>'
             )
+    if len(controls) >= 2:
+        other = " ".join(f"{x(p.on):.1f},{y(p.value):.1f}" for p in controls)
+        parts.append(f'<polyline class="control" points="{other}"/>')
     line = " ".join(f"{x(p.on):.1f},{y(p.value):.1f}" for p in chart.points)
     parts.append(f'<polyline class="series" points="{line}"/>')
     parts += [
@@ -123,7 +128,21 @@ def chart_table(chart: ChartView) -> Markup:
         '<table class="chart-data"><caption>{}</caption><thead><tr><th>Period end'
         "</th><th>Value</th><th>95% interval</th></tr></thead><tbody>"
     ).format(chart.title)
-    return head + Markup("").join(rows) + Markup("</tbody></table>")
+    table = head + Markup("").join(rows) + Markup("</tbody></table>")
+    if not chart.control_points:
+        return table
+    control_rows = [
+        Markup("<tr><td>{}</td><td>{}</td></tr>").format(
+            date_label(p.on), _number(p.value)
+        )
+        for p in chart.control_points
+    ]
+    control_head = Markup(
+        '<table class="chart-data"><caption>Control: {}</caption><thead><tr>'
+        "<th>Period end</th><th>Value</th></tr></thead><tbody>"
+    ).format(chart.control_title or "")
+    control = control_head + Markup("").join(control_rows)
+    return table + control + Markup("</tbody></table>")
 
 
 def _number(value: Decimal) -> str:

@@ -166,6 +166,12 @@ class ChartView(_View):
     target_level: Number | None = Field(
         description="The value the target asks for at the deadline."
     )
+    control_title: str | None = Field(
+        default=None, description="The control segment, when one is named."
+    )
+    control_points: tuple[ChartPoint, ...] = Field(
+        default=(), description="The control segment's values, oldest first."
+    )
 
 
 class OpenInitiative(_View):

@@ -82,7 +82,7 @@ def _unit(target: Target) -> str:
 
 
 def _target_level(target: Target, baseline: Decimal | None) -> Decimal | None:
-    """The value the target asks for: its level, or the baseline moved by it."""
+    """Return the level the target sets, or the baseline moved by its amount."""
     if target.level is not None:
         return target.level
     if target.direction is Direction.HOLD:

@@ -23,10 +23,10 @@ _LEFT, _RIGHT, _TOP, _BOTTOM = 48, 12, 12, 28
 def chart_svg(chart: ChartView) -> Markup:
     """Return the chart as an SVG element: series, interval band and markers.
 
-    The series is a line with a point per value, the 95 % interval a shaded
-    band, the target level a dashed line, the launch a solid rule, the end of
-    the lag a dotted rule and the shaded part before it, and the deadline a
-    rule at the right end of the time axis.
+    The series is a line with a point per value and the 95 % interval a
+    shaded band. The target level is a dashed line and a control series a grey
+    dashed one. Solid rules mark the launch and the deadline, a dotted rule the
+    end of the lag, and the lag itself is shaded.
     """
     days = [p.on for p in chart.points]
     for extra in (chart.launched_on, chart.deadline):

@@ -304,6 +304,15 @@ def test_unreachable_backend_exits_2(tmp_path: Path) -> None:
     assert "check the URL" in result.stderr
 
 
+def test_compute_reports_steps_off_terminal(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    result = run("kpis", "compute", "-w", str(workspace))
+    assert result.exit_code == 0, output_of(result)
+    # Standard error is not a terminal here: one line per finished series.
+    assert "[1/5] retention, fiscal periods, by segment" in result.stderr
+    assert "[5/5] retention, 365-day windows, by segment" in result.stderr
+
+
 def test_compute_notes_rows_and_unmatched(tmp_path: Path) -> None:
     workspace = make_workspace(tmp_path)
     (workspace / "customers.csv").write_text(

@@ -592,6 +592,14 @@ def compute(workspace_dir: Path, grain: Literal["month", "quarter", "year"]) -> 
 
         def advance(label: str, done: int, total: int) -> None:
             bar.update(task, description=label, completed=done, total=total)
+            if not console.is_terminal:
+                # A log file gets no bar, so each finished step gets a line.
+                console.print(
+                    f"[{done}/{total}] {label}",
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
+                )
 
         try:
             values = compute_kpis(

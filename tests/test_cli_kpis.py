@@ -118,7 +118,7 @@ def test_compute_stores_hand_computed_values(tmp_path: Path) -> None:
     assert value_of(rows, nrr, "smb", FEBRUARY) == Decimal("125")
     assert value_of(rows, nrr, "ent", FEBRUARY) == Decimal("25")
     assert value_of(rows, grr, "all", FEBRUARY, window=30) == Decimal("62.5")
-    # February: nobody new, D churned, A, B and C pay; the three hold all MRR.
+    # February: no new customer, D churned, A, B and C pay; the three hold all MRR.
     assert value_of(rows, "customers.new_customers", "all", FEBRUARY) == 0
     assert value_of(rows, "customers.customers_churned", "all", FEBRUARY) == 1
     assert value_of(rows, "customers.total_customers", "all", FEBRUARY) == 3

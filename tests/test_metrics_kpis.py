@@ -154,7 +154,9 @@ def test_rolling_90_day_windows(tmp_path: Path, engine: BaseBackend) -> None:
     assert points[0].period_end == date(2024, 4, 30)
     assert all(p.window_days == 90 for p in points)
     april, may, june = (p.figures for p in points)
-    assert april is not None and may is not None and june is not None
+    assert april is not None
+    assert may is not None
+    assert june is not None
     # April against January: A retained; B stopped after March; C missed
     # February, so it churned and counts as a reactivation by April.
     assert (april.n, april.retained, april.reactivations) == (3, 1, 1)
@@ -322,7 +324,7 @@ def test_clean_file_with_quotes_and_thousands(
     figures = retention(ledger, date(2024, 3, 1), date(2024, 4, 1), min_n=1)
     assert figures.start_mrr == 0
     points = kpi_series(ledger, calendar=CALENDAR, grain="month")
-    # March compares with February, when nobody paid: nothing to measure.
+    # March compares with February, when no customer paid: nothing to measure.
     assert [(p.period, p.figures) for p in points] == [("2024-03", None)]
 
 

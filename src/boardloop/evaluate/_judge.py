@@ -277,7 +277,7 @@ def _noise_margin(
     current_half = current.half_width
     if current_half is not None:
         # NOTE: a stated baseline carries no interval, so the current value's
-        # stands in for it; the margin is then an estimate for comparable data.
+        # is used for it, so the margin is an estimate for comparable data.
         baseline_half = baseline.half_width
         if baseline_half is None:
             baseline_half = current_half

@@ -312,8 +312,8 @@ def check_below_noise(register: Register, context: LintContext) -> Iterator[Find
         )
         if latest is None or latest.low is None or latest.high is None:
             continue
-        # A change between two values with intervals of half-width h is told
-        # from noise at 95 % when it exceeds sqrt(h^2 + h^2).
+        # A change between two values with intervals of half-width h stands
+        # out from noise at 95 % when it exceeds sqrt(h^2 + h^2).
         half_width = (latest.high - latest.low) / 2
         detectable = (half_width * Decimal(2).sqrt()).quantize(Decimal("0.01"))
         if target.amount >= detectable:

@@ -426,7 +426,7 @@ def _revised_after_deadline(
     """Yield an error for each goal change dated after the target's deadline.
 
     Once the deadline has passed, the period it closes is measured against the
-    goal set for it; a later change, with or without a reason, rewrites it.
+    goal set for it. A later change, with or without a reason, rewrites it.
     """
     deadline = initiative.target.deadline
     if deadline is None:

@@ -63,7 +63,7 @@ class Customer:
 class CustomerTable:
     """Validated customer attributes.
 
-    `table` holds `customer_id`, `acquired_on` and one text column per segment
+    `table` contains `customer_id`, `acquired_on` and one text column per segment
     field. `customers` gives the same rows as `Customer` objects with their
     source lines; it is read again, row by row, on first use.
     """

@@ -196,9 +196,9 @@ def _duckdb_for(
 ) -> BaseBackend:
     """Return the DuckDB connection that reads and checks the input.
 
-    A DuckDB `backend` does the work itself; for any other backend, or none,
-    a private in-memory DuckDB does, and the result is copied over. The
-    private one holds at most `memory_limit` and spills the rest to a folder
+    A DuckDB `backend` does the work itself. For any other backend, or none,
+    a private in-memory DuckDB does it, and the result is copied over. The
+    private one keeps at most `memory_limit` and spills the rest to a folder
     in the system's temporary directory.
     """
     import tempfile
@@ -342,7 +342,7 @@ def _typed(raw: ir.Table, names: dict[str, str]) -> frozenset[str]:
     """Return the input's date and amount columns that need no parsing.
 
     A Parquet or database column typed as a date, a timestamp, an integer or
-    an exact decimal of at most 10 places already holds the value the
+    an exact decimal of at most 10 places already contains the value the
     row-by-row reader would read from its text.
     """
     schema = raw.schema()
@@ -377,10 +377,10 @@ def _parse_sql(
 
     Each parsed column is null where the reader would raise. Only plain
     decimals of up to 12 + 6 digits parse here, because DuckDB reads text into
-    decimal(18,6) exactly and fast, while decimal(38,10) parses about a hundred
-    times slower; anything else (more decimals, an exponent) is null, so it
-    takes the row-by-row path, which reads every digit. Columns in `typed`
-    (see `_typed`) are cast, not parsed.
+    decimal(18,6) exactly and fast, while decimal(38,10) parsed about a hundred
+    times slower when measured. Anything else (more decimals, an exponent) is
+    null, so it takes the row-by-row path, which reads every digit. Columns in
+    `typed` (see `_typed`) are cast, not parsed.
     """
 
     def text(name: str) -> str:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from boardloop.domain.fiscal import add_months
 from boardloop.metrics._nps import DEFAULT_MIN_N
 
 if TYPE_CHECKING:
@@ -82,10 +83,6 @@ def _first_of_month(day: date) -> date:
     return day.replace(day=1)
 
 
-def _add_month(month: date) -> date:
-    return (month + timedelta(days=32)).replace(day=1)
-
-
 def retention(
     ledger: LedgerTable,
     start: date,
@@ -120,7 +117,7 @@ def retention(
     if last <= baseline:
         raise ValueError(
             f"window {start} to {end} has no month after its baseline month "
-            f"{baseline:%Y-%m}; use a window that ends after {_add_month(baseline)}"
+            f"{baseline:%Y-%m}; use a window that ends after {add_months(baseline, 1)}"
         )
     window = Window("window", start, end - timedelta(days=1), baseline, last)
     definition = window_definition(start, end, baseline, last, ledger, rates)

@@ -345,7 +345,7 @@ class TrackRecordRow(_View):
 
 
 class TrackRecord(_View):
-    """How the initiatives closed in the last four fiscal quarters ended."""
+    """Outcomes of the initiatives closed in the last four fiscal quarters."""
 
     since: dt.date = Field(description="First day of the window.")
     since_label: str

@@ -37,11 +37,11 @@ DEFAULT_WINDOWS = (30, 90, 180, 365)
 class MetricsConfig:
     """How `boardloop kpis compute` measures.
 
-    `windows` are the rolling windows, in days, computed at every month end;
-    `min_n` marks smaller cohorts; `bootstrap` is the number of resamples for
-    intervals (0 for none) and `seed` their seed; `backend` is the URL of the
+    `windows` are the rolling windows, in days, computed at every month end.
+    `min_n` marks smaller cohorts. `bootstrap` is the number of resamples for
+    intervals (0 for none) and `seed` their seed. `backend` is the URL of the
     Ibis backend that runs the queries (None: an in-memory DuckDB, which keeps
-    at most `memory_limit` before it spills to disk); `columns`
+    at most `memory_limit` before it spills to disk). `columns`
     maps each input (`ledger`, `customers`, `nps`) from canonical column names
     to the file's own.
     """

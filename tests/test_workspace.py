@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
+from alembic.script import ScriptDirectory
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,6 +27,10 @@ from boardloop.store import (
     render_config,
     write_config,
 )
+from boardloop.store._store import alembic_config
+
+# The newest migration.
+HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 EXAMPLE_CONFIG = (
     Path(__file__).resolve().parents[1]
@@ -66,7 +71,7 @@ def test_init_writes_config_and_database(tmp_path: Path) -> None:
     assert (root / "boardloop.db").is_file()
     expected_tables = {"companies", "initiatives", "events", "kpi_values", "imports"}
     assert expected_tables <= tables_of(root / "boardloop.db")
-    assert workspace.store.revision() == "0003"
+    assert workspace.store.revision() == HEAD
     assert workspace.store.companies() == ["Acme Analytics"]
     workspace.close()
 
@@ -137,7 +142,7 @@ def test_reopen_migrates_idempotently(tmp_path: Path) -> None:
 
     for _ in range(3):
         with open_workspace(tmp_path) as workspace:
-            assert workspace.store.revision() == "0003"
+            assert workspace.store.revision() == HEAD
             register = workspace.store.load_register("Acme Analytics")
             assert [item.id for item in register.initiatives] == ["grr"]
             assert len(workspace.store.events("Acme Analytics")) == 1
@@ -147,7 +152,7 @@ def test_open_creates_database_when_missing(tmp_path: Path) -> None:
     (tmp_path / "boardloop.toml").write_text('[company]\nname = "Acme Analytics"\n')
 
     with open_workspace(tmp_path) as workspace:
-        assert workspace.store.revision() == "0003"
+        assert workspace.store.revision() == HEAD
     assert (tmp_path / "boardloop.db").is_file()
 
 
@@ -181,7 +186,7 @@ def test_relative_sqlite_url_read_from_workspace(tmp_path: Path) -> None:
     )
 
     with open_workspace(tmp_path) as workspace:
-        assert workspace.store.revision() == "0003"
+        assert workspace.store.revision() == HEAD
     assert (tmp_path / "data" / "register.db").is_file()
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "WINDOW_CHECK_NAME",
     "Base",
     "CompanyRow",
+    "ControlIntervalRow",
     "EventRow",
     "ImportRow",
     "InitiativeRow",
@@ -202,3 +203,28 @@ class ImportRow(Base):
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     actor: Mapped[str] = mapped_column(Text)
     counts: Mapped[str] = mapped_column(Text)
+
+
+class ControlIntervalRow(Base):
+    """The 95 % bootstrap interval of one difference-in-differences estimate.
+
+    `low` and `high` are Decimal text. `before_end` and `after_end` are the
+    period ends of the two values compared in each segment.
+    """
+
+    __tablename__ = "control_intervals"
+    __table_args__ = (Index("ix_control_intervals_company_id", "company_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    kpi_id: Mapped[str] = mapped_column(String())
+    segment: Mapped[str] = mapped_column(String())
+    control: Mapped[str] = mapped_column(String())
+    window_days: Mapped[int | None] = mapped_column(Integer)
+    before_end: Mapped[dt.date] = mapped_column(Date)
+    after_end: Mapped[dt.date] = mapped_column(Date)
+    low: Mapped[str] = mapped_column(String())
+    high: Mapped[str] = mapped_column(String())
+    n_treated: Mapped[int] = mapped_column(Integer)
+    n_control: Mapped[int] = mapped_column(Integer)
+    resamples: Mapped[int] = mapped_column(Integer)

@@ -208,6 +208,48 @@ def test_planned_target_above_noise_passes() -> None:
     assert found(report, "MS508") == []
 
 
+def level_entry(level: int, bound: str = "at-least", **changes: object) -> dict:
+    """A planned level target on logo retention, baseline 88."""
+    return entry(
+        status="planned",
+        target__text=f"logo retention {level}%+ for SMB by 2027-09-30",
+        target__direction=None,
+        target__amount=None,
+        target__unit=None,
+        target__level=level,
+        target__level_bound=bound,
+        **changes,
+    )
+
+
+def test_planned_level_below_noise() -> None:
+    # Level 90 from baseline 88 plans +2pp, below sqrt(2) x 2.5 = 3.54pp.
+    report = lint_entries(level_entry(90), kpi_values=noisy_series("2.5"))
+    [item] = found(report, "MS508")
+    assert "target level 90 is 2pp from the baseline 88" in item.message
+    assert "below the 3.54pp the data can detect with n=240" in item.message
+
+
+def test_planned_level_above_noise_passes() -> None:
+    report = lint_entries(level_entry(95), kpi_values=noisy_series("2.5"))
+    assert found(report, "MS508") == []
+
+
+def test_reached_level_not_judged_for_noise() -> None:
+    # An at-most level of 90 from a baseline of 88 is already reached.
+    report = lint_entries(level_entry(90, "at-most"), kpi_values=noisy_series("2.5"))
+    assert found(report, "MS508") == []
+
+
+def test_level_without_baseline_uses_latest_value() -> None:
+    # The latest value is 88.4, so level 90 plans 1.6pp.
+    report = lint_entries(
+        level_entry(90, baseline=None), kpi_values=noisy_series("2.5")
+    )
+    [item] = found(report, "MS508")
+    assert "1.6pp from the latest value 88.4" in item.message
+
+
 def test_launched_target_not_judged_for_noise() -> None:
     report = lint_entries(entry(), kpi_values=noisy_series("2.5"))
     assert found(report, "MS508") == []

@@ -11,6 +11,7 @@ from boardloop.domain.model import (
     Finding,
     Initiative,
     KpiValue,
+    LevelBound,
     Register,
     Severity,
     Status,
@@ -303,33 +304,71 @@ def check_below_noise(register: Register, context: LintContext) -> Iterator[Find
     for initiative in register.initiatives:
         if initiative.status not in (None, Status.PLANNED):
             continue
-        target = initiative.target
-        if target.amount is None or target.unit not in (Unit.PP, Unit.PTS):
-            continue
         latest = next(
             (v for v in reversed(series(initiative, context)) if v.low is not None),
             None,
         )
         if latest is None or latest.low is None or latest.high is None:
             continue
+        planned = _planned_change(initiative, latest.value, context)
+        if planned is None:
+            continue
+        amount, unit, phrase = planned
         # A change between two values with intervals of half-width h stands
         # out from noise at 95 % when it exceeds sqrt(h^2 + h^2).
         half_width = (latest.high - latest.low) / 2
         detectable = (half_width * Decimal(2).sqrt()).quantize(Decimal("0.01"))
-        if target.amount >= detectable:
+        if amount >= detectable:
             continue
         sample = f" with n={latest.n}" if latest.n is not None else ""
-        unit = "pts" if target.unit is Unit.PTS else "pp"
         yield finding(
             "MS508",
             Severity.WARNING,
             initiative,
-            f"target of {number(target.amount)}{unit} is below the "
-            f"{number(detectable)}{unit} the data can detect{sample} "
-            f"({latest.period_end} value {number(latest.value)}, 95 % interval "
-            f"{number(latest.low)} to {number(latest.high)})",
+            f"{phrase} is below the {number(detectable)}{unit} the data can "
+            f"detect{sample} ({latest.period_end} value {number(latest.value)}, "
+            f"95 % interval {number(latest.low)} to {number(latest.high)})",
             "target",
         )
+
+
+def _planned_change(
+    initiative: Initiative, latest: Decimal, context: LintContext
+) -> tuple[Decimal, str, str] | None:
+    """Return the change a target plans in points, its unit and a phrase for it.
+
+    A change target in pp or pts plans its amount. A level target ("GRR 94%+")
+    plans the distance from its baseline, or else from the latest value, to
+    the level, for a KPI measured in percent or points. A level already
+    reached plans no change and gives None, as do other targets.
+    """
+    target = initiative.target
+    if target.amount is not None:
+        if target.unit not in (Unit.PP, Unit.PTS):
+            return None
+        unit = "pts" if target.unit is Unit.PTS else "pp"
+        return target.amount, unit, f"target of {number(target.amount)}{unit}"
+    if target.level is None:
+        return None
+    entry = lookup(context, target.kpi_id)
+    unit_text = unit_value(entry.native_unit) if entry is not None else None
+    if unit_text not in ("pp", "pts"):
+        return None
+    baseline = initiative.baseline
+    start = baseline.value if baseline is not None else latest
+    gap = target.level - start
+    reached = (target.level_bound is LevelBound.AT_LEAST and gap <= 0) or (
+        target.level_bound is LevelBound.AT_MOST and gap >= 0
+    )
+    if reached or gap == 0:
+        return None
+    unit = str(unit_text)
+    source = "baseline" if baseline is not None else "latest value"
+    phrase = (
+        f"target level {number(target.level)} is {number(abs(gap))}{unit} from "
+        f"the {source} {number(start)}, which"
+    )
+    return abs(gap), unit, phrase
 
 
 def check_off_trajectory(register: Register, context: LintContext) -> Iterator[Finding]:
@@ -588,8 +627,10 @@ MEASUREMENT_RULES: tuple[Rule, ...] = (
             "A planned initiative's target moves its KPI by fewer points than the "
             "data can tell from noise: sqrt(2) times the half-width of the latest "
             "value's 95 % interval, for values with an interval (as `boardloop "
-            "kpis compute` stores them). Whatever happens, the result will read "
-            "inconclusive."
+            "kpis compute` stores them). A change target in pp or pts plans its "
+            "amount; a level target plans the distance from the baseline, or else "
+            "the latest value, to the level. Whatever happens, the result will "
+            "read inconclusive."
         ),
         hint=(
             "Aim for a larger change, measure a larger segment or a longer window, "

@@ -74,6 +74,9 @@ def test_demo_writes_three_formats(tmp_path: Path) -> None:
     document = json.loads((folder / "board-section.json").read_text(encoding="utf-8"))
     assert "Customer Success Initiatives" in markdown
     assert "Onboarding revamp" in markdown
+    # The onboarding revamp names Mid-market as its control segment.
+    assert "SMB and" in markdown
+    assert "Mid-market customers resampled together" in markdown
     assert html.lstrip().lower().startswith("<!doctype html>")
     assert "<script" not in html.lower()
     assert document["company"] == "Tallyfern Software"

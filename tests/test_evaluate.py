@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from boardloop.catalog import Catalog, load_catalog
 from boardloop.domain.model import (
     Baseline,
+    ControlInterval,
     Direction,
     Initiative,
     KpiValue,
@@ -899,8 +900,65 @@ def test_control_difference_in_differences(catalog: Catalog) -> None:
     assert result.control_parallel is True
     assert (
         "Against Mid-market (control), the difference in differences is +1.5pp "
-        "±1.0pp; the trends before launch were parallel." in result.explanation
+        "±1.0pp (from the four values' intervals); the trends before launch were "
+        "parallel." in result.explanation
     )
+
+
+def resampled(before_end: dt.date, window_days: int | None = None) -> ControlInterval:
+    return ControlInterval(
+        kpi_id=GRR,
+        segment="SMB",
+        control="mid-market",
+        window_days=window_days,
+        before_end=before_end,
+        after_end=dt.date(2025, 6, 30),
+        low=Decimal("0.2"),
+        high=Decimal("2.6"),
+        n_treated=410,
+        n_control=380,
+        resamples=1000,
+    )
+
+
+def test_control_interval_from_resampling(catalog: Catalog) -> None:
+    values = segment_series(
+        "SMB", ["88"] * 3 + ["88.5", "89", "89.5", "90", "90", "90"]
+    )
+    values += segment_series("Mid-market", ["92"] * 3 + ["92.5"] * 6)
+    result = evaluate(
+        with_control(),
+        values,
+        as_of=dt.date(2025, 7, 20),
+        catalog=catalog,
+        control_intervals=[resampled(dt.date(2024, 12, 31))],
+    )
+    assert result.control_estimate == Decimal("1.5")
+    assert (result.control_low, result.control_high) == (Decimal("0.2"), Decimal("2.6"))
+    assert result.control_margin == Decimal("1.2")
+    assert (
+        "is +1.5pp (95 % interval +0.2pp to +2.6pp, from 410 SMB and 380 "
+        "Mid-market customers resampled together)" in result.explanation
+    )
+
+
+def test_control_interval_for_other_dates_unused(catalog: Catalog) -> None:
+    values = segment_series("SMB", ["88"] * 3 + ["90"] * 6)
+    values += segment_series("Mid-market", ["92"] * 9)
+    intervals = [
+        resampled(dt.date(2024, 11, 30)),
+        resampled(dt.date(2024, 12, 31), window_days=90),
+    ]
+    result = evaluate(
+        with_control(),
+        values,
+        as_of=dt.date(2025, 7, 20),
+        catalog=catalog,
+        control_intervals=intervals,
+    )
+    assert result.control_low is None
+    assert result.control_margin == Decimal(1)
+    assert "from the four values' intervals" in result.explanation
 
 
 def test_control_trends_not_parallel(catalog: Catalog) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from boardloop.domain.model import (
+    ControlInterval,
     Event,
     Initiative,
     KpiValue,
@@ -639,6 +640,7 @@ def test_kpi_values_duplicate_rejected(store: Store) -> None:
 # --- KPI value windows ----------------------------------------------------------------
 
 MARCH = dt.date(2026, 3, 31)
+APRIL = dt.date(2026, 4, 30)
 
 
 def test_kpi_value_windows_round_trip(store: Store) -> None:
@@ -1049,3 +1051,58 @@ def test_outcome_recorded_after_closing(store: Store) -> None:
     import_items(store, closed_register(result=None, actual_movement=None), MONDAY)
     changes = import_items(store, closed_register(), TUESDAY)
     assert changes.updated == ("onboarding-revamp",)
+
+
+# --- control intervals ------------------------------------------------------------
+
+
+def control_interval(after_end: dt.date, low: str) -> ControlInterval:
+    return ControlInterval(
+        kpi_id=KPI_GRR,
+        segment="SMB",
+        control="Mid-market",
+        window_days=90,
+        before_end=dt.date(2026, 1, 31),
+        after_end=after_end,
+        low=Decimal(low),
+        high=Decimal("7.25"),
+        n_treated=704,
+        n_control=298,
+        resamples=1000,
+    )
+
+
+def test_control_intervals_round_trip(store: Store) -> None:
+    intervals = [control_interval(MARCH, "-1.5"), control_interval(APRIL, "0.125")]
+
+    store.replace_kpi_values(
+        COMPANY,
+        [kpi_value(MARCH, "91.5")],
+        source_path="ledger.csv",
+        computed=True,
+        control_intervals=intervals,
+    )
+
+    assert store.load_control_intervals(COMPANY) == intervals
+    assert store.load_control_intervals("Unknown Company") == []
+
+
+def test_recompute_replaces_control_intervals(store: Store) -> None:
+    def compute(intervals: list[ControlInterval] | None) -> None:
+        store.replace_kpi_values(
+            COMPANY,
+            [kpi_value(MARCH, "91.5")],
+            source_path="ledger.csv",
+            computed=True,
+            control_intervals=intervals,
+        )
+
+    compute([control_interval(MARCH, "-1.5")])
+    compute(None)
+    assert len(store.load_control_intervals(COMPANY)) == 1
+
+    compute([control_interval(APRIL, "0.5")])
+    assert store.load_control_intervals(COMPANY) == [control_interval(APRIL, "0.5")]
+
+    compute([])
+    assert store.load_control_intervals(COMPANY) == []

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend  # type: ignore[import-untyped,unused-ignore]
 
-    from boardloop.domain.model import KpiValue
+    from boardloop.domain.model import ControlInterval, KpiValue
     from boardloop.metrics import (
         CustomerTable,
         FxRates,
@@ -178,11 +178,53 @@ def compute_kpis(
             values += nps_values_of(nps_points, segment=None)
             step(_label("NPS", window, field))
 
+    intervals = []
+    if customers is not None and segment_field is not None and metrics.bootstrap:
+        intervals = _control_intervals(workspace, inputs, values, grain, windows)
+        if note is not None and intervals:
+            note(
+                f"{len(intervals)} control estimates got a bootstrap interval over "
+                "the customers of both segments"
+            )
+
     source = workspace.resolve(config.ledger) if config.ledger else None
     workspace.store.replace_kpi_values(
-        config.company, values, source_path=str(source), computed=True
+        config.company,
+        values,
+        source_path=str(source),
+        computed=True,
+        control_intervals=intervals,
     )
     return values
+
+
+def _control_intervals(
+    workspace: Workspace,
+    inputs: _Inputs,
+    values: list[KpiValue],
+    grain: Grain,
+    windows: list[int | None],
+) -> list[ControlInterval]:
+    """Resample both segments of every initiative that names a control segment."""
+    from boardloop._compute_control import control_intervals
+    from boardloop.service import load_workspace_catalog
+
+    config = workspace.config
+    assert inputs.customers is not None and config.segment_field is not None
+    return control_intervals(
+        workspace.store.load_register(config.company),
+        values,
+        catalog=load_workspace_catalog(workspace),
+        ledger=inputs.ledger,
+        customers=inputs.customers,
+        segment_field=config.segment_field,
+        calendar=config.fiscal,
+        grain=grain,
+        windows=windows,
+        rates=inputs.rates,
+        resamples=config.metrics.bootstrap,
+        seed=config.metrics.seed,
+    )
 
 
 def input_notes(inputs: _Inputs) -> list[str]:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from boardloop.catalog import Catalog
     from boardloop.domain.fiscal import FiscalCalendar
-    from boardloop.domain.model import KpiValue, Register
+    from boardloop.domain.model import ControlInterval, KpiValue, Register
     from boardloop.evaluate import Evaluation
     from boardloop.io import ImportResult
     from boardloop.lint import LintReport
@@ -178,12 +178,17 @@ def evaluate_register(
     *,
     catalog: Catalog,
     as_of: dt.date,
+    control_intervals: Sequence[ControlInterval] = (),
 ) -> dict[str, Evaluation]:
     """Evaluate every initiative of the register at the as-of date."""
     from boardloop.evaluate import evaluate_all
 
     evaluations = evaluate_all(
-        register.initiatives, values, as_of=as_of, catalog=catalog
+        register.initiatives,
+        values,
+        as_of=as_of,
+        catalog=catalog,
+        control_intervals=control_intervals,
     )
     return {evaluation.initiative_id: evaluation for evaluation in evaluations}
 
@@ -202,7 +207,13 @@ def build_section(
     company = workspace.config.company
     register = workspace.store.load_register(company)
     values = workspace.store.load_kpi_values(company)
-    evaluations = evaluate_register(register, values, catalog=catalog, as_of=as_of)
+    evaluations = evaluate_register(
+        register,
+        values,
+        catalog=catalog,
+        as_of=as_of,
+        control_intervals=workspace.store.load_control_intervals(company),
+    )
     lint_report = lint_register(
         register,
         workspace=workspace,

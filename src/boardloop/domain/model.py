@@ -17,6 +17,7 @@ __all__ = [
     "ALLOWED_TRANSITIONS",
     "Baseline",
     "Checkpoint",
+    "ControlInterval",
     "Direction",
     "Event",
     "Finding",
@@ -340,6 +341,30 @@ class KpiValue:
                 f"{where} has an interval whose low bound {self.low} is above its "
                 f"high bound {self.high}; swap the bounds"
             )
+
+
+@dataclass(frozen=True, slots=True)
+class ControlInterval:
+    """The 95 % bootstrap interval of a difference-in-differences estimate.
+
+    The estimate is the change of `kpi_id` in `segment` from the period ending
+    `before_end` to the one ending `after_end`, minus the change in `control`
+    over the same periods, in the KPI's points. The customers of both segments
+    are resampled together, so a customer counts in both periods of one
+    resample. `n_treated` and `n_control` are the customers resampled in each.
+    """
+
+    kpi_id: str
+    segment: str
+    control: str
+    window_days: int | None
+    before_end: dt.date
+    after_end: dt.date
+    low: Decimal
+    high: Decimal
+    n_treated: int
+    n_control: int
+    resamples: int
 
 
 class InvalidTransition(ValueError):

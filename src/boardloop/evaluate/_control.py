@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from boardloop.domain.model import KpiValue
+    from boardloop.domain.model import ControlInterval, KpiValue
 
 __all__ = ["ControlEstimate", "control_estimate"]
 
@@ -22,8 +22,11 @@ _MIN_TREND_POINTS = 3
 class ControlEstimate:
     """The treated segment's change minus the control segment's, in the KPI's unit.
 
-    `margin` is the 95 % margin of the estimate when every value has an
-    interval. `trend_gap` is how much faster the treated series rose than the
+    `low` and `high` bound the estimate's 95 % interval from a bootstrap over
+    the customers of both segments, when one was computed for these dates
+    (`bootstrap` is then that interval). `margin` is that interval's half-width,
+    or else the four values' half-widths added in quadrature, when every value
+    has an interval. `trend_gap` is how much faster the treated series rose than the
     control per month before launch (negative: slower), None with fewer than
     three values before launch in either series. `parallel` is True when that
     gap, carried to the current value's date, stays inside the margin.
@@ -36,6 +39,9 @@ class ControlEstimate:
     margin: Decimal | None
     trend_gap: Decimal | None
     parallel: bool | None
+    low: Decimal | None = None
+    high: Decimal | None = None
+    bootstrap: ControlInterval | None = None
 
 
 def control_estimate(
@@ -47,21 +53,30 @@ def control_estimate(
     before_on: dt.date,
     after_on: dt.date,
     change: Decimal,
+    intervals: Sequence[ControlInterval] = (),
 ) -> ControlEstimate | None:
     """Estimate the effect as `change` minus the control's change over the same dates.
 
     The control's values are the last on or before `before_on` (the baseline's
-    date) and `after_on` (the current value's date). Returns None when the
-    control has no value at either end.
+    date) and `after_on` (the current value's date). The interval is the one
+    of `intervals` computed for the two values' period ends, when there is one.
+    Returns None when the control has no value at either end.
     """
     before = _last_on(control, before_on)
     after = _last_on(control, after_on)
     if before is None or after is None or before.period_end >= after.period_end:
         return None
     estimate = change - (after.value - before.value)
-    margin = _margin(
-        [_last_on(treated, before_on), _last_on(treated, after_on), before, after]
+    ends = (before.period_end, after.period_end)
+    bootstrap = next(
+        (i for i in intervals if (i.before_end, i.after_end) == ends), None
     )
+    if bootstrap is not None:
+        margin: Decimal | None = (bootstrap.high - bootstrap.low) / 2
+    else:
+        margin = _margin(
+            [_last_on(treated, before_on), _last_on(treated, after_on), before, after]
+        )
     gap = _trend_gap(treated, control, launched_on)
     parallel = None
     if gap is not None and margin is not None:
@@ -75,6 +90,9 @@ def control_estimate(
         margin=margin,
         trend_gap=gap,
         parallel=parallel,
+        low=None if bootstrap is None else bootstrap.low,
+        high=None if bootstrap is None else bootstrap.high,
+        bootstrap=bootstrap,
     )
 
 

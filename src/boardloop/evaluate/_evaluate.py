@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from boardloop.catalog import Catalog, Kpi
-    from boardloop.domain.model import Initiative, KpiValue
+    from boardloop.domain.model import ControlInterval, Initiative, KpiValue
 
 __all__ = ["DEFAULT_LAG_DAYS", "DEFAULT_SEGMENT", "evaluate", "evaluate_all"]
 
@@ -39,6 +39,7 @@ def evaluate(
     as_of: dt.date,
     catalog: Catalog,
     lag_days: int | None = None,
+    control_intervals: Sequence[ControlInterval] = (),
 ) -> Evaluation:
     """Measure one initiative's target KPI at `as_of` and give it a verdict.
 
@@ -51,6 +52,9 @@ def evaluate(
         catalog: resolves the KPI id or alias, its polarity, unit and lag.
         lag_days: days after launch before the KPI can show an effect; default
             the catalog's typical lag for the KPI, else 90.
+        control_intervals: bootstrap intervals of control estimates; the one
+            for the initiative's KPI, segments, window and dates, if any,
+            gives the estimate's interval.
 
     Returns:
         The evaluation; bad or missing input gives `no-data` with the reason.
@@ -61,6 +65,7 @@ def evaluate(
         as_of=as_of,
         catalog=catalog,
         lag_days=lag_days,
+        control_intervals=control_intervals,
     )
 
 
@@ -70,6 +75,7 @@ def evaluate_all(
     *,
     as_of: dt.date,
     catalog: Catalog,
+    control_intervals: Sequence[ControlInterval] = (),
 ) -> tuple[Evaluation, ...]:
     """Evaluate each initiative with the same values, as-of date and catalog.
 
@@ -78,7 +84,13 @@ def evaluate_all(
     """
     index = _ValueIndex(values, catalog)
     return tuple(
-        _evaluate(initiative, index, as_of=as_of, catalog=catalog)
+        _evaluate(
+            initiative,
+            index,
+            as_of=as_of,
+            catalog=catalog,
+            control_intervals=control_intervals,
+        )
         for initiative in initiatives
     )
 
@@ -90,6 +102,7 @@ def _evaluate(
     as_of: dt.date,
     catalog: Catalog,
     lag_days: int | None = None,
+    control_intervals: Sequence[ControlInterval] = (),
 ) -> Evaluation:
     """Evaluate one initiative against indexed values; see `evaluate`."""
     target = initiative.target
@@ -174,9 +187,16 @@ def _evaluate(
     control = (initiative.control_segment or "").strip()
     if not control or baseline is None or baseline.on is None:
         return judged
-    others = index.select(
-        kpi.id if kpi else target.kpi_id, control, target.window_days, as_of
-    )
+    kpi_id = kpi.id if kpi else target.kpi_id
+    others = index.select(kpi_id, control, target.window_days, as_of)
+    matching = [
+        interval
+        for interval in control_intervals
+        if interval.kpi_id == kpi_id
+        and interval.segment.casefold() == segment.casefold()
+        and interval.control.casefold() == control.casefold()
+        and interval.window_days == choice.window_days
+    ]
     estimate = control_estimate(
         control,
         series,
@@ -185,6 +205,7 @@ def _evaluate(
         before_on=baseline.on,
         after_on=current.on or context.measured_until,
         change=current.value - baseline.value,
+        intervals=matching,
     )
     judged = replace(judged, control_series=tuple(others.values))
     return with_control(judged, control, estimate, kpi)
@@ -212,8 +233,19 @@ def with_control(
         f" Against {segment} (control), the difference in differences is "
         f"{words.change(estimate.estimate, unit, None)}"
     )
-    if estimate.margin is not None:
-        sentence += f" ±{words.magnitude(estimate.margin, unit)}"
+    found = estimate.bootstrap
+    if found is not None:
+        sentence += (
+            f" (95 % interval {words.change(found.low, unit, None)} to "
+            f"{words.change(found.high, unit, None)}, from {found.n_treated:,} "
+            f"{evaluation.segment} and {found.n_control:,} {segment} customers "
+            "resampled together)"
+        )
+    elif estimate.margin is not None:
+        sentence += (
+            f" ±{words.magnitude(estimate.margin, unit)} (from the four values' "
+            "intervals)"
+        )
     if estimate.parallel is False and estimate.trend_gap is not None:
         sentence += (
             "; before launch the trends were not parallel (the segment moved "
@@ -227,6 +259,8 @@ def with_control(
         control_segment=segment,
         control_estimate=estimate.estimate,
         control_margin=estimate.margin,
+        control_low=estimate.low,
+        control_high=estimate.high,
         control_parallel=estimate.parallel,
         explanation=evaluation.explanation + sentence + ".",
     )

@@ -46,6 +46,8 @@ class Evaluation:
     values up to the as-of date, oldest first, for charts. With a control
     segment, `control_estimate` is the difference in differences in the KPI's
     points, `control_margin` its 95 % margin when the values have intervals,
+    `control_low` and `control_high` its bootstrap interval over customers
+    when one was computed,
     `control_parallel` whether the pre-launch trends were parallel, and
     `control_series` the control's values, for charts.
     """
@@ -75,6 +77,8 @@ class Evaluation:
     control_segment: str | None = None
     control_estimate: Decimal | None = None
     control_margin: Decimal | None = None
+    control_low: Decimal | None = None
+    control_high: Decimal | None = None
     control_parallel: bool | None = None
     control_series: tuple[KpiValue, ...] = ()
 

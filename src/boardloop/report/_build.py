@@ -100,6 +100,10 @@ class EvaluationLike(Protocol):
     @property
     def control_margin(self) -> Decimal | None: ...
     @property
+    def control_low(self) -> Decimal | None: ...
+    @property
+    def control_high(self) -> Decimal | None: ...
+    @property
     def control_parallel(self) -> bool | None: ...
     @property
     def control_series(self) -> Sequence[SeriesValue]: ...
@@ -395,6 +399,8 @@ def _verdict_view(evaluation: EvaluationLike, target: Target) -> VerdictView:
         control_segment=evaluation.control_segment,
         control_estimate=_finite(evaluation.control_estimate),
         control_margin=_finite(evaluation.control_margin),
+        control_low=_finite(evaluation.control_low),
+        control_high=_finite(evaluation.control_high),
         control_parallel=evaluation.control_parallel,
     )
 

@@ -135,6 +135,16 @@ class VerdictView(_View):
     control_margin: Number | None = Field(
         default=None, description="95 % margin of `controlEstimate`, when known."
     )
+    control_low: Number | None = Field(
+        default=None,
+        description="Low bound of the 95 % bootstrap interval of "
+        "`controlEstimate`, from customers of both segments resampled together; "
+        "null when none was computed.",
+    )
+    control_high: Number | None = Field(
+        default=None,
+        description="High bound of that interval; null when none was computed.",
+    )
     control_parallel: bool | None = Field(
         default=None,
         description="Whether the two segments' trends before launch were "

@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, event, select
 from sqlalchemy.orm import Session
 
 from boardloop.domain.model import (
+    ControlInterval,
     Event,
     Initiative,
     KpiValue,
@@ -29,6 +30,7 @@ from boardloop.domain.model import (
     Status,
 )
 from boardloop.store._codec import encode_initiative
+from boardloop.store._control_rows import load_control_rows, replace_control_rows
 from boardloop.store._errors import (
     ClosedOutcomeError,
     InvalidWindowError,
@@ -350,6 +352,7 @@ class Store:
         actor: str = "",
         at: dt.datetime | None = None,
         computed: bool = False,
+        control_intervals: Sequence[ControlInterval] | None = None,
     ) -> KpiValueChanges:
         """Store KPI values in one transaction, replacing those with the same key.
 
@@ -359,6 +362,8 @@ class Store:
         computed value (one with no source line) that they do not repeat is
         removed. A stored value counts as updated when its value, n, interval
         or definition changes. A window below 1 day raises `InvalidWindowError`.
+        `control_intervals`, when given, replace all the company's stored
+        control intervals in the same transaction.
         """
         keys = [kpi_value_key(value) for value in values]
         key_texts = [kpi_value_key_text(key) for key in keys]
@@ -405,6 +410,8 @@ class Store:
                         session.delete(row)
                         removed += 1
                 session.flush()
+            if control_intervals is not None:
+                replace_control_rows(session, company_id, control_intervals)
 
             counts = {
                 "kind": "kpi_values",
@@ -438,6 +445,14 @@ class Store:
                 )
             )
             return [decode_kpi_value_row(row) for row in rows]
+
+    def load_control_intervals(self, company: str) -> list[ControlInterval]:
+        """Return the company's bootstrap intervals of control estimates."""
+        with Session(self.engine) as session:
+            company_id = find_company_id(session, company)
+            if company_id is None:
+                return []
+            return load_control_rows(session, company_id)
 
 
 def keep_closed_outcome(stored: Initiative, new: Initiative, path: str) -> None:

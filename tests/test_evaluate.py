@@ -735,6 +735,59 @@ def test_narrow_interval_keeps_verdict(catalog: Catalog) -> None:
     assert result.explanation.endswith("the data can detect about 1.4pp.")
 
 
+def test_shortfall_inside_noise_on_track(catalog: Catalog) -> None:
+    # +7pp by year end: the path is at +3.46pp on 2025-06-30 (180 of 364
+    # days), the movement +3.2pp, 0.26pp short, inside the 1.41pp margin.
+    result = evaluate(
+        initiative(grr_lift("7")),
+        with_intervals(GRR_SMB, Decimal("1.0")),
+        as_of=dt.date(2025, 7, 20),
+        catalog=catalog,
+    )
+    assert result.verdict is Verdict.ON_TRACK
+    assert "a shortfall from the expected pace inside the noise" in (result.explanation)
+
+
+def test_shortfall_beyond_noise_behind(catalog: Catalog) -> None:
+    # +10pp by year end: the path is at +4.95pp, 1.75pp above the movement,
+    # beyond the 1.41pp margin.
+    result = evaluate(
+        initiative(grr_lift("10")),
+        with_intervals(GRR_SMB, Decimal("1.0")),
+        as_of=dt.date(2025, 7, 20),
+        catalog=catalog,
+    )
+    assert result.verdict is Verdict.BEHIND
+    assert "inside the noise" not in result.explanation
+
+
+def test_level_shortfall_inside_noise_on_track(catalog: Catalog) -> None:
+    # GRR 95%+ from 88.0: the path is at 88 + 0.4945 x 7 = 91.46 on
+    # 2025-06-30, 0.26pp above 91.2, inside the 1.41pp margin.
+    target = Target(
+        kpi_id=GRR,
+        level=Decimal(95),
+        level_bound=LevelBound.AT_LEAST,
+        segment="SMB",
+        deadline=DEADLINE,
+    )
+    result = evaluate(
+        initiative(target),
+        with_intervals(GRR_SMB, Decimal("1.0")),
+        as_of=dt.date(2025, 7, 20),
+        catalog=catalog,
+    )
+    assert result.verdict is Verdict.ON_TRACK
+    wider = dataclasses.replace(target, level=Decimal(98))
+    result = evaluate(
+        initiative(wider),
+        with_intervals(GRR_SMB, Decimal("1.0")),
+        as_of=dt.date(2025, 7, 20),
+        catalog=catalog,
+    )
+    assert result.verdict is Verdict.BEHIND
+
+
 def test_no_deadline_inconclusive(catalog: Catalog) -> None:
     target = Target(**{**_fields(grr_lift()), "deadline": None})
     result = run(catalog, initiative(target), GRR_SMB, dt.date(2025, 7, 20))
@@ -959,6 +1012,17 @@ def test_control_interval_for_other_dates_unused(catalog: Catalog) -> None:
     assert result.control_low is None
     assert result.control_margin == Decimal(1)
     assert "from the four values' intervals" in result.explanation
+
+
+def test_control_interval_including_zero_said(catalog: Catalog) -> None:
+    # SMB +2pp, Mid-market +1.5pp: the estimate +0.5pp is inside its 1.0pp margin.
+    values = segment_series("SMB", ["88"] * 3 + ["90"] * 6)
+    values += segment_series("Mid-market", ["92"] * 3 + ["93.5"] * 6)
+    result = evaluate(
+        with_control(), values, as_of=dt.date(2025, 7, 20), catalog=catalog
+    )
+    assert result.control_estimate == Decimal("0.5")
+    assert "an interval that includes 0" in result.explanation
 
 
 def test_control_trends_not_parallel(catalog: Catalog) -> None:

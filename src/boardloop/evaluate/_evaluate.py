@@ -246,6 +246,11 @@ def with_control(
             f" ±{words.magnitude(estimate.margin, unit)} (from the four values' "
             "intervals)"
         )
+    if _includes_zero(estimate):
+        sentence += (
+            ", an interval that includes 0, so the effect cannot yet be told "
+            "apart from the control's movement"
+        )
     if estimate.parallel is False and estimate.trend_gap is not None:
         sentence += (
             "; before launch the trends were not parallel (the segment moved "
@@ -264,6 +269,13 @@ def with_control(
         control_parallel=estimate.parallel,
         explanation=evaluation.explanation + sentence + ".",
     )
+
+
+def _includes_zero(estimate: ControlEstimate) -> bool:
+    """Return True when the estimate's 95 % interval contains no effect at all."""
+    if estimate.low is not None and estimate.high is not None:
+        return estimate.low <= 0 <= estimate.high
+    return estimate.margin is not None and abs(estimate.estimate) <= estimate.margin
 
 
 def _context(

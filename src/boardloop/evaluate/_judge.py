@@ -102,6 +102,11 @@ def judge_change(
     margin = _noise_margin(context, baseline, current)
     noisy = _in_noise(baseline, current, margin)
     verdict = _verdict(context, attainment, measured.expected_attainment, noisy)
+    if verdict is Verdict.BEHIND and measured.expected_attainment is not None:
+        path = _path_value(
+            baseline.value, measured.expected_attainment, direction, amount, unit
+        )
+        verdict = _behind_beyond_noise(path, current, margin)
 
     currency = target.currency
     gap = amount - (moved if direction is Direction.INCREASE else -moved)
@@ -189,6 +194,10 @@ def judge_level(
         verdict = _verdict(
             context, measured.attainment, measured.expected_attainment, noisy
         )
+        expected = measured.expected_attainment
+        if verdict is Verdict.BEHIND and baseline is not None and expected:
+            path = baseline.value + expected * (target.level - baseline.value)
+            verdict = _behind_beyond_noise(path, current, margin)
     parts = [sentence]
     if baseline is not None and measured.attainment is not None:
         parts.append(
@@ -216,6 +225,34 @@ def _verdict(
     return Verdict.ON_TRACK if attainment >= expected else Verdict.BEHIND
 
 
+def _path_value(
+    start: Decimal,
+    expected: Decimal,
+    direction: Direction,
+    amount: Decimal,
+    unit: Unit | None,
+) -> Decimal:
+    """Return the KPI value on the straight path to the target at `expected`."""
+    step = expected * amount * (-1 if direction is Direction.DECREASE else 1)
+    if unit is Unit.PERCENT:
+        return start * (1 + step / 100)
+    return start + step
+
+
+def _behind_beyond_noise(
+    path: Decimal, current: Reading, margin: Decimal | None
+) -> Verdict:
+    """Return behind only when the shortfall from the path exceeds the noise.
+
+    A value short of the path by less than the noise margin cannot be told
+    apart from one on the path, so it reads on track; the explanation then
+    gives the shortfall and says it is inside the noise.
+    """
+    if margin is not None and abs(path - current.value) <= margin:
+        return Verdict.ON_TRACK
+    return Verdict.BEHIND
+
+
 def _finish(
     context: Context,
     measured: Evaluation,
@@ -238,6 +275,9 @@ def _finish(
         parts.append(_final_reading(measured.current_on, context.measured_until))
     elif expected is not None and verdict is not Verdict.ACHIEVED:
         parts[-1] += f" at {words.share(expected)} of the time"
+        behind_pace = attainment is not None and attainment < expected
+        if verdict is Verdict.ON_TRACK and behind_pace:
+            parts[-1] += ", a shortfall from the expected pace inside the noise"
     if margin is not None and verdict in (Verdict.ON_TRACK, Verdict.BEHIND):
         # The smallest change the data can tell from noise, for the reader
         # to weigh the movement against.

@@ -326,10 +326,15 @@ def check_below_noise(register: Register, context: LintContext) -> Iterator[Find
             Severity.WARNING,
             initiative,
             f"{phrase} is below the {number(detectable)}{unit} the data can "
-            f"detect{sample} ({latest.period_end} value {number(latest.value)}, "
-            f"95 % interval {number(latest.low)} to {number(latest.high)})",
+            f"detect{sample} ({latest.period_end} value {_two(latest.value)}, "
+            f"95 % interval {_two(latest.low)} to {_two(latest.high)})",
             "target",
         )
+
+
+def _two(value: Decimal) -> str:
+    """Format a measured value to at most two decimals: 37.74, 88.4."""
+    return number(value.quantize(Decimal("0.01")))
 
 
 def _planned_change(

@@ -123,25 +123,33 @@ def test_on_track(catalog: Catalog) -> None:
     assert result.current_on == dt.date(2025, 6, 30)
     assert result.movement == Decimal("3.2")
     assert result.attainment == Decimal("0.64")
-    # 200 of 364 days elapsed.
-    assert result.expected_attainment == Decimal(200) / Decimal(364)
+    # The reading is dated 2025-06-30: 180 of 364 days after launch.
+    assert result.expected_attainment == Decimal(180) / Decimal(364)
     assert result.unit is Unit.PP
     assert result.explanation == (
         "GRR +3.2pp against +5.0pp target (1.8pp short), "
-        "64% of the way at 55% of the time."
+        "64% of the way at 49% of the time."
     )
 
 
 def test_behind(catalog: Catalog) -> None:
-    # 200 / 364 = 0.549 of the time; 3.2pp of a 6pp target is 0.533.
-    result = run(catalog, initiative(grr_lift("6")), GRR_SMB, dt.date(2025, 7, 20))
-    assert result.attainment == Decimal("3.2") / Decimal(6)
+    # 180 / 364 = 0.495 of the time; 3.2pp of a 7pp target is 0.457.
+    result = run(catalog, initiative(grr_lift("7")), GRR_SMB, dt.date(2025, 7, 20))
+    assert result.attainment == Decimal("3.2") / Decimal(7)
     assert result.verdict is Verdict.BEHIND
     result = run(catalog, initiative(grr_lift("8")), GRR_SMB, dt.date(2025, 7, 20))
     assert result.attainment == Decimal("0.4")
     assert result.verdict is Verdict.BEHIND
     assert "4.8pp short" in result.explanation
-    assert "40% of the way at 55% of the time" in result.explanation
+    assert "40% of the way at 49% of the time" in result.explanation
+
+
+def test_pace_read_at_reading_date(catalog: Catalog) -> None:
+    # No value after 2025-06-30: a later report reads the same pace.
+    early = run(catalog, initiative(grr_lift("7")), GRR_SMB, dt.date(2025, 7, 5))
+    late = run(catalog, initiative(grr_lift("7")), GRR_SMB, dt.date(2025, 9, 25))
+    assert early.expected_attainment == late.expected_attainment
+    assert early.verdict is late.verdict
 
 
 def test_achieved_before_deadline_uncapped(catalog: Catalog) -> None:
@@ -575,14 +583,14 @@ def nps_level(level: str, **fields: Any) -> Target:
 
 
 def test_level_not_yet_met(catalog: Catalog) -> None:
-    # Lag for NPS is 60 days; 3.5 of the 7 points from 38 to 45.
-    result = run(catalog, initiative(nps_level("45")), NPS_SERIES, dt.date(2025, 7, 20))
-    assert result.attainment == Decimal("0.5")
+    # Lag for NPS is 60 days; 3.5 of the 8 points from 38 to 46.
+    result = run(catalog, initiative(nps_level("46")), NPS_SERIES, dt.date(2025, 7, 20))
+    assert result.attainment == Decimal("0.4375")
     assert result.movement == Decimal("3.5")
     assert result.verdict is Verdict.BEHIND
     assert result.explanation == (
-        "NPS 41.5 against a level of 45.0 or more (3.5 pts short), "
-        "50% of the way from 38.0 at 55% of the time."
+        "NPS 41.5 against a level of 46.0 or more (4.5 pts short), "
+        "44% of the way from 38.0 at 49% of the time."
     )
 
 
@@ -684,6 +692,18 @@ def test_movement_inside_noise_inconclusive(catalog: Catalog) -> None:
     assert "inside the noise of ±5.7pp (n=200)" in result.explanation
 
 
+def test_target_reached_inside_noise_inconclusive(catalog: Catalog) -> None:
+    # +1pp reached at the point estimate, inside the 5.75pp margin.
+    target = retention_lift("1")
+    result = run(catalog, initiative(target), RETENTION, dt.date(2025, 7, 20))
+    assert result.attainment == 1
+    assert result.verdict is Verdict.INCONCLUSIVE
+    assert "inside the noise of ±5.7pp" in result.explanation
+    closed = initiative(target, status=Status.CLOSED)
+    final = run(catalog, closed, RETENTION, dt.date(2026, 1, 31))
+    assert final.verdict is Verdict.ACHIEVED
+
+
 def test_no_sample_size_no_noise_check(catalog: Catalog) -> None:
     table = RETENTION.replace(",200", ",")
     result = run(catalog, initiative(retention_lift("3")), table, dt.date(2025, 7, 20))
@@ -720,6 +740,27 @@ def test_revenue_rate_interval_gives_margin(catalog: Catalog) -> None:
     assert result.margin == pytest.approx(Decimal("3.536"), abs=Decimal("0.001"))
     assert result.verdict is Verdict.INCONCLUSIVE
     assert "inside the noise of ±3.5pp" in result.explanation
+
+
+def test_stated_baseline_takes_series_interval(catalog: Catalog) -> None:
+    # The stated baseline 88.0 on 2024-12-31 has the series value's interval
+    # there (half-width 2.0), the current value half-width 1.0: the margin is
+    # sqrt(2^2 + 1^2) = 2.24pp, not sqrt(2) x 1.0.
+    table = values(GRR_SMB)
+    widths = {dt.date(2024, 12, 31): Decimal(2)}
+    table = [
+        dataclasses.replace(
+            value,
+            low=value.value - widths.get(value.period_end, Decimal(1)),
+            high=value.value + widths.get(value.period_end, Decimal(1)),
+        )
+        for value in table
+    ]
+    stated = initiative(
+        grr_lift(), baseline=Baseline(Decimal("88.0"), dt.date(2024, 12, 31))
+    )
+    result = evaluate(stated, table, as_of=dt.date(2025, 7, 20), catalog=catalog)
+    assert result.margin == pytest.approx(Decimal("2.236"), abs=Decimal("0.001"))
 
 
 def test_narrow_interval_keeps_verdict(catalog: Catalog) -> None:
@@ -1023,6 +1064,39 @@ def test_control_interval_including_zero_said(catalog: Catalog) -> None:
     )
     assert result.control_estimate == Decimal("0.5")
     assert "an interval that includes 0" in result.explanation
+
+
+def test_control_equal_to_segment_refused(catalog: Catalog) -> None:
+    values = segment_series("SMB", ["88"] * 3 + ["90"] * 6)
+    result = evaluate(
+        with_control(" smb "), values, as_of=dt.date(2025, 7, 20), catalog=catalog
+    )
+    assert result.control_estimate is None
+    assert "is the initiative's own segment" in result.explanation
+
+
+def test_control_without_intervals_says_no_margin(catalog: Catalog) -> None:
+    values = segment_series("SMB", ["88"] * 3 + ["90"] * 6)
+    values += segment_series("Mid-market", ["92"] * 3 + ["92.5"] * 6)
+    bare = [dataclasses.replace(value, low=None, high=None) for value in values]
+    result = evaluate(with_control(), bare, as_of=dt.date(2025, 7, 20), catalog=catalog)
+    assert result.control_estimate == Decimal("1.5")
+    assert result.control_margin is None
+    assert "+1.5pp (no margin: not every value has an interval)" in result.explanation
+
+
+def test_control_estimate_uses_series_baseline(catalog: Catalog) -> None:
+    # A stated baseline of 87.5 on the series' own date: the estimate still
+    # compares the series' values, 88 -> 90 against 92 -> 92.5.
+    values = segment_series("SMB", ["88"] * 3 + ["90"] * 6)
+    values += segment_series("Mid-market", ["92"] * 3 + ["92.5"] * 6)
+    stated = dataclasses.replace(
+        with_control(),
+        baseline=Baseline(value=Decimal("87.5"), as_of=dt.date(2024, 12, 31)),
+    )
+    result = evaluate(stated, values, as_of=dt.date(2025, 7, 20), catalog=catalog)
+    assert result.baseline == Decimal("87.5")
+    assert result.control_estimate == Decimal("1.5")
 
 
 def test_control_trends_not_parallel(catalog: Catalog) -> None:

@@ -253,3 +253,42 @@ def test_level_without_baseline_uses_latest_value() -> None:
 def test_launched_target_not_judged_for_noise() -> None:
     report = lint_entries(entry(), kpi_values=noisy_series("2.5"))
     assert found(report, "MS508") == []
+
+
+def segment_values(*segments: str) -> list[KpiValue]:
+    """Logo retention values for each segment."""
+    return [
+        dataclasses.replace(value, segment=segment)
+        for segment in segments
+        for value in series([88, 88.4])
+    ]
+
+
+def test_control_equal_to_segment() -> None:
+    report = lint_entries(entry(control_segment="smb"))
+    [item] = found(report, "MS509")
+    assert item.severity is Severity.ERROR
+    assert "control segment 'smb' is the initiative's own segment" in item.message
+
+
+def test_control_without_values_suggests_spelling() -> None:
+    report = lint_entries(
+        entry(control_segment="Midmarket"),
+        kpi_values=segment_values("SMB", "Mid-market", "Enterprise"),
+    )
+    [item] = found(report, "MS509")
+    assert item.severity is Severity.WARNING
+    assert "segments with values: Enterprise, Mid-market, SMB" in item.message
+    assert "did you mean 'Mid-market'?" in item.message
+
+
+def test_control_with_values_passes() -> None:
+    report = lint_entries(
+        entry(control_segment="mid-market"),
+        kpi_values=segment_values("SMB", "Mid-market"),
+    )
+    assert found(report, "MS509") == []
+
+
+def test_control_not_checked_for_values_without_any() -> None:
+    assert found(lint_entries(entry(control_segment="Mid-market")), "MS509") == []

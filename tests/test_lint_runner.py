@@ -57,6 +57,7 @@ CATALOG_IDS = [
     "MS506",
     "MS507",
     "MS508",
+    "MS509",
     "CL601",
     "CL602",
     "CL603",
@@ -165,15 +166,15 @@ def test_clean_register_scores_100() -> None:
     assert report.score == 100.0
     assert report.initiative_scores == {"onboarding": 100.0}
     assert report.not_checked == ("ST404", "MS505", "MS506", "MS508", "CL606")
-    assert len(report.rules_evaluated) == 41
+    assert len(report.rules_evaluated) == 42
 
 
 def test_score_counts_warnings_half_and_errors_nothing() -> None:
-    # 41 rules evaluated: 39 judge the one initiative, RG704 and RG705 the register.
+    # 42 rules evaluated: 40 judge the one initiative, RG704 and RG705 the register.
     report = lint_entries(entry(owner_function=None, owner=None))
     assert report.counts == {"error": 1, "warning": 1, "info": 5}
-    assert report.score == round(100 * (39 + 0.5) / 41, 1)
-    assert report.initiative_scores["onboarding"] == round(100 * (37 + 0.5) / 39, 1)
+    assert report.score == round(100 * (40 + 0.5) / 42, 1)
+    assert report.initiative_scores["onboarding"] == round(100 * (38 + 0.5) / 40, 1)
 
 
 def test_partly_not_checked_initiative_is_left_out() -> None:

@@ -93,6 +93,7 @@ _TOP_FIELDS = {
     "notes",
     "progress_note",
     "program",
+    "control_segment",
 }
 
 
@@ -160,6 +161,7 @@ def _initiative(item: Any, path: str) -> Initiative:
         notes=str(item.get("notes") or ""),
         progress_note=item.get("progress_note"),
         program=item.get("program"),
+        control_segment=item.get("control_segment"),
         source=_source(item, path),
         field_lines=lines,
         extra=extra,

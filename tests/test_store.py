@@ -1039,6 +1039,19 @@ def test_closed_outcome_cannot_change(store: Store) -> None:
     assert stored.outcome.actual_movement == Decimal("-0.3")
 
 
+def test_closed_target_cannot_change(store: Store) -> None:
+    from boardloop.store import ClosedOutcomeError
+
+    import_items(store, closed_register(), MONDAY)
+    first, *rest = closed_register()
+    lowered = replace(first, target=replace(first.target, text="+0.2pp GRR by Q2"))
+    with pytest.raises(ClosedOutcomeError) as raised:
+        import_items(store, [lowered, *rest], TUESDAY)
+    assert "is closed and its target is recorded as" in str(raised.value)
+    stored = store.get_initiative(COMPANY, "onboarding-revamp").initiative
+    assert stored.target == first.target
+
+
 def test_closed_lesson_may_change(store: Store) -> None:
     import_items(store, closed_register(), MONDAY)
     changes = import_items(

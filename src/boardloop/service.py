@@ -214,12 +214,15 @@ def build_section(
         as_of=as_of,
         control_intervals=workspace.store.load_control_intervals(company),
     )
+    # The section reads the register as of its date, so values measured after
+    # it are not there yet rather than mis-keyed.
+    known = [value for value in values if value.period_end <= as_of]
     lint_report = lint_register(
         register,
         workspace=workspace,
         catalog=catalog,
         as_of=as_of,
-        kpi_values=values or None,
+        kpi_values=known or None,
     )
     calendar = workspace.config.fiscal
     fiscal_year, quarter = calendar.quarter_of(as_of)

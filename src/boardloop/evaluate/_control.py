@@ -55,10 +55,12 @@ def control_estimate(
     change: Decimal,
     intervals: Sequence[ControlInterval] = (),
 ) -> ControlEstimate | None:
-    """Estimate the effect as `change` minus the control's change over the same dates.
+    """Estimate the effect as the treated change minus the control's change.
 
-    The control's values are the last on or before `before_on` (the baseline's
-    date) and `after_on` (the current value's date). The interval is the one
+    Each segment's values are the last on or before `before_on` (the baseline's
+    date) and `after_on` (the current value's date). `change` is the treated
+    change to use when the treated series lacks a value at either date, as for
+    a stated baseline older than the series. The interval is the one
     of `intervals` computed for the two values' period ends, when there is one.
     Returns None when the control has no value at either end.
     """
@@ -66,6 +68,12 @@ def control_estimate(
     after = _last_on(control, after_on)
     if before is None or after is None or before.period_end >= after.period_end:
         return None
+    # The treated segment's own values at the two dates, when it has both, so
+    # that the estimate and its resampled interval measure the same change.
+    treated_before = _last_on(treated, before_on)
+    treated_after = _last_on(treated, after_on)
+    if treated_before is not None and treated_after is not None:
+        change = treated_after.value - treated_before.value
     estimate = change - (after.value - before.value)
     ends = (before.period_end, after.period_end)
     bootstrap = next(
@@ -74,9 +82,7 @@ def control_estimate(
     if bootstrap is not None:
         margin: Decimal | None = (bootstrap.high - bootstrap.low) / 2
     else:
-        margin = _margin(
-            [_last_on(treated, before_on), _last_on(treated, after_on), before, after]
-        )
+        margin = _margin([treated_before, treated_after, before, after])
     gap = _trend_gap(treated, control, launched_on)
     parallel = None
     if gap is not None and margin is not None:

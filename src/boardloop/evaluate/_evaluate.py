@@ -156,6 +156,8 @@ def _evaluate(
         )
 
     baseline = stated or _baseline_at_launch(series, context.start)
+    if stated is not None:
+        baseline = _with_series_interval(stated, series)
     current = _current(series, context)
     missing = _missing_data(context, segment, baseline, current, blank)
     if missing is not None:
@@ -166,8 +168,10 @@ def _evaluate(
         current=current.value,
         current_on=current.on,
         n=current.n,
+        # The pace is read at the date of the reading, not the as-of date, so a
+        # report written later does not fall behind without a new value.
         expected_attainment=progress.expected_attainment(
-            context.start, target.deadline, context.measured_until
+            context.start, target.deadline, current.on or context.measured_until
         ),
     )
     if baseline is not None:
@@ -187,6 +191,15 @@ def _evaluate(
     control = (initiative.control_segment or "").strip()
     if not control or baseline is None or baseline.on is None:
         return judged
+    if control.casefold() == segment.casefold():
+        return replace(
+            judged,
+            control_segment=control,
+            explanation=judged.explanation
+            + f" No difference-in-differences: the control segment {control!r} is "
+            "the initiative's own segment; name a segment the program did not "
+            "touch.",
+        )
     kpi_id = kpi.id if kpi else target.kpi_id
     others = index.select(kpi_id, control, target.window_days, as_of)
     matching = [
@@ -246,6 +259,8 @@ def with_control(
             f" ±{words.magnitude(estimate.margin, unit)} (from the four values' "
             "intervals)"
         )
+    else:
+        sentence += " (no margin: not every value has an interval)"
     if _includes_zero(estimate):
         sentence += (
             ", an interval that includes 0, so the effect cannot yet be told "
@@ -407,6 +422,21 @@ def _stated_baseline(initiative: Initiative) -> Reading | None:
     if initiative.target.start_level is not None:
         return Reading(initiative.target.start_level, None, "target start level")
     return None
+
+
+def _with_series_interval(stated: Reading, series: list[KpiValue]) -> Reading:
+    """Give a dated stated baseline the interval of the series value of its date.
+
+    A stated baseline has no interval of its own. When the series has a value
+    ending on the baseline's date, that value measured the same thing, so its
+    interval and n describe the baseline's noise better than the current
+    value's do.
+    """
+    same_day = [value for value in series if value.period_end == stated.on]
+    if not same_day or same_day[-1].low is None:
+        return stated
+    found = same_day[-1]
+    return replace(stated, n=found.n, low=found.low, high=found.high)
 
 
 def _baseline_at_launch(series: list[KpiValue], launched_on: dt.date) -> Reading | None:

@@ -178,7 +178,7 @@ def judge_level(
         else f" ({words.magnitude(gap, gap_unit, currency)} short)"
     )
 
-    if met:
+    if met and (context.is_final or measured.attainment is None):
         verdict = Verdict.ACHIEVED
     elif context.is_final:
         verdict = Verdict.MISSED
@@ -194,6 +194,8 @@ def judge_level(
         verdict = _verdict(
             context, measured.attainment, measured.expected_attainment, noisy
         )
+        if met:
+            verdict = Verdict.INCONCLUSIVE if noisy else Verdict.ACHIEVED
         expected = measured.expected_attainment
         if verdict is Verdict.BEHIND and baseline is not None and expected:
             path = baseline.value + expected * (target.level - baseline.value)
@@ -213,11 +215,16 @@ def _verdict(
     expected: Decimal | None,
     noisy: bool,
 ) -> Verdict:
-    """Turn attainment into a verdict, given the time path and the noise."""
-    if attainment >= 1:
-        return Verdict.ACHIEVED
+    """Turn attainment into a verdict, given the time path and the noise.
+
+    An open initiative whose movement is inside the noise is inconclusive even
+    when the point estimate reaches the target, since the next reading could
+    undo it. At the end, the point estimate decides.
+    """
     if context.is_final:
-        return Verdict.MISSED
+        return Verdict.ACHIEVED if attainment >= 1 else Verdict.MISSED
+    if attainment >= 1:
+        return Verdict.INCONCLUSIVE if noisy else Verdict.ACHIEVED
     if expected is None:
         return Verdict.INCONCLUSIVE
     if noisy:
@@ -244,9 +251,9 @@ def _behind_beyond_noise(
 ) -> Verdict:
     """Return behind only when the shortfall from the path exceeds the noise.
 
-    A value short of the path by less than the noise margin cannot be told
-    apart from one on the path, so it reads on track; the explanation then
-    gives the shortfall and says it is inside the noise.
+    A value short of the path by less than the noise margin is
+    indistinguishable from one on the path, so it reads on track. The
+    explanation then names the shortfall and places it inside the noise.
     """
     if margin is not None and abs(path - current.value) <= margin:
         return Verdict.ON_TRACK
@@ -316,8 +323,9 @@ def _noise_margin(
     """
     current_half = current.half_width
     if current_half is not None:
-        # NOTE: a stated baseline carries no interval, so the current value's
-        # is used for it, so the margin is an estimate for comparable data.
+        # NOTE: a stated baseline has the interval of the series value of its
+        # date, when there is one. Otherwise the current value's is used for
+        # both, and the margin is an estimate for comparable data.
         baseline_half = baseline.half_width
         if baseline_half is None:
             baseline_half = current_half

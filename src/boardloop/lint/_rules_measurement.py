@@ -332,6 +332,61 @@ def check_below_noise(register: Register, context: LintContext) -> Iterator[Find
         )
 
 
+def check_control_segment(
+    register: Register, context: LintContext
+) -> Iterator[Finding]:
+    """MS509: a named control segment cannot serve as the comparison."""
+    for initiative in register.initiatives:
+        control = (initiative.control_segment or "").strip()
+        if not control:
+            continue
+        if normalise(control) == normalise(initiative.target.segment or ""):
+            yield finding(
+                "MS509",
+                Severity.ERROR,
+                initiative,
+                f"control segment {control!r} is the initiative's own segment",
+                "control_segment",
+            )
+            continue
+        known = _segments_measured(initiative, context)
+        if not known or normalise(control) in {normalise(k) for k in known}:
+            continue
+        closest = _closest(control, known)
+        advice = f"; did you mean {closest!r}?" if closest else ""
+        yield finding(
+            "MS509",
+            Severity.WARNING,
+            initiative,
+            f"control segment {control!r} has no values of the target's KPI; "
+            f"segments with values: {', '.join(sorted(known))}{advice}",
+            "control_segment",
+        )
+
+
+def _segments_measured(initiative: Initiative, context: LintContext) -> set[str]:
+    """Return the segments that have values of the initiative's target KPI."""
+    kpi_id = initiative.target.kpi_id
+    if context.kpi_values is None or kpi_id is None:
+        return set()
+    entry = lookup(context, kpi_id)
+    ids = {kpi_id} | ({entry.id} if entry is not None else set())
+    return {value.segment for value in context.kpi_values if value.kpi_id in ids}
+
+
+def _closest(name: str, candidates: set[str]) -> str | None:
+    """Return the candidate closest in spelling to `name`, when one is close."""
+    from rapidfuzz import fuzz, process
+
+    found = process.extractOne(
+        normalise(name),
+        {candidate: normalise(candidate) for candidate in candidates},
+        scorer=fuzz.ratio,
+        score_cutoff=70,
+    )
+    return None if found is None else str(found[2])
+
+
 def _two(value: Decimal) -> str:
     """Format a measured value to at most two decimals: 37.74, 88.4."""
     return number(value.quantize(Decimal("0.01")))
@@ -640,6 +695,23 @@ MEASUREMENT_RULES: tuple[Rule, ...] = (
         hint=(
             "Aim for a larger change, measure a larger segment or a longer window, "
             "or pick a KPI with less noise before launch."
+        ),
+    ),
+    Rule(
+        id="MS509",
+        name="control-segment-unusable",
+        severity=Severity.ERROR,
+        group="measurement",
+        check=check_control_segment,
+        doc=(
+            "The initiative's `control_segment` is its own segment (error), or, "
+            "when KPI values are given, no value of the target's KPI exists for "
+            "it while other segments have some (warning, with the closest "
+            "spelling). Either way no difference in differences can be measured."
+        ),
+        hint=(
+            "Name a segment the program did not touch, spelled as the KPI values "
+            "spell it (see `boardloop kpis show`)."
         ),
     ),
 )

@@ -28,7 +28,7 @@ class ClosedOutcomeError(StoreError):
         self, path: str, key: str, field: str, stored: object, new: object
     ) -> None:
         super().__init__(
-            f"{path}: initiative {key!r} is closed and its outcome {field} is "
+            f"{path}: initiative {key!r} is closed and its {field} is "
             f"recorded as {_shown(stored)}; the file says {_shown(new)}. A closed "
             "outcome does "
             "not change: put the recorded value back in the file, and record a "

@@ -456,10 +456,11 @@ class Store:
 
 
 def keep_closed_outcome(stored: Initiative, new: Initiative, path: str) -> None:
-    """Raise when a closed initiative's recorded outcome would change.
+    """Raise when a closed initiative's recorded outcome or its target would change.
 
-    The result, actual movement, its unit and the closing date are the record
-    the board saw; the lesson may still be edited.
+    The result, actual movement, its unit, the closing date and the target the
+    outcome was measured against are the record the board saw. The lesson may
+    still be edited.
     """
     outcome = stored.outcome
     if stored.status is not Status.CLOSED or outcome is None or outcome.result is None:
@@ -469,8 +470,12 @@ def keep_closed_outcome(stored: Initiative, new: Initiative, path: str) -> None:
         before, after = getattr(outcome, field), getattr(incoming, field)
         if before != after:
             raise ClosedOutcomeError(
-                path, stored.id, field.replace("_", " "), before, after
+                path, stored.id, "outcome " + field.replace("_", " "), before, after
             )
+    if stored.target != new.target:
+        raise ClosedOutcomeError(
+            path, stored.id, "target", stored.target.text, new.target.text
+        )
 
 
 # --- engine and migrations -------------------------------------------------------

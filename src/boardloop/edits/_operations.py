@@ -4,8 +4,8 @@ Each operation checks the principal's permission with `access.may`, loads the
 initiative and rejects an edit based on an outdated version. It then builds the
 edited initiative with the core's functions and saves it with one history event
 through `Store.apply_edit`. The compare-and-set there catches a writer that
-saved in between. Each operation returns the initiative's new version. An edit that changes nothing stores
-nothing and returns the current version.
+saved in between. Each operation returns the initiative's new version. An edit
+that changes nothing stores nothing and returns the current version.
 """
 
 from __future__ import annotations

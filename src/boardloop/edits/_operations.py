@@ -122,7 +122,7 @@ def create_initiative(
             person=check_text(key, "owner_person", draft.owner_person),
             function=check_text(key, "owner_function", draft.owner_function),
         ),
-        target=parse_company_target(store, company, draft.target, at),
+        target=parse_company_target(store, company, draft.target.strip(), at),
         status=status,
         program=check_text(key, "program", draft.program),
         created_on=at.date(),

@@ -264,6 +264,8 @@ def describe(error: Exception) -> tuple[int, str, str, dict[str, Any]]:
         if isinstance(declared, int)
         else STATUS_BY_CLASS_NAME.get(type(error).__name__, 500)
     )
+    if status >= 500:
+        return status, CODE_BY_STATUS[500], str(error), {}
     return status, code_of(error), str(error), fields_of(error)
 
 

@@ -9,10 +9,11 @@ from typing import Any
 
 __all__ = ["JsonFormatter", "logging_config"]
 
-# Attributes every LogRecord has; anything else on a record came from `extra`.
+# Attributes every LogRecord has, and uvicorn's terminal-colored copy of the
+# message; anything else on a record came from `extra`.
 STANDARD_ATTRIBUTES = frozenset(
     vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys()
-) | {"message", "asctime", "taskName"}
+) | {"message", "asctime", "taskName", "color_message"}
 
 
 class JsonFormatter(logging.Formatter):

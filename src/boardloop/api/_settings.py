@@ -179,18 +179,16 @@ def open_api_workspace(settings: ApiSettings) -> Workspace:
     # commands read boardloop.toml with that reader and reject [server] until it
     # learns the table.
     from boardloop.store._config import config_from_document
+    from boardloop.store._workspace import open_store
 
     config_path = settings.workspace / CONFIG_FILE_NAME
     document = read_document(config_path)
     document.pop("server", None)
     config = config_from_document(document, config_path)
-    store = Store(resolve_database_url(settings.workspace, config))
     if settings.migrate:
-        try:
-            store.migrate()
-        except Exception:
-            store.close()
-            raise
+        store = open_store(settings.workspace, config)
+    else:
+        store = Store(resolve_database_url(settings.workspace, config))
     return Workspace(root=settings.workspace, config=config, store=store)
 
 

@@ -148,7 +148,7 @@ def json_ready(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value)
+        return f"{value:f}"
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, list | tuple):

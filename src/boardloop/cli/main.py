@@ -710,3 +710,7 @@ def _show_n(n: int | None, min_n: int) -> str:
     if n is None:
         return ""
     return f"{n} (low n)" if n < min_n else str(n)
+
+
+# Registers `boardloop serve` on `main`; the module imports `main` from here.
+from boardloop.cli import _serve  # noqa: E402, F401

@@ -62,10 +62,10 @@ def current_principal(
     A missing header, another scheme, and an unknown, revoked or expired token
     all raise the same `UnauthenticatedError`; the store logs which it was.
     """
-    from boardloop.store import InvalidTokenError
-
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise UnauthenticatedError
+    from boardloop.store import InvalidTokenError
+
     try:
         principal = state.workspace.store.verify_token(
             credentials.credentials, at=dt.datetime.now(dt.UTC)

@@ -31,7 +31,7 @@ from boardloop.api._schemas import (
     InitiativeOut,
     InitiativePage,
 )
-from boardloop.api._versions import etag_of
+from boardloop.api._versions import ETAG_HEADER, etag_of
 from boardloop.api._views import event_out, initiative_out
 from boardloop.domain.model import Register, Status
 
@@ -180,7 +180,7 @@ def filter_verdict(
 @router.get(
     "/companies/{company}/initiatives/{key}",
     tags=["initiatives"],
-    responses={200: {"headers": {"ETag": {"description": "The version, quoted."}}}},
+    responses={200: {"headers": ETAG_HEADER}},
 )
 def get_initiative(
     company: CompanyName,

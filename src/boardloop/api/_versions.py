@@ -6,10 +6,19 @@ import re
 
 from boardloop.api._errors import IfMatchRequiredError, InvalidIfMatchError
 
-__all__ = ["etag_of", "expected_version"]
+__all__ = ["ETAG_HEADER", "etag_of", "expected_version"]
 
 # One entity tag, strong or weak, whose value is a version number.
 ETAG = re.compile(r'\s*(?:W/)?"(\d{1,18})"\s*')
+
+
+# The ETag response header, as the OpenAPI document describes it.
+ETAG_HEADER = {
+    "ETag": {
+        "description": "The initiative's version, quoted; send it back in If-Match.",
+        "schema": {"type": "string"},
+    }
+}
 
 
 def etag_of(version: int) -> str:

@@ -28,6 +28,7 @@ from boardloop.domain.model import (
     Source,
     Status,
 )
+from boardloop.store._accounts import AccountsMixin
 from boardloop.store._codec import encode_initiative
 from boardloop.store._errors import (
     ClosedOutcomeError,
@@ -79,8 +80,11 @@ logger = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-class Store:
-    """The database behind a workspace, addressed by a SQLAlchemy URL."""
+class Store(AccountsMixin):
+    """The database behind a workspace, addressed by a SQLAlchemy URL.
+
+    Users, roles, API tokens and company settings come from `AccountsMixin`.
+    """
 
     def __init__(self, url: str | URL) -> None:
         self.engine: Engine = create_engine(url)

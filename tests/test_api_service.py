@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 from openapi_spec_validator import validate
-from test_api_support import COMPANY, backend, bare_app, company_path, postgres_admin_url
+
+from test_api_support import COMPANY, backend, bare_app, company_path
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
 
-__all__ = ["backend", "bare_app", "postgres_admin_url"]
+__all__ = ["backend", "bare_app"]
 
 ERROR_KEYS = {"code", "message", "details", "request_id"}
 
@@ -75,7 +76,9 @@ def test_invalid_tokens_share_one_message(
     bare_app: TestClient, authorization: str
 ) -> None:
     missing = bare_app.get("/api/v1/companies").json()
-    response = bare_app.get("/api/v1/companies", headers={"Authorization": authorization})
+    response = bare_app.get(
+        "/api/v1/companies", headers={"Authorization": authorization}
+    )
     assert response.status_code == 401
     assert response.json()["message"] == missing["message"]
 

@@ -8,29 +8,24 @@ The PostgreSQL runs are skipped when the server is unreachable.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
 from boardloop.access import Role, Scope
 from boardloop.api import ApiSettings, create_app
 from boardloop.api._settings import open_api_workspace, with_company
 from boardloop.service import import_files
 from boardloop.store import DATABASE_URL_VARIABLE, init_workspace
+from store_backends import BACKENDS, fresh_postgres_database, postgres_admin_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from fastapi.testclient import TestClient
-    from sqlalchemy.engine import URL
 
 __all__ = [
     "COMPANY",
@@ -40,12 +35,8 @@ __all__ = [
     "backend",
     "bare_app",
     "company_path",
-    "postgres_admin_url",
 ]
 
-POSTGRES_URL = os.environ.get(
-    "BOARDLOOP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 COMPANY = "Tallyfern Software"
 FOREIGN = "Quillmark Labs"
 IMPORTED_AT = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -117,23 +108,7 @@ def company_path(company: str = COMPANY) -> str:
     return f"/api/v1/companies/{quote(company, safe='')}"
 
 
-@pytest.fixture(scope="session")
-def postgres_admin_url() -> URL:
-    """Return the admin URL of the PostgreSQL server, skipping when unreachable."""
-    pytest.importorskip("psycopg", reason="psycopg is not installed")
-    url = make_url(POSTGRES_URL)
-    engine = create_engine(url, connect_args={"connect_timeout": 3})
-    try:
-        with engine.connect():
-            pass
-    except OperationalError as error:
-        pytest.skip(f"PostgreSQL is not reachable at {url}: {error.orig}")
-    finally:
-        engine.dispose()
-    return url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def backend(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[str]:
@@ -142,21 +117,11 @@ def backend(
         monkeypatch.delenv(DATABASE_URL_VARIABLE, raising=False)
         yield "sqlite"
         return
-    admin_url: URL = request.getfixturevalue("postgres_admin_url")
-    name = f"boardloop_test_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    monkeypatch.setenv(
-        DATABASE_URL_VARIABLE,
-        admin_url.set(database=name).render_as_string(hide_password=False),
-    )
-    try:
+    with fresh_postgres_database(postgres_admin_url()) as url:
+        monkeypatch.setenv(
+            DATABASE_URL_VARIABLE, url.render_as_string(hide_password=False)
+        )
         yield "postgresql"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def build_workspace(root: Path) -> None:

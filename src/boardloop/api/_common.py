@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Path, Query
@@ -81,8 +82,19 @@ def resolve_as_of(as_of: dt.date | None, workspace: Workspace) -> dt.date:
 
 
 def company_workspace(state: ApiState, company: str) -> Workspace:
-    """Return the workspace as seen by one company of its database."""
-    return with_company(state.workspace, company)
+    """Return the workspace as seen by one company of its database.
+
+    The workspace's own company keeps the fiscal calendar of boardloop.toml.
+    Another company of the same database uses the calendar of its stored
+    settings; every other setting (catalog, lint, board date) is the
+    workspace's.
+    """
+    workspace = state.workspace
+    if company == workspace.config.company:
+        return workspace
+    fiscal = workspace.store.company_settings(company).fiscal
+    shared = with_company(workspace, company)
+    return replace(shared, config=replace(shared.config, fiscal=fiscal))
 
 
 def load_stored(state: ApiState, company: str, key: str) -> StoredInitiative:

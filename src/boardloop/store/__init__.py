@@ -27,8 +27,10 @@ from boardloop.store._config import (
     render_config,
     write_config,
 )
+from boardloop.store._diff import diff_initiatives
 from boardloop.store._errors import (
     ClosedOutcomeError,
+    DuplicateInitiativeError,
     DuplicateKeyError,
     InvalidWindowError,
     StaleVersionError,
@@ -62,6 +64,7 @@ __all__ = [
     "ClosedOutcomeError",
     "CompanySettings",
     "ConfigError",
+    "DuplicateInitiativeError",
     "DuplicateKeyError",
     "DuplicateUserError",
     "ImportChanges",
@@ -87,6 +90,7 @@ __all__ = [
     "Workspace",
     "WorkspaceConfig",
     "WorkspaceError",
+    "diff_initiatives",
     "find_config",
     "init_workspace",
     "load_config",

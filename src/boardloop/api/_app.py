@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 from fastapi import FastAPI
 
 from boardloop.api._access import ApiState
+from boardloop.api._common import API_PREFIX
 from boardloop.api._errors import install_error_handlers
 from boardloop.api._middleware import RequestMiddleware
+from boardloop.api._routes_edits import router as edits_router
 from boardloop.api._routes_health import router as health_router
 from boardloop.api._routes_register import router as register_router
 from boardloop.api._routes_reports import router as reports_router
@@ -23,8 +25,6 @@ if TYPE_CHECKING:
 __all__ = ["API_PREFIX", "create_app", "create_app_from_environment"]
 
 logger = logging.getLogger(__name__)
-
-API_PREFIX = "/api/v1"
 
 # Every route may answer with these; the OpenAPI document lists them once each.
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
@@ -80,7 +80,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
     app.include_router(health_router)
-    for router in (register_router, reports_router):
+    for router in (register_router, edits_router, reports_router):
         app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     return app
 

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from boardloop.store import StoredInitiative, Workspace
 
 __all__ = [
+    "API_PREFIX",
+    "DEFAULT_PAGE",
+    "MAX_DATE",
+    "MIN_DATE",
     "AsOf",
     "CompanyName",
     "Cursor",
@@ -26,7 +30,11 @@ __all__ = [
     "company_workspace",
     "load_stored",
     "resolve_as_of",
+    "utc_key",
+    "with_ordinals",
 ]
+
+API_PREFIX = "/api/v1"
 
 # Dates a register can be judged at, as on the command line: rules add and
 # subtract years around the as-of date, so the range keeps clear of the limits

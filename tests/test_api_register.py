@@ -6,37 +6,37 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from test_api_support import COMPANY, FOREIGN, api_world, backend, company_path
+from test_api_support import COMPANY, FOREIGN, company_path, read_world
 
 if TYPE_CHECKING:
     from test_api_support import ApiWorld
 
-__all__ = ["api_world", "backend"]
+__all__ = ["read_world"]
 
 
-def test_companies_lists_own_roles(api_world: ApiWorld) -> None:
-    response = api_world.client.get(
-        "/api/v1/companies", headers=api_world.headers("eli")
+def test_companies_lists_own_roles(read_world: ApiWorld) -> None:
+    response = read_world.client.get(
+        "/api/v1/companies", headers=read_world.headers("eli")
     )
     assert response.status_code == 200
     assert response.json() == {"items": [{"name": COMPANY, "role": "editor"}]}
-    quinn = api_world.client.get(
-        "/api/v1/companies", headers=api_world.headers("quinn")
+    quinn = read_world.client.get(
+        "/api/v1/companies", headers=read_world.headers("quinn")
     )
     assert quinn.json() == {"items": [{"name": FOREIGN, "role": "admin"}]}
 
 
-def test_expired_token_is_401(api_world: ApiWorld) -> None:
-    response = api_world.client.get(
-        "/api/v1/companies", headers=api_world.headers("expired")
+def test_expired_token_is_401(read_world: ApiWorld) -> None:
+    response = read_world.client.get(
+        "/api/v1/companies", headers=read_world.headers("expired")
     )
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
 
 
-def test_initiatives_listed_by_id(api_world: ApiWorld) -> None:
-    response = api_world.client.get(
-        f"{company_path()}/initiatives", headers=api_world.headers("bo")
+def test_initiatives_listed_by_id(read_world: ApiWorld) -> None:
+    response = read_world.client.get(
+        f"{company_path()}/initiatives", headers=read_world.headers("bo")
     )
     assert response.status_code == 200
     body = response.json()
@@ -71,10 +71,10 @@ def test_initiatives_listed_by_id(api_world: ApiWorld) -> None:
     ],
 )
 def test_initiative_filters(
-    api_world: ApiWorld, query: str, expected: list[str]
+    read_world: ApiWorld, query: str, expected: list[str]
 ) -> None:
-    response = api_world.client.get(
-        f"{company_path()}/initiatives?{query}", headers=api_world.headers("bo")
+    response = read_world.client.get(
+        f"{company_path()}/initiatives?{query}", headers=read_world.headers("bo")
     )
     assert response.status_code == 200, response.text
     assert [item["id"] for item in response.json()["items"]] == expected
@@ -93,10 +93,10 @@ def test_initiative_filters(
     ],
 )
 def test_invalid_filters_are_422(
-    api_world: ApiWorld, query: str, parameter: str
+    read_world: ApiWorld, query: str, parameter: str
 ) -> None:
-    response = api_world.client.get(
-        f"{company_path()}/initiatives?{query}", headers=api_world.headers("bo")
+    response = read_world.client.get(
+        f"{company_path()}/initiatives?{query}", headers=read_world.headers("bo")
     )
     assert response.status_code == 422, response.text
     body = response.json()
@@ -104,14 +104,14 @@ def test_invalid_filters_are_422(
     assert parameter in body["message"]
 
 
-def test_pagination_round_trip(api_world: ApiWorld) -> None:
+def test_pagination_round_trip(read_world: ApiWorld) -> None:
     seen: list[str] = []
     cursor = None
     pages = 0
     while True:
         query = "limit=1" + (f"&cursor={cursor}" if cursor else "")
-        response = api_world.client.get(
-            f"{company_path()}/initiatives?{query}", headers=api_world.headers("bo")
+        response = read_world.client.get(
+            f"{company_path()}/initiatives?{query}", headers=read_world.headers("bo")
         )
         assert response.status_code == 200
         body = response.json()
@@ -124,26 +124,26 @@ def test_pagination_round_trip(api_world: ApiWorld) -> None:
     assert seen == ["ebr-cadence", "health-score-v2", "onboarding-revamp"]
 
 
-def test_foreign_cursor_is_400(api_world: ApiWorld) -> None:
-    history = api_world.client.get(
-        f"{company_path()}/history?limit=1", headers=api_world.headers("bo")
+def test_foreign_cursor_is_400(read_world: ApiWorld) -> None:
+    history = read_world.client.get(
+        f"{company_path()}/history?limit=1", headers=read_world.headers("bo")
     ).json()
-    response = api_world.client.get(
+    response = read_world.client.get(
         f"{company_path()}/initiatives?cursor={history['next_cursor']}",
-        headers=api_world.headers("bo"),
+        headers=read_world.headers("bo"),
     )
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_cursor"
-    garbage = api_world.client.get(
-        f"{company_path()}/initiatives?cursor=%%%", headers=api_world.headers("bo")
+    garbage = read_world.client.get(
+        f"{company_path()}/initiatives?cursor=%%%", headers=read_world.headers("bo")
     )
     assert garbage.status_code == 400
 
 
-def test_get_initiative_has_etag(api_world: ApiWorld) -> None:
-    response = api_world.client.get(
+def test_get_initiative_has_etag(read_world: ApiWorld) -> None:
+    response = read_world.client.get(
         f"{company_path()}/initiatives/onboarding-revamp",
-        headers=api_world.headers("bo"),
+        headers=read_world.headers("bo"),
     )
     assert response.status_code == 200
     assert response.headers["ETag"] == '"1"'
@@ -154,17 +154,17 @@ def test_get_initiative_has_etag(api_world: ApiWorld) -> None:
     assert body["created_at"].startswith("2026-03-02T09:00:00")
 
 
-def test_missing_initiative_is_404(api_world: ApiWorld) -> None:
-    response = api_world.client.get(
-        f"{company_path()}/initiatives/nope", headers=api_world.headers("bo")
+def test_missing_initiative_is_404(read_world: ApiWorld) -> None:
+    response = read_world.client.get(
+        f"{company_path()}/initiatives/nope", headers=read_world.headers("bo")
     )
     assert response.status_code == 404
     assert response.json()["details"] == {"initiative": "nope", "company": COMPANY}
 
 
-def test_history_lists_created_events(api_world: ApiWorld) -> None:
-    response = api_world.client.get(
-        f"{company_path()}/history", headers=api_world.headers("bo")
+def test_history_lists_created_events(read_world: ApiWorld) -> None:
+    response = read_world.client.get(
+        f"{company_path()}/history", headers=read_world.headers("bo")
     )
     assert response.status_code == 200
     items = response.json()["items"]
@@ -177,16 +177,16 @@ def test_history_lists_created_events(api_world: ApiWorld) -> None:
     assert all(item["actor"] == "setup" for item in items)
 
 
-def test_history_pages_keep_order(api_world: ApiWorld) -> None:
-    everything = api_world.client.get(
-        f"{company_path()}/history", headers=api_world.headers("bo")
+def test_history_pages_keep_order(read_world: ApiWorld) -> None:
+    everything = read_world.client.get(
+        f"{company_path()}/history", headers=read_world.headers("bo")
     ).json()["items"]
     paged: list[dict[str, object]] = []
     cursor = None
     while True:
         query = "limit=2" + (f"&cursor={cursor}" if cursor else "")
-        body = api_world.client.get(
-            f"{company_path()}/history?{query}", headers=api_world.headers("bo")
+        body = read_world.client.get(
+            f"{company_path()}/history?{query}", headers=read_world.headers("bo")
         ).json()
         paged.extend(body["items"])
         cursor = body["next_cursor"]
@@ -195,10 +195,10 @@ def test_history_pages_keep_order(api_world: ApiWorld) -> None:
     assert paged == everything
 
 
-def test_initiative_history_filters_by_key(api_world: ApiWorld) -> None:
-    response = api_world.client.get(
+def test_initiative_history_filters_by_key(read_world: ApiWorld) -> None:
+    response = read_world.client.get(
         f"{company_path()}/initiatives/ebr-cadence/history",
-        headers=api_world.headers("bo"),
+        headers=read_world.headers("bo"),
     )
     assert response.status_code == 200
     items = response.json()["items"]

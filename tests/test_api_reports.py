@@ -7,25 +7,25 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from test_api_support import COMPANY, api_world, backend, company_path
+from test_api_support import COMPANY, company_path, read_world
 
 if TYPE_CHECKING:
     from test_api_support import ApiWorld
 
-__all__ = ["api_world", "backend"]
+__all__ = ["read_world"]
 
 
-def get(api_world: ApiWorld, path: str, login: str = "bo") -> dict[str, object]:
-    response = api_world.client.get(
-        f"{company_path()}{path}", headers=api_world.headers(login)
+def get(read_world: ApiWorld, path: str, login: str = "bo") -> dict[str, object]:
+    response = read_world.client.get(
+        f"{company_path()}{path}", headers=read_world.headers(login)
     )
     assert response.status_code == 200, response.text
     body: dict[str, object] = response.json()
     return body
 
 
-def test_findings_name_rule_and_initiative(api_world: ApiWorld) -> None:
-    body = get(api_world, "/findings?as_of=2026-03-01")
+def test_findings_name_rule_and_initiative(read_world: ApiWorld) -> None:
+    body = get(read_world, "/findings?as_of=2026-03-01")
     assert body["as_of"] == "2026-03-01"
     items = body["items"]
     assert isinstance(items, list)
@@ -38,15 +38,15 @@ def test_findings_name_rule_and_initiative(api_world: ApiWorld) -> None:
     assert sum(counts.values()) == len(items)
 
 
-def test_findings_filter_and_pages(api_world: ApiWorld) -> None:
-    everything = get(api_world, "/findings?as_of=2026-03-01")["items"]
+def test_findings_filter_and_pages(read_world: ApiWorld) -> None:
+    everything = get(read_world, "/findings?as_of=2026-03-01")["items"]
     assert isinstance(everything, list)
     assert len(everything) >= 2
     paged: list[object] = []
     cursor = None
     while True:
         query = "as_of=2026-03-01&limit=1" + (f"&cursor={cursor}" if cursor else "")
-        body = get(api_world, f"/findings?{query}")
+        body = get(read_world, f"/findings?{query}")
         page = body["items"]
         assert isinstance(page, list)
         paged.extend(page)
@@ -54,13 +54,13 @@ def test_findings_filter_and_pages(api_world: ApiWorld) -> None:
         if cursor is None:
             break
     assert paged == everything
-    errors = get(api_world, "/findings?as_of=2026-03-01&severity=error")["items"]
+    errors = get(read_world, "/findings?as_of=2026-03-01&severity=error")["items"]
     assert isinstance(errors, list)
     assert all(item["severity"] == "error" for item in errors)
 
 
-def test_evaluations_give_verdicts(api_world: ApiWorld) -> None:
-    body = get(api_world, "/evaluations?as_of=2026-03-01")
+def test_evaluations_give_verdicts(read_world: ApiWorld) -> None:
+    body = get(read_world, "/evaluations?as_of=2026-03-01")
     items = body["items"]
     assert isinstance(items, list)
     verdicts = {item["initiative"]: item["verdict"] for item in items}
@@ -69,13 +69,13 @@ def test_evaluations_give_verdicts(api_world: ApiWorld) -> None:
         "health-score-v2": "too-early",
         "onboarding-revamp": "too-early",
     }
-    only = get(api_world, "/evaluations?as_of=2026-03-01&verdict=no-data")["items"]
+    only = get(read_world, "/evaluations?as_of=2026-03-01&verdict=no-data")["items"]
     assert isinstance(only, list)
     assert [item["initiative"] for item in only] == ["ebr-cadence"]
 
 
-def test_kpi_values_keep_digits(api_world: ApiWorld) -> None:
-    body = get(api_world, "/kpis?kpi=GRR&segment=smb")
+def test_kpi_values_keep_digits(read_world: ApiWorld) -> None:
+    body = get(read_world, "/kpis?kpi=GRR&segment=smb")
     items = body["items"]
     assert isinstance(items, list)
     assert [(item["period_end"], item["value"]) for item in items] == [
@@ -86,32 +86,32 @@ def test_kpi_values_keep_digits(api_world: ApiWorld) -> None:
     assert items[0]["n"] == 60
 
 
-def test_kpi_values_paginate(api_world: ApiWorld) -> None:
-    everything = get(api_world, "/kpis")["items"]
+def test_kpi_values_paginate(read_world: ApiWorld) -> None:
+    everything = get(read_world, "/kpis")["items"]
     assert isinstance(everything, list)
     assert len(everything) == 5
-    first = get(api_world, "/kpis?limit=3")
+    first = get(read_world, "/kpis?limit=3")
     cursor = first["next_cursor"]
     assert isinstance(cursor, str)
-    second = get(api_world, f"/kpis?limit=3&cursor={cursor}")
+    second = get(read_world, f"/kpis?limit=3&cursor={cursor}")
     assert second["next_cursor"] is None
     assert first["items"] + second["items"] == everything  # type: ignore[operator]
 
 
-def test_catalog_lists_and_finds_alias(api_world: ApiWorld) -> None:
-    body = get(api_world, "/catalog?limit=500")
+def test_catalog_lists_and_finds_alias(read_world: ApiWorld) -> None:
+    body = get(read_world, "/catalog?limit=500")
     items = body["items"]
     assert isinstance(items, list)
     ids = [item["id"] for item in items]
     assert ids == sorted(ids)
     assert "customers.gross_revenue_retention" in ids
-    grr = get(api_world, "/catalog/grr")
+    grr = get(read_world, "/catalog/grr")
     assert grr["id"] == "customers.gross_revenue_retention"
 
 
-def test_unknown_catalog_kpi_is_404(api_world: ApiWorld) -> None:
-    response = api_world.client.get(
-        f"{company_path()}/catalog/not-a-kpi", headers=api_world.headers("bo")
+def test_unknown_catalog_kpi_is_404(read_world: ApiWorld) -> None:
+    response = read_world.client.get(
+        f"{company_path()}/catalog/not-a-kpi", headers=read_world.headers("bo")
     )
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
@@ -126,11 +126,11 @@ def test_unknown_catalog_kpi_is_404(api_world: ApiWorld) -> None:
     ],
 )
 def test_board_section_formats(
-    api_world: ApiWorld, output_format: str, media_type: str, needle: str
+    read_world: ApiWorld, output_format: str, media_type: str, needle: str
 ) -> None:
-    response = api_world.client.get(
+    response = read_world.client.get(
         f"{company_path()}/board-section?format={output_format}&as_of=2026-03-01",
-        headers=api_world.headers("bo"),
+        headers=read_world.headers("bo"),
     )
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith(media_type)
@@ -138,21 +138,21 @@ def test_board_section_formats(
     assert "Onboarding revamp" in response.text
 
 
-def test_board_section_json_matches_schema(api_world: ApiWorld) -> None:
+def test_board_section_json_matches_schema(read_world: ApiWorld) -> None:
     import jsonschema
 
     from boardloop.report import json_schema
 
-    response = api_world.client.get(
+    response = read_world.client.get(
         f"{company_path()}/board-section?format=json&as_of=2026-03-01",
-        headers=api_world.headers("bo"),
+        headers=read_world.headers("bo"),
     )
     jsonschema.validate(json.loads(response.text), json_schema())
 
 
-def test_board_section_unknown_format_is_422(api_world: ApiWorld) -> None:
-    response = api_world.client.get(
-        f"{company_path()}/board-section?format=pdf", headers=api_world.headers("bo")
+def test_board_section_unknown_format_is_422(read_world: ApiWorld) -> None:
+    response = read_world.client.get(
+        f"{company_path()}/board-section?format=pdf", headers=read_world.headers("bo")
     )
     assert response.status_code == 422
     assert response.json()["code"] == "validation_failed"

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 import pytest
 from openapi_spec_validator import validate
 
-from test_api_support import COMPANY, backend, bare_app, company_path
+from test_api_support import COMPANY, bare_app, company_path
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
 
-__all__ = ["backend", "bare_app"]
+__all__ = ["bare_app"]
 
 ERROR_KEYS = {"code", "message", "details", "request_id"}
 

@@ -8,6 +8,7 @@ The PostgreSQL runs are skipped when the server is unreachable.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ __all__ = [
     "backend",
     "bare_app",
     "company_path",
+    "read_world",
 ]
 
 COMPANY = "Tallyfern Software"
@@ -108,20 +110,26 @@ def company_path(company: str = COMPANY) -> str:
     return f"/api/v1/companies/{quote(company, safe='')}"
 
 
-@pytest.fixture(params=BACKENDS)
-def backend(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
+@contextmanager
+def database_for(backend: str) -> Iterator[None]:
     """Point BOARDLOOP_DATABASE_URL at a fresh database, or unset it for SQLite."""
-    if request.param == "sqlite":
-        monkeypatch.delenv(DATABASE_URL_VARIABLE, raising=False)
-        yield "sqlite"
-        return
-    with fresh_postgres_database(postgres_admin_url()) as url:
-        monkeypatch.setenv(
-            DATABASE_URL_VARIABLE, url.render_as_string(hide_password=False)
-        )
-        yield "postgresql"
+    with pytest.MonkeyPatch.context() as patch:
+        if backend == "sqlite":
+            patch.delenv(DATABASE_URL_VARIABLE, raising=False)
+            yield
+            return
+        with fresh_postgres_database(postgres_admin_url()) as url:
+            patch.setenv(
+                DATABASE_URL_VARIABLE, url.render_as_string(hide_password=False)
+            )
+            yield
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the test once on SQLite and once on a fresh PostgreSQL database."""
+    with database_for(request.param):
+        yield request.param
 
 
 def build_workspace(root: Path) -> None:
@@ -176,27 +184,48 @@ def issue(store: Any, login: str, scopes: tuple[Scope, ...]) -> str:
     return token
 
 
-@pytest.fixture
-def bare_app(tmp_path: Path, backend: str) -> Iterator[TestClient]:
-    """Serve a fresh workspace with no users, on each database."""
+@contextmanager
+def serve_world(root: Path, *, with_users: bool = True) -> Iterator[ApiWorld]:
+    """Build the workspace in `root` and serve it through the TestClient."""
     from fastapi.testclient import TestClient
 
-    root = tmp_path / "workspace"
     build_workspace(root)
-    app = create_app(ApiSettings(workspace=root, max_body_bytes=64 * 1024))
+    settings = ApiSettings(workspace=root, max_body_bytes=64 * 1024)
+    tokens = add_users(root, settings) if with_users else {}
+    app = create_app(settings)
     with TestClient(app, raise_server_exceptions=False) as client:
-        yield client
+        yield ApiWorld(client=client, root=root, tokens=tokens)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def bare_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    """Serve a workspace with no users, shared by the tests of one module.
+
+    Tests that use it must not change the register.
+    """
+    root = tmp_path_factory.mktemp("bare") / "workspace"
+    with database_for(request.param), serve_world(root, with_users=False) as world:
+        yield world.client
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def read_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ApiWorld]:
+    """Serve a workspace with users, shared by the tests of one module.
+
+    Tests that use it must not change the register; those that do use
+    `api_world`.
+    """
+    root = tmp_path_factory.mktemp("read") / "workspace"
+    with database_for(request.param), serve_world(root) as world:
+        yield world
 
 
 @pytest.fixture
 def api_world(tmp_path: Path, backend: str) -> Iterator[ApiWorld]:
-    """Serve a fresh workspace through the TestClient, on each database."""
-    from fastapi.testclient import TestClient
-
-    root = tmp_path / "workspace"
-    build_workspace(root)
-    settings = ApiSettings(workspace=root, max_body_bytes=64 * 1024)
-    tokens = add_users(root, settings)
-    app = create_app(settings)
-    with TestClient(app, raise_server_exceptions=False) as client:
-        yield ApiWorld(client=client, root=root, tokens=tokens)
+    """Serve a fresh workspace with users for one test, on each database."""
+    with serve_world(tmp_path / "workspace") as world:
+        yield world

@@ -1,8 +1,8 @@
 """Every endpoint with every role, against the caller's company and a foreign one.
 
 A foreign company's data is never returned, and its existence is never
-confirmed: each answer about it is the 404 that a company that does not exist
-gets, word for word apart from the name.
+confirmed: each response about it is the 404 that a company that does not
+exist gets, word for word apart from the name.
 """
 
 from __future__ import annotations

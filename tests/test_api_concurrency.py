@@ -136,7 +136,7 @@ def served(tmp_path: Path, backend: str) -> Iterator[tuple[str, dict[str, str]]]
 
 
 def wait_until_ready(base: str, process: subprocess.Popen[bytes]) -> None:
-    """Poll /readyz until the server answers 200; fail when the process exits."""
+    """Poll /readyz until it returns 200; fail when the server process exits."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:

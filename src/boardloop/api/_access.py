@@ -1,4 +1,4 @@
-"""Who is calling and what they may do: the bearer token and the permission check.
+"""The caller and their permissions: the bearer token and the permission check.
 
 Every route takes the principal from `current_principal` and calls `authorize`
 before it reads or writes. A company the caller has no role in gets the same
@@ -37,7 +37,7 @@ bearer = HTTPBearer(auto_error=False, description="An API token: Bearer blt_..."
 
 @dataclass(frozen=True, slots=True)
 class ApiState:
-    """What every request of one app reads: settings, workspace and catalog."""
+    """Shared state of one app: its settings, workspace and catalog."""
 
     settings: ApiSettings
     workspace: Workspace
@@ -86,7 +86,7 @@ def authorize(
     *,
     owner: str | None = None,
 ) -> Role:
-    """Return the principal's role in `company`, or raise when `may` says no.
+    """Return the principal's role in `company`, or raise when `may` returns False.
 
     A company the principal has no role in raises `NotFoundError`, exactly as a
     missing company would. `owner` is the owner of the initiative acted on.
@@ -102,7 +102,7 @@ def authorize(
 
 
 def refusal_reason(principal: Principal, action: Action, role: Role) -> str:
-    """Explain why `may` said no, for the 403 message."""
+    """Explain why `may` rejected the action, for the 403 message."""
     # The same role without token scopes, acting on its own initiative, shows
     # whether the role itself allows the action.
     bare = Principal(principal.login, principal.display_name, {"": role})

@@ -26,7 +26,7 @@ __all__ = ["API_PREFIX", "create_app", "create_app_from_environment"]
 
 logger = logging.getLogger(__name__)
 
-# Every route may answer with these; the OpenAPI document lists them once each.
+# Every route may respond with these; the OpenAPI document lists them once each.
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     status: {"model": ErrorOut, "description": description}
     for status, description in (

@@ -53,7 +53,7 @@ Cursor = Annotated[
     Query(description="next_cursor of the previous page; omit for the first page."),
 ]
 Limit = Annotated[
-    int, Query(ge=1, le=MAX_LIMIT, description="Largest number of items in the page.")
+    int, Query(ge=1, le=MAX_LIMIT, description="Maximum number of items in the page.")
 ]
 AsOf = Annotated[
     dt.date | None,

@@ -105,12 +105,12 @@ class NotFoundError(ApiError):
     http_status = 404
     code = "not_found"
 
-    def __init__(self, what: str, key: str, company: str | None = None) -> None:
+    def __init__(self, kind: str, key: str, company: str | None = None) -> None:
         where = "" if company is None else f" in company {company!r}"
-        details: dict[str, Any] = {what: key}
+        details: dict[str, Any] = {kind: key}
         if company is not None:
             details["company"] = company
-        super().__init__(f"{what} {key!r} not found{where}", details)
+        super().__init__(f"{kind} {key!r} not found{where}", details)
 
 
 class IfMatchRequiredError(ApiError):

@@ -1,10 +1,10 @@
 """The request middleware: request ids, the body size limit, the request log line.
 
-It is the outermost layer of the app. It gives every request an id (the
-client's X-Request-ID when it is a plain token, else a new one), returns it in
-the X-Request-ID header, rejects a body over the limit with 413 before any
-route reads it, turns an exception that escaped the routes into the error body,
-and logs one JSON line per request.
+It is the outermost layer of the app. It gives every request an id: the
+client's X-Request-ID when it is a plain token, else a new one. The id is
+returned in the X-Request-ID header. A body over the limit is rejected with 413
+before any route reads it, and an exception that escaped the routes becomes
+the error body. Each request is logged as one JSON line.
 """
 
 from __future__ import annotations

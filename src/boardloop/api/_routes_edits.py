@@ -1,8 +1,8 @@
 """Write routes: create, update, status change, checkpoint note, close, revise target.
 
 Every change to an existing initiative needs If-Match with the ETag it is based
-on: without it the answer is 428, and with an outdated one 409 with the current
-version in the details, so no change is ever silently overwritten. The edit
+on. Without it the response is 428, and with an outdated one 409 with the
+current version in the details, so no change is silently overwritten. The edit
 operations check the version again inside their transaction, which catches a
 writer that saved in between.
 """
@@ -69,12 +69,12 @@ def create_initiative(
     state: State,
     response: Response,
 ) -> InitiativeOut:
-    """Add an initiative to the register; the answer carries its ETag and Location."""
+    """Add an initiative to the register; the response has its ETag and Location."""
     from boardloop import edits
 
     authorize(principal, Action.EDIT, company)
     # The key is derived here, as the edit operation would derive it, so that
-    # the answer can name the initiative it created.
+    # the response can name the initiative it created.
     key = body.key.strip() if body.key is not None else slugify(body.name.strip())
     draft = edits.InitiativeDraft(
         name=body.name,
@@ -95,7 +95,7 @@ def create_initiative(
         f"{API_PREFIX}/companies/{quote(company, safe='')}/initiatives/"
         f"{quote(key, safe='')}"
     )
-    return answer(state, company, key, response)
+    return saved_initiative(state, company, key, response)
 
 
 @router.patch(INITIATIVE, responses=WRITE_RESPONSES)
@@ -113,10 +113,10 @@ def update_initiative(
 
     changes = body.model_dump(exclude_unset=True, exclude={"reason"})
 
-    def edit(store: Store, who: Principal, version: int, at: dt.datetime) -> int:
+    def edit(store: Store, actor: Principal, version: int, at: dt.datetime) -> int:
         return edits.update_fields(
             store,
-            who,
+            actor,
             company,
             key,
             expected_version=version,
@@ -143,10 +143,10 @@ def change_status(
     """Move an initiative to another status; owners may do this on their own."""
     from boardloop import edits
 
-    def edit(store: Store, who: Principal, version: int, at: dt.datetime) -> int:
+    def edit(store: Store, actor: Principal, version: int, at: dt.datetime) -> int:
         return edits.change_status(
             store,
-            who,
+            actor,
             company,
             key,
             expected_version=version,
@@ -173,10 +173,10 @@ def post_checkpoint(
     """Record a checkpoint note, and move the next checkpoint date when given."""
     from boardloop import edits
 
-    def edit(store: Store, who: Principal, version: int, at: dt.datetime) -> int:
+    def edit(store: Store, actor: Principal, version: int, at: dt.datetime) -> int:
         return edits.post_checkpoint(
             store,
-            who,
+            actor,
             company,
             key,
             expected_version=version,
@@ -213,10 +213,10 @@ def close_initiative(
         closed_on=body.closed_on,
     )
 
-    def edit(store: Store, who: Principal, version: int, at: dt.datetime) -> int:
+    def edit(store: Store, actor: Principal, version: int, at: dt.datetime) -> int:
         return edits.close_initiative(
             store,
-            who,
+            actor,
             company,
             key,
             expected_version=version,
@@ -243,10 +243,10 @@ def revise_target(
     """Revise an initiative's target; the history keeps the previous phrase."""
     from boardloop import edits
 
-    def edit(store: Store, who: Principal, version: int, at: dt.datetime) -> int:
+    def edit(store: Store, actor: Principal, version: int, at: dt.datetime) -> int:
         return edits.revise_target(
             store,
-            who,
+            actor,
             company,
             key,
             expected_version=version,
@@ -270,7 +270,7 @@ def run_edit(
     edit: Edit,
     response: Response,
 ) -> InitiativeOut:
-    """Check access and If-Match, run the edit, and answer with the new version.
+    """Check access and If-Match, run the edit, and return the new version.
 
     The order of the checks decides which failure a caller sees first: a
     company they may not see (404), a missing initiative (404), a role that does
@@ -281,11 +281,13 @@ def run_edit(
     authorize(principal, action, company, owner=stored.initiative.owner.person)
     version = expected_version(if_match, key)
     edit(state.workspace.store, principal, version, now())
-    return answer(state, company, key, response)
+    return saved_initiative(state, company, key, response)
 
 
-def answer(state: State, company: str, key: str, response: Response) -> InitiativeOut:
-    """Read the initiative back and answer with it and its ETag."""
+def saved_initiative(
+    state: State, company: str, key: str, response: Response
+) -> InitiativeOut:
+    """Read the initiative back and return it, setting its ETag on the response."""
     stored = load_stored(state, company, key)
     response.headers["ETag"] = etag_of(stored.version)
     return initiative_out(

@@ -20,7 +20,7 @@ router = APIRouter(tags=["operations"])
 
 @router.get("/healthz")
 def healthz() -> HealthOut:
-    """Answer 200 while the process is up; it reads no database."""
+    """Return 200 while the process is up, without reading the database."""
     return HealthOut(status="ok")
 
 
@@ -29,7 +29,7 @@ def healthz() -> HealthOut:
     responses={503: {"model": HealthOut, "description": "Not ready to serve."}},
 )
 def readyz(state: State) -> JSONResponse:
-    """Answer 200 when the database is reachable and at the latest migration."""
+    """Return 200 when the database is reachable and at the latest migration."""
     from sqlalchemy.exc import SQLAlchemyError
 
     store = state.workspace.store

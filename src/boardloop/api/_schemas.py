@@ -1,7 +1,7 @@
 """Response bodies of the REST API, as pydantic models for the OpenAPI document.
 
 Numbers that are Decimals in the register (amounts, levels, KPI values) are
-strings, so no digit is lost; dates are ISO 8601 dates and times are ISO 8601
+strings, so no digit is lost. Dates are ISO 8601 dates, and times are ISO 8601
 date-times in UTC.
 """
 

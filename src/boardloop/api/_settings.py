@@ -69,8 +69,8 @@ class ApiSettings:
     """Settings of one API server process.
 
     `max_body_bytes` limits every request body. `migrate` upgrades the
-    database schema when the app starts; `boardloop serve` migrates once before
-    it starts its workers and leaves this off, so workers never race to migrate.
+    database schema when the app starts. `boardloop serve` leaves it off,
+    because it migrates once before it starts its workers.
     """
 
     workspace: Path

@@ -39,7 +39,8 @@ GRACEFUL_SHUTDOWN_SECONDS = 30
 @click.option(
     "--max-body-bytes",
     type=click.IntRange(1024, 1 << 30),
-    help="Largest request body in bytes. Default: [server] max_body_bytes, 1048576.",
+    help="Maximum request body size in bytes. Default: [server] max_body_bytes, "
+    "1048576.",
 )
 @click.option(
     "--log-level",

@@ -72,7 +72,9 @@ def create_app(settings: ApiSettings) -> FastAPI:
         "measurements and board section.",
         version=package_version(),
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        # FastAPI's documentation pages load scripts from a public CDN, which a
+        # self-hosted server should not make its users fetch.
+        docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
     )

@@ -33,7 +33,8 @@ __all__ = [
     "install_error_handlers",
 ]
 
-logger = logging.getLogger(__name__)
+# The request middleware logs to the same logger, so every caught error is in one.
+logger = logging.getLogger("boardloop.api.errors")
 
 # Statuses of domain exceptions that carry none themselves, by class name, so this
 # module needs no import of the domain. A status change the lifecycle forbids

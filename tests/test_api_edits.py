@@ -98,6 +98,20 @@ def test_create_rejects_unknown_field(api_world: ApiWorld) -> None:
     assert "ownr" in response.json()["message"]
 
 
+def test_malformed_json_is_400(api_world: ApiWorld) -> None:
+    response = api_world.client.patch(
+        ONBOARDING,
+        content=b'{"notes": "unterminated',
+        headers={
+            **api_world.headers("eli"),
+            "Content-Type": "application/json",
+            "If-Match": '"1"',
+        },
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_json"
+
+
 def test_update_changes_only_given_fields(api_world: ApiWorld) -> None:
     response = send(
         api_world,

@@ -242,12 +242,12 @@ def describe(error: Exception) -> tuple[int, str, str, dict[str, Any]]:
     if isinstance(error, ApiError):
         return error.http_status, error.code, error.message, error.details
     if isinstance(error, RequestValidationError):
-        return (
-            422,
-            "validation_failed",
-            validation_message(error),
-            {"errors": [validation_detail(item) for item in error.errors()]},
-        )
+        details = {"errors": [validation_detail(item) for item in error.errors()]}
+        # A body that is not JSON at all is a malformed request, not a value
+        # that failed validation.
+        if any(item["type"] == "json_invalid" for item in details["errors"]):
+            return 400, "invalid_json", validation_message(error), details
+        return 422, "validation_failed", validation_message(error), details
     if type(error).__name__ == "StaleVersionError":
         stale = VersionMismatchError(
             str(getattr(error, "key", "")),

@@ -1,29 +1,32 @@
-"""The REST API's write routes: each edit, If-Match, version conflicts, history."""
+"""The REST API's write routes: each edit, If-Match, version conflicts, history.
+
+The tests share one served workspace per database, so each test that changes an
+initiative first creates its own copy of the onboarding initiative.
+"""
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from test_api_support import COMPANY, api_world, backend, company_path
+from test_api_support import COMPANY, company_path, edit_world
 
 if TYPE_CHECKING:
     from test_api_support import ApiWorld
 
-__all__ = ["api_world", "backend"]
-
-ONBOARDING = f"{company_path()}/initiatives/onboarding-revamp"
+__all__ = ["edit_world"]
 
 
-def etag(api_world: ApiWorld, path: str = ONBOARDING) -> str:
-    response = api_world.client.get(path, headers=api_world.headers("eli"))
+def etag(world: ApiWorld, path: str) -> str:
+    response = world.client.get(path, headers=world.headers("eli"))
     assert response.status_code == 200
     return response.headers["ETag"]
 
 
 def send(
-    api_world: ApiWorld,
+    world: ApiWorld,
     method: str,
     path: str,
     body: dict[str, Any],
@@ -31,25 +34,46 @@ def send(
     login: str = "eli",
     if_match: str | None = None,
 ) -> Any:
-    headers = api_world.headers(login)
+    headers = world.headers(login)
     if if_match is not None:
         headers["If-Match"] = if_match
-    return api_world.client.request(method, path, json=body, headers=headers)
+    return world.client.request(method, path, json=body, headers=headers)
 
 
-def history(api_world: ApiWorld, key: str = "onboarding-revamp") -> list[Any]:
-    response = api_world.client.get(
-        f"{company_path()}/initiatives/{key}/history?limit=500",
-        headers=api_world.headers("bo"),
+def history(world: ApiWorld, path: str) -> list[Any]:
+    response = world.client.get(
+        f"{path}/history?limit=500", headers=world.headers("bo")
     )
     assert response.status_code == 200
     items: list[Any] = response.json()["items"]
     return items
 
 
-def test_create_initiative(api_world: ApiWorld) -> None:
+@pytest.fixture
+def onboarding(edit_world: ApiWorld) -> str:
+    """Create a fresh onboarding initiative owned by Maya Okafor; return its path."""
+    key = f"onboarding-{uuid.uuid4().hex[:12]}"
     response = send(
-        api_world,
+        edit_world,
+        "POST",
+        f"{company_path()}/initiatives",
+        {
+            "key": key,
+            "name": f"Onboarding revamp {key}",
+            "owner_person": "Maya Okafor",
+            "owner_function": "CS",
+            "target": "+5pp lift in 90-day GRR for SMB cohort by Q2 2026",
+            "status": "in-progress",
+            "next_checkpoint": "2026-04-14",
+        },
+    )
+    assert response.status_code == 201, response.text
+    return f"{company_path()}/initiatives/{key}"
+
+
+def test_create_initiative(edit_world: ApiWorld) -> None:
+    response = send(
+        edit_world,
         "POST",
         f"{company_path()}/initiatives",
         {
@@ -71,14 +95,16 @@ def test_create_initiative(api_world: ApiWorld) -> None:
     )
     assert body["target"]["kpi_id"] == "customers.gross_revenue_retention"
     assert body["target"]["amount"] == "2"
-    events = history(api_world, "renewal-desk-for-mid-market")
+    events = history(
+        edit_world, f"{company_path()}/initiatives/renewal-desk-for-mid-market"
+    )
     assert [event["kind"] for event in events] == ["created"]
     assert events[0]["actor"] == "eli"
 
 
-def test_create_taken_key_is_409(api_world: ApiWorld) -> None:
+def test_create_taken_key_is_409(edit_world: ApiWorld) -> None:
     response = send(
-        api_world,
+        edit_world,
         "POST",
         f"{company_path()}/initiatives",
         {"name": "Again", "key": "onboarding-revamp"},
@@ -87,9 +113,9 @@ def test_create_taken_key_is_409(api_world: ApiWorld) -> None:
     assert response.json()["code"] == "duplicate_initiative"
 
 
-def test_create_rejects_unknown_field(api_world: ApiWorld) -> None:
+def test_create_rejects_unknown_field(edit_world: ApiWorld) -> None:
     response = send(
-        api_world,
+        edit_world,
         "POST",
         f"{company_path()}/initiatives",
         {"name": "Typo", "ownr": "Ana Lima"},
@@ -98,12 +124,12 @@ def test_create_rejects_unknown_field(api_world: ApiWorld) -> None:
     assert "ownr" in response.json()["message"]
 
 
-def test_malformed_json_is_400(api_world: ApiWorld) -> None:
-    response = api_world.client.patch(
-        ONBOARDING,
+def test_malformed_json_is_400(edit_world: ApiWorld, onboarding: str) -> None:
+    response = edit_world.client.patch(
+        onboarding,
         content=b'{"notes": "unterminated',
         headers={
-            **api_world.headers("eli"),
+            **edit_world.headers("eli"),
             "Content-Type": "application/json",
             "If-Match": '"1"',
         },
@@ -112,13 +138,15 @@ def test_malformed_json_is_400(api_world: ApiWorld) -> None:
     assert response.json()["code"] == "invalid_json"
 
 
-def test_update_changes_only_given_fields(api_world: ApiWorld) -> None:
+def test_update_changes_only_given_fields(
+    edit_world: ApiWorld, onboarding: str
+) -> None:
     response = send(
-        api_world,
+        edit_world,
         "PATCH",
-        ONBOARDING,
+        onboarding,
         {"progress_note": "Tours rewritten.", "reason": "Monthly update."},
-        if_match=etag(api_world),
+        if_match=etag(edit_world, onboarding),
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -126,43 +154,45 @@ def test_update_changes_only_given_fields(api_world: ApiWorld) -> None:
     assert body["owner"]["person"] == "Maya Okafor"
     assert body["version"] == 2
     assert response.headers["ETag"] == '"2"'
-    last = history(api_world)[-1]
+    last = history(edit_world, onboarding)[-1]
     assert last["kind"] == "updated"
     assert last["reason"] == "Monthly update."
     assert last["changes"]["progress_note"] == [None, "Tours rewritten."]
 
 
-def test_write_without_if_match_is_428(api_world: ApiWorld) -> None:
-    response = send(api_world, "PATCH", ONBOARDING, {"notes": "x", "reason": "r"})
+def test_write_without_if_match_is_428(edit_world: ApiWorld, onboarding: str) -> None:
+    response = send(edit_world, "PATCH", onboarding, {"notes": "x", "reason": "r"})
     assert response.status_code == 428
     body = response.json()
     assert body["code"] == "precondition_required"
-    assert etag(api_world) == '"1"'
+    assert etag(edit_world, onboarding) == '"1"'
 
 
 @pytest.mark.parametrize("value", ["*", '"1", "2"', "one", '"-1"'])
-def test_unusable_if_match_is_400(api_world: ApiWorld, value: str) -> None:
+def test_unusable_if_match_is_400(
+    edit_world: ApiWorld, onboarding: str, value: str
+) -> None:
     response = send(
-        api_world, "PATCH", ONBOARDING, {"notes": "x", "reason": "r"}, if_match=value
+        edit_world, "PATCH", onboarding, {"notes": "x", "reason": "r"}, if_match=value
     )
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_if_match"
 
 
-def test_stale_if_match_is_409(api_world: ApiWorld) -> None:
-    first = etag(api_world)
+def test_stale_if_match_is_409(edit_world: ApiWorld, onboarding: str) -> None:
+    first = etag(edit_world, onboarding)
     accepted = send(
-        api_world,
+        edit_world,
         "PATCH",
-        ONBOARDING,
+        onboarding,
         {"notes": "first writer", "reason": "r"},
         if_match=first,
     )
     assert accepted.status_code == 200
     stale = send(
-        api_world,
+        edit_world,
         "PATCH",
-        ONBOARDING,
+        onboarding,
         {"notes": "second writer", "reason": "r"},
         if_match=first,
     )
@@ -171,60 +201,60 @@ def test_stale_if_match_is_409(api_world: ApiWorld) -> None:
     assert body["code"] == "version_conflict"
     assert body["details"]["current_version"] == 2
     assert body["details"]["expected_version"] == 1
-    current = api_world.client.get(ONBOARDING, headers=api_world.headers("bo"))
+    current = edit_world.client.get(onboarding, headers=edit_world.headers("bo"))
     assert current.json()["notes"] == "first writer"
 
 
-def test_weak_etag_accepted(api_world: ApiWorld) -> None:
+def test_weak_etag_accepted(edit_world: ApiWorld, onboarding: str) -> None:
     response = send(
-        api_world,
+        edit_world,
         "PATCH",
-        ONBOARDING,
+        onboarding,
         {"notes": "weak", "reason": "r"},
         if_match='W/"1"',
     )
     assert response.status_code == 200
 
 
-def test_status_change_recorded(api_world: ApiWorld) -> None:
+def test_status_change_recorded(edit_world: ApiWorld, onboarding: str) -> None:
     response = send(
-        api_world,
+        edit_world,
         "POST",
-        f"{ONBOARDING}/status",
+        f"{onboarding}/status",
         {"status": "launched", "reason": "Live for every SMB signup."},
-        if_match=etag(api_world),
+        if_match=etag(edit_world, onboarding),
     )
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "launched"
-    last = history(api_world)[-1]
+    last = history(edit_world, onboarding)[-1]
     assert last["kind"] == "status"
     assert last["changes"]["status"] == ["in-progress", "launched"]
 
 
-def test_forbidden_transition_is_409(api_world: ApiWorld) -> None:
+def test_forbidden_transition_is_409(edit_world: ApiWorld, onboarding: str) -> None:
     response = send(
-        api_world,
+        edit_world,
         "POST",
-        f"{ONBOARDING}/status",
+        f"{onboarding}/status",
         {"status": "measuring", "reason": "r"},
-        if_match=etag(api_world),
+        if_match=etag(edit_world, onboarding),
     )
     assert response.status_code == 409, response.text
     assert "launched" in response.json()["message"]
 
 
-def test_checkpoint_note_posted(api_world: ApiWorld) -> None:
+def test_checkpoint_note_posted(edit_world: ApiWorld, onboarding: str) -> None:
     response = send(
-        api_world,
+        edit_world,
         "POST",
-        f"{ONBOARDING}/checkpoints",
+        f"{onboarding}/checkpoints",
         {
             "note": "March cohort renews at plan.",
             "on": "2026-03-20",
             "next_checkpoint": "2026-05-15",
         },
         login="maya",
-        if_match=etag(api_world),
+        if_match=etag(edit_world, onboarding),
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -233,11 +263,11 @@ def test_checkpoint_note_posted(api_world: ApiWorld) -> None:
     assert body["next_checkpoint"] == "2026-05-15"
 
 
-def test_close_with_outcome(api_world: ApiWorld) -> None:
+def test_close_with_outcome(edit_world: ApiWorld, onboarding: str) -> None:
     response = send(
-        api_world,
+        edit_world,
         "POST",
-        f"{ONBOARDING}/close",
+        f"{onboarding}/close",
         {
             "result": "partially-achieved",
             "actual_movement": "3.2",
@@ -245,7 +275,7 @@ def test_close_with_outcome(api_world: ApiWorld) -> None:
             "closed_on": "2026-07-01",
             "reason": "Measurement window over.",
         },
-        if_match=etag(api_world),
+        if_match=etag(edit_world, onboarding),
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -254,89 +284,89 @@ def test_close_with_outcome(api_world: ApiWorld) -> None:
     assert body["outcome"]["actual_movement"] == "3.2"
     assert body["outcome"]["actual_unit"] == "pp"
     again = send(
-        api_world,
+        edit_world,
         "PATCH",
-        ONBOARDING,
+        onboarding,
         {"notes": "after closing", "reason": "r"},
         if_match=response.headers["ETag"],
     )
     assert again.status_code == 409
 
 
-def test_close_without_movement_is_400(api_world: ApiWorld) -> None:
+def test_close_without_movement_is_400(edit_world: ApiWorld, onboarding: str) -> None:
     response = send(
-        api_world,
+        edit_world,
         "POST",
-        f"{ONBOARDING}/close",
+        f"{onboarding}/close",
         {"result": "achieved", "reason": "r"},
-        if_match=etag(api_world),
+        if_match=etag(edit_world, onboarding),
     )
     assert response.status_code == 400, response.text
     assert response.json()["code"] == "invalid_edit"
 
 
-def test_revise_target_keeps_previous(api_world: ApiWorld) -> None:
+def test_revise_target_keeps_previous(edit_world: ApiWorld, onboarding: str) -> None:
     response = send(
-        api_world,
+        edit_world,
         "POST",
-        f"{ONBOARDING}/target",
+        f"{onboarding}/target",
         {
             "target": "+3pp lift in 90-day GRR for SMB cohort by Q2 2026",
             "reason": "Annual plans left the cohort.",
         },
-        if_match=etag(api_world),
+        if_match=etag(edit_world, onboarding),
     )
     assert response.status_code == 200, response.text
     assert response.json()["target"]["amount"] == "3"
-    last = history(api_world)[-1]
+    last = history(edit_world, onboarding)[-1]
     before, after = last["changes"]["target"]
     assert "+5pp" in str(before)
     assert "+3pp" in str(after)
     assert last["reason"] == "Annual plans left the cohort."
 
 
-def test_revise_target_needs_reason(api_world: ApiWorld) -> None:
+def test_revise_target_needs_reason(edit_world: ApiWorld, onboarding: str) -> None:
     response = send(
-        api_world,
+        edit_world,
         "POST",
-        f"{ONBOARDING}/target",
+        f"{onboarding}/target",
         {"target": "+3pp lift in GRR by Q2 2026"},
-        if_match=etag(api_world),
+        if_match=etag(edit_world, onboarding),
     )
     assert response.status_code == 422
 
 
-def test_read_only_token_cannot_write(api_world: ApiWorld) -> None:
+def test_read_only_token_cannot_write(edit_world: ApiWorld, onboarding: str) -> None:
     response = send(
-        api_world,
+        edit_world,
         "PATCH",
-        ONBOARDING,
+        onboarding,
         {"notes": "x", "reason": "r"},
         login="eli-read",
-        if_match=etag(api_world),
+        if_match=etag(edit_world, onboarding),
     )
     assert response.status_code == 403
     assert "read scope" in response.json()["message"]
 
 
-def test_owner_limited_to_own_initiatives(api_world: ApiWorld) -> None:
+def test_owner_limited_to_own_initiatives(edit_world: ApiWorld) -> None:
     other = f"{company_path()}/initiatives/ebr-cadence"
     response = send(
-        api_world,
+        edit_world,
         "POST",
         f"{other}/checkpoints",
         {"note": "Not mine."},
         login="maya",
-        if_match=etag(api_world, other),
+        if_match=etag(edit_world, other),
     )
     assert response.status_code == 403
     assert response.json()["details"] == {"action": "checkpoint", "company": COMPANY}
 
 
-def test_history_is_read_only(api_world: ApiWorld) -> None:
+def test_history_is_read_only(edit_world: ApiWorld) -> None:
     for method in ("POST", "PUT", "PATCH", "DELETE"):
-        response = api_world.client.request(
-            method, f"{company_path()}/history", headers=api_world.headers("ada")
+        response = edit_world.client.request(
+            method, f"{company_path()}/history", headers=edit_world.headers("ada")
         )
         assert response.status_code == 405, method
         assert response.json()["code"] == "method_not_allowed"

@@ -36,6 +36,7 @@ __all__ = [
     "backend",
     "bare_app",
     "company_path",
+    "edit_world",
     "read_world",
 ]
 
@@ -220,6 +221,19 @@ def read_world(
     `api_world`.
     """
     root = tmp_path_factory.mktemp("read") / "workspace"
+    with database_for(request.param), serve_world(root) as world:
+        yield world
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def edit_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ApiWorld]:
+    """Serve a workspace with users, shared by the tests of one module.
+
+    Tests that use it change only initiatives they create themselves.
+    """
+    root = tmp_path_factory.mktemp("edit") / "workspace"
     with database_for(request.param), serve_world(root) as world:
         yield world
 

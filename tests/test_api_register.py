@@ -203,3 +203,19 @@ def test_initiative_history_filters_by_key(read_world: ApiWorld) -> None:
     assert response.status_code == 200
     items = response.json()["items"]
     assert [item["initiative"] for item in items] == ["ebr-cadence"]
+
+
+def test_history_filters(read_world: ApiWorld) -> None:
+    headers = read_world.headers("bo")
+    one = read_world.client.get(
+        f"{company_path()}/history?initiative=ebr-cadence", headers=headers
+    )
+    assert [item["initiative"] for item in one.json()["items"]] == ["ebr-cadence"]
+    before = read_world.client.get(
+        f"{company_path()}/history?since=2026-03-02", headers=headers
+    )
+    assert len(before.json()["items"]) == 3
+    after = read_world.client.get(
+        f"{company_path()}/history?since=2026-03-03", headers=headers
+    )
+    assert after.json()["items"] == []

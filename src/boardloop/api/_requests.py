@@ -1,0 +1,100 @@
+"""Request bodies of the write routes; unknown fields are rejected with 422."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from boardloop.domain.model import OutcomeResult, Status, Unit
+
+__all__ = [
+    "CheckpointIn",
+    "CloseIn",
+    "CreateInitiativeIn",
+    "ReviseTargetIn",
+    "StatusChangeIn",
+    "UpdateInitiativeIn",
+]
+
+Reason = Field("", max_length=2000, description="Why; stored in the history.")
+# The edit operations reject a change to an existing initiative without a reason,
+# because the board reads it in the history.
+RequiredReason = Field(
+    min_length=1, max_length=2000, description="Why; stored in the history."
+)
+
+
+class StrictBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CreateInitiativeIn(StrictBody):
+    """A new initiative; `key` is derived from `name` when omitted."""
+
+    name: str = Field(min_length=1, max_length=300)
+    key: str | None = Field(None, max_length=200)
+    owner_person: str | None = Field(None, max_length=200)
+    owner_function: str | None = Field(None, max_length=200)
+    target: str = Field("", max_length=1000, description="The target phrase.")
+    status: Status = Status.PLANNED
+    program: str | None = Field(None, max_length=300)
+    next_checkpoint: dt.date | None = None
+    notes: str = Field("", max_length=20000)
+    control_segment: str | None = Field(None, max_length=200)
+    reason: str = Reason
+
+
+class UpdateInitiativeIn(StrictBody):
+    """Fields to change; a field left out keeps its value, null clears it."""
+
+    name: str | None = Field(None, max_length=300)
+    owner_person: str | None = Field(None, max_length=200)
+    owner_function: str | None = Field(None, max_length=200)
+    program: str | None = Field(None, max_length=300)
+    notes: str | None = Field(None, max_length=20000)
+    progress_note: str | None = Field(None, max_length=2000)
+    control_segment: str | None = Field(None, max_length=200)
+    next_checkpoint: dt.date | None = None
+    reason: str = RequiredReason
+
+
+class StatusChangeIn(StrictBody):
+    """A new status; closing goes through /close, which records the outcome."""
+
+    status: Status
+    reason: str = RequiredReason
+
+
+class CheckpointIn(StrictBody):
+    """A checkpoint note, and optionally the date of the next checkpoint."""
+
+    note: str = Field(min_length=1, max_length=5000)
+    on: dt.date | None = Field(None, description="Date of the review; default today.")
+    next_checkpoint: dt.date | None = Field(
+        None, description="Next review date; omitted keeps the current one."
+    )
+    reason: str = Reason
+
+
+class CloseIn(StrictBody):
+    """The outcome of an initiative that closes."""
+
+    result: OutcomeResult
+    actual_movement: Decimal | None = Field(
+        None,
+        description="Signed measured movement, in actual_unit; required unless "
+        "the result is abandoned.",
+    )
+    actual_unit: Unit | None = Field(None, description="Default: the target's unit.")
+    lesson: str = Field("", max_length=5000)
+    closed_on: dt.date | None = Field(None, description="Default: today.")
+    reason: str = RequiredReason
+
+
+class ReviseTargetIn(StrictBody):
+    """A revised target phrase; the history keeps the previous one."""
+
+    target: str = Field(min_length=1, max_length=1000)
+    reason: str = RequiredReason

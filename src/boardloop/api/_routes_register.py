@@ -1,0 +1,255 @@
+"""Read routes of the register: companies, initiatives and their history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from boardloop.access import Action, Principal, may, names_match
+from boardloop.api._access import CurrentPrincipal, State, authorize
+from boardloop.api._common import (
+    DEFAULT_PAGE,
+    AsOf,
+    CompanyName,
+    Cursor,
+    InitiativeKey,
+    InvalidQueryError,
+    Limit,
+    company_workspace,
+    load_stored,
+    resolve_as_of,
+    utc_key,
+    with_ordinals,
+)
+from boardloop.api._pagination import paginate
+from boardloop.api._schemas import (
+    CompaniesOut,
+    CompanyOut,
+    EventPage,
+    InitiativeOut,
+    InitiativePage,
+)
+from boardloop.api._versions import ETAG_HEADER, etag_of
+from boardloop.api._views import event_out, initiative_out
+from boardloop.domain.model import Register, Status
+
+if TYPE_CHECKING:
+    from boardloop.api._access import ApiState
+    from boardloop.domain.model import Event, Initiative
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+
+@router.get("/companies", tags=["companies"])
+def list_companies(principal: CurrentPrincipal) -> CompaniesOut:
+    """List the companies the caller has a role in, with that role."""
+    items = [
+        CompanyOut(name=company, role=str(role.value))
+        for company, role in sorted(principal.roles.items())
+        if may_read(principal, company)
+    ]
+    return CompaniesOut(items=items)
+
+
+def may_read(principal: Principal, company: str) -> bool:
+    return may(principal, Action.READ, company)
+
+
+@router.get("/companies/{company}/initiatives", tags=["initiatives"])
+def list_initiatives(
+    company: CompanyName,
+    principal: CurrentPrincipal,
+    state: State,
+    status: Annotated[
+        list[Status] | None, Query(description="Keep these statuses.")
+    ] = None,
+    owner: Annotated[str | None, Query(description="Owner's name, any case.")] = None,
+    kpi: Annotated[str | None, Query(description="Target KPI id or alias.")] = None,
+    verdict: Annotated[
+        str | None, Query(description="Keep this evaluation verdict at as_of.")
+    ] = None,
+    stale: Annotated[
+        bool | None,
+        Query(description="true: open with next checkpoint before as_of; false: not."),
+    ] = None,
+    as_of: AsOf = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_PAGE,
+) -> InitiativePage:
+    """List the register's initiatives by id, filtered, one page at a time."""
+    authorize(principal, Action.READ, company)
+    workspace = company_workspace(state, company)
+    register = workspace.store.load_register(company)
+    day = resolve_as_of(as_of, workspace)
+    initiatives = list(register.initiatives)
+
+    # Filters, cheapest first; the verdict needs an evaluation of each initiative.
+    if status:
+        initiatives = [item for item in initiatives if item.status in status]
+    if owner is not None:
+        initiatives = [
+            item
+            for item in initiatives
+            if item.owner.person and names_match(item.owner.person, owner)
+        ]
+    if kpi is not None:
+        kpi_id = resolve_kpi(state, kpi)
+        initiatives = [item for item in initiatives if kpi_of(state, item) == kpi_id]
+    if stale is not None:
+        initiatives = [item for item in initiatives if is_stale(item, day) == stale]
+    if verdict is not None:
+        initiatives = filter_verdict(state, company, initiatives, verdict, day)
+
+    initiatives.sort(key=lambda item: item.id)
+    page = paginate(
+        initiatives,
+        kind="initiatives",
+        key=lambda item: [item.id],
+        cursor=cursor,
+        limit=limit,
+    )
+    labels = state.catalog.labels()
+    items = []
+    for item in page.items:
+        stored = workspace.store.get_initiative(company, item.id)
+        items.append(
+            initiative_out(
+                stored.initiative,
+                version=stored.version,
+                labels=labels,
+                created_at=stored.created_at,
+                updated_at=stored.updated_at,
+            )
+        )
+    return InitiativePage(items=items, next_cursor=page.next_cursor)
+
+
+def resolve_kpi(state: ApiState, name: str) -> str:
+    kpi = state.catalog.get(name)
+    if kpi is None:
+        raise InvalidQueryError(
+            "kpi", name, "pass a KPI id or alias of the catalog, as /catalog lists"
+        )
+    return kpi.id
+
+
+def kpi_of(state: ApiState, initiative: Initiative) -> str | None:
+    kpi_id = initiative.target.kpi_id
+    if kpi_id is None:
+        return None
+    kpi = state.catalog.get(kpi_id)
+    return kpi.id if kpi else kpi_id
+
+
+def is_stale(initiative: Initiative, day: dt.date) -> bool:
+    """Tell whether an open initiative's next checkpoint is before `day`."""
+    checkpoint = initiative.next_checkpoint
+    return initiative.is_open and checkpoint is not None and checkpoint < day
+
+
+def filter_verdict(
+    state: ApiState,
+    company: str,
+    initiatives: list[Initiative],
+    verdict: str,
+    day: dt.date,
+) -> list[Initiative]:
+    from boardloop.evaluate import Verdict
+    from boardloop.service import evaluate_register
+
+    known = [item.value for item in Verdict]
+    if verdict not in known:
+        raise InvalidQueryError("verdict", verdict, f"use one of {', '.join(known)}")
+
+    values = state.workspace.store.load_kpi_values(company)
+    evaluations = evaluate_register(
+        Register(company=company, initiatives=tuple(initiatives)),
+        values,
+        catalog=state.catalog,
+        as_of=day,
+    )
+    return [
+        item for item in initiatives if evaluations[item.id].verdict.value == verdict
+    ]
+
+
+@router.get(
+    "/companies/{company}/initiatives/{key}",
+    tags=["initiatives"],
+    responses={200: {"headers": ETAG_HEADER}},
+)
+def get_initiative(
+    company: CompanyName,
+    key: InitiativeKey,
+    principal: CurrentPrincipal,
+    state: State,
+    response: Response,
+) -> InitiativeOut:
+    """Return one initiative; its ETag is the version to send back in If-Match."""
+    authorize(principal, Action.READ, company)
+    stored = load_stored(state, company, key)
+    response.headers["ETag"] = etag_of(stored.version)
+    return initiative_out(
+        stored.initiative,
+        version=stored.version,
+        labels=state.catalog.labels(),
+        created_at=stored.created_at,
+        updated_at=stored.updated_at,
+    )
+
+
+@router.get("/companies/{company}/history", tags=["history"])
+def list_history(
+    company: CompanyName,
+    principal: CurrentPrincipal,
+    state: State,
+    initiative: Annotated[
+        str | None, Query(description="Only this initiative.")
+    ] = None,
+    since: Annotated[
+        dt.date | None, Query(description="Only events on or after this date.")
+    ] = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_PAGE,
+) -> EventPage:
+    """List the company's history, oldest first; events are never edited or deleted."""
+    authorize(principal, Action.READ, company)
+    events = state.workspace.store.events(company, since)
+    if initiative is not None:
+        events = [(key, event) for key, event in events if key == initiative]
+    return event_page(events, f"history:{initiative or ''}", cursor, limit)
+
+
+@router.get("/companies/{company}/initiatives/{key}/history", tags=["history"])
+def initiative_history(
+    company: CompanyName,
+    key: InitiativeKey,
+    principal: CurrentPrincipal,
+    state: State,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_PAGE,
+) -> EventPage:
+    """List one initiative's history, oldest first."""
+    authorize(principal, Action.READ, company)
+    stored = load_stored(state, company, key)
+    events = [(key, event) for event in stored.initiative.history]
+    return event_page(events, f"history:{key}", cursor, limit)
+
+
+def event_page(
+    events: list[tuple[str, Event]], kind: str, cursor: str | None, limit: int
+) -> EventPage:
+    """Page events in time order; equal times keep the store's insertion order."""
+    keys = with_ordinals([[utc_key(event.at)] for _, event in events])
+    keyed = sorted(zip(keys, events, strict=True), key=lambda pair: pair[0])
+    page = paginate(
+        keyed, kind=kind, key=lambda pair: pair[0], cursor=cursor, limit=limit
+    )
+    return EventPage(
+        items=[event_out(key, event) for _, (key, event) in page.items],
+        next_cursor=page.next_cursor,
+    )

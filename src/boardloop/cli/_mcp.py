@@ -1,0 +1,96 @@
+"""`boardloop mcp`: serve the workspace to AI assistants over MCP.
+
+Over stdio, standard output carries the protocol, so every message of this
+command goes to standard error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+import click
+
+from boardloop.cli.main import fail, main, open_workspace_or_fail, workspace_option
+
+if TYPE_CHECKING:
+    from boardloop.mcp._server import LogLevel
+
+__all__ = ["mcp_command"]
+
+
+@main.command("mcp")
+@workspace_option
+@click.option(
+    "--transport",
+    type=click.Choice(["stdio", "http"]),
+    default="stdio",
+    show_default=True,
+    help="stdio for an assistant that starts the server itself; http for "
+    "streamable HTTP.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address the HTTP server binds to.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help="TCP port of the HTTP server.",
+)
+@click.option(
+    "--path",
+    "http_path",
+    default="/mcp",
+    show_default=True,
+    help="URL path of the MCP endpoint.",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
+    default="info",
+    show_default=True,
+    help="Least severe log messages written to standard error.",
+)
+def mcp_command(
+    workspace_dir: Path,
+    transport: str,
+    host: str,
+    port: int,
+    http_path: str,
+    log_level: str,
+) -> None:
+    """Serve the register, lint, board summary and KPIs as MCP tools (read-only)."""
+    from boardloop.mcp import ToolContext, build_server
+    from boardloop.mcp._http import LOOPBACK_HOSTS, serve_http
+
+    if not http_path.startswith("/"):
+        fail(f"--path {http_path!r} must start with '/', e.g. /mcp")
+    workspace = open_workspace_or_fail(workspace_dir)
+    level = cast("LogLevel", log_level.upper())
+    server = build_server(ToolContext(workspace), log_level=level)
+    mode = "read-only"
+    if transport == "stdio":
+        click.echo(
+            f"boardloop MCP server ({mode}) for {workspace.config.company} on stdio",
+            err=True,
+        )
+        server.run("stdio")
+        return
+
+    if host not in LOOPBACK_HOSTS:
+        click.echo(
+            f"warning: binding to {host} lets other machines reach the server; "
+            "it has no TLS, so put it behind a TLS proxy",
+            err=True,
+        )
+    click.echo(
+        f"boardloop MCP server ({mode}) for {workspace.config.company} on "
+        f"http://{host}:{port}{http_path}",
+        err=True,
+    )
+    serve_http(server, host=host, port=port, path=http_path)

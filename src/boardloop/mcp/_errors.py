@@ -1,0 +1,66 @@
+"""Errors of the MCP tools, each carrying the HTTP status a web face would return."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+__all__ = [
+    "InvalidDateRangeError",
+    "McpToolError",
+    "UnknownCompanyError",
+    "UnknownKpiError",
+]
+
+
+class McpToolError(Exception):
+    """A tool request that cannot be answered as asked."""
+
+    http_status = 400
+
+
+class UnknownCompanyError(McpToolError, LookupError):
+    """A company that the database does not hold, or that the token may not read.
+
+    Both cases read the same, so that a token never learns which companies exist
+    beyond its own.
+    """
+
+    http_status = 404
+
+    def __init__(self, company: str) -> None:
+        super().__init__(
+            f"company {company!r} not found; omit company to use the workspace's "
+            "own company, or check the spelling"
+        )
+        self.company = company
+
+
+class UnknownKpiError(McpToolError, LookupError):
+    """A KPI id or alias that the catalog does not define."""
+
+    http_status = 404
+
+    def __init__(self, name: str, suggestions: Sequence[str]) -> None:
+        message = f"KPI {name!r} not found in the catalog"
+        if suggestions:
+            message += "; did you mean " + ", ".join(repr(s) for s in suggestions)
+        message += "? Pass a catalog id such as 'customers.gross_revenue_retention'"
+        message += " or an alias such as 'GRR'"
+        super().__init__(message)
+        self.name = name
+        self.suggestions = tuple(suggestions)
+
+
+class InvalidDateRangeError(McpToolError, ValueError):
+    """A since date after the as-of date."""
+
+    http_status = 400
+
+    def __init__(self, since: dt.date, as_of: dt.date) -> None:
+        super().__init__(
+            f"the since date {since} is after the as-of date {as_of}; pass an "
+            "earlier since, or a later as_of"
+        )
+        self.since = since
+        self.as_of = as_of

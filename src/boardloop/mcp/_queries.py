@@ -273,6 +273,8 @@ def read_kpi_series(
     """Return the stored values of one KPI, one series per segment and window.
 
     Each value carries its count `n` and its 95 % interval when it has one.
+    `value_unit` is the catalog's unit of a value ("%" for a rate);
+    `change_unit` is the unit a change is measured in ("pp" for a rate).
     """
     company = workspace.config.company
     catalog = load_workspace_catalog(workspace)
@@ -307,7 +309,8 @@ def read_kpi_series(
         "company": company,
         "kpi": entry.id,
         "label": entry.display_label,
-        "unit": None if entry.native_unit is None else entry.native_unit.value,
+        "value_unit": entry.unit,
+        "change_unit": None if entry.native_unit is None else entry.native_unit.value,
         "series": series,
     }
     if not series:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -532,3 +533,25 @@ def test_owner_filter_folds_unicode_width(workspace: Workspace) -> None:
 def test_owner_filter_finds_team_owner(workspace: Workspace) -> None:
     rows = data_of(call(workspace, "list_initiatives", {"owner": "CS team"}))
     assert ids(rows) == ["improve-customer-health"]
+
+
+# --- documentation -------------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "mcp.md"
+
+
+def test_every_tool_documented(workspace: Workspace) -> None:
+    docs = DOCS.read_text(encoding="utf-8")
+    for tool in listed_tools(workspace):
+        assert f"`{tool.name}`" in docs, f"docs/mcp.md does not list {tool.name}"
+        for argument in tool.input_schema["properties"]:
+            assert f"`{argument}`" in docs, f"docs/mcp.md lacks {tool.name}({argument})"
+
+
+def test_every_command_option_documented() -> None:
+    from boardloop.cli._mcp import mcp_command
+
+    docs = DOCS.read_text(encoding="utf-8")
+    for parameter in mcp_command.params:
+        for option in parameter.opts:
+            assert f"`{option}`" in docs, f"docs/mcp.md does not list {option}"

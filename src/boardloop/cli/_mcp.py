@@ -54,7 +54,7 @@ __all__ = ["mcp_command"]
     type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
     default="info",
     show_default=True,
-    help="Least severe log messages written to standard error.",
+    help="Minimum severity of the log messages written to standard error.",
 )
 def mcp_command(
     workspace_dir: Path,

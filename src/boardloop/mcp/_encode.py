@@ -3,7 +3,7 @@
 Numbers are JSON numbers, dates and times ISO 8601 strings, and enums their
 string values, so every result passes through `json.dumps`. Measured numbers
 (KPI values, evaluations) become floats, which keep about 15 significant
-digits; numbers a user wrote (targets, baselines, outcomes) keep every digit,
+digits. Numbers a user wrote (targets, baselines, outcomes) keep every digit,
 as `decimal_to_json` gives them.
 """
 
@@ -79,7 +79,7 @@ def encode_initiative_row(
     *,
     canonical_target: str | None,
 ) -> dict[str, Any]:
-    """Return the fields a list of initiatives shows: who, what, where it stands."""
+    """Return the fields a list of initiatives shows: owner, target, status, verdict."""
     return {
         "id": initiative.id,
         "name": initiative.name,

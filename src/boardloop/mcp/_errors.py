@@ -14,7 +14,7 @@ __all__ = [
 
 
 class McpToolError(Exception):
-    """A tool request that cannot be answered as asked."""
+    """A tool request that is invalid or names something that does not exist."""
 
     http_status = 400
 

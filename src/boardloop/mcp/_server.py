@@ -79,7 +79,9 @@ SinceArg = Annotated[
     dt.date | None,
     Field(description="Earliest date to include (YYYY-MM-DD)."),
 ]
-StatusArg = Annotated[Status | None, Field(description="Keep initiatives in status.")]
+StatusArg = Annotated[
+    Status | None, Field(description="Keep initiatives in this status.")
+]
 VerdictArg = Annotated[
     Verdict | None,
     Field(description="Keep initiatives whose evaluation has this verdict."),
@@ -115,7 +117,7 @@ READ_ONLY = ToolAnnotations(
 
 @dataclass(frozen=True, slots=True)
 class ToolContext:
-    """What every tool reads from: the open workspace and the token's principal.
+    """The open workspace and the token's principal, which every tool reads from.
 
     `principal` is None when the server runs without a token; the tools then
     read the workspace as its local user.

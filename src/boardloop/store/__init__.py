@@ -1,4 +1,4 @@
-"""The workspace (boardloop.toml) and the store: initiatives, events and KPI values.
+"""The workspace (boardloop.toml) and the store: initiatives, events, KPI values, users.
 
 `open_workspace` finds boardloop.toml, reads it and opens the database at the
 latest migration. `Store` is the database API on its own, for a SQLite file or a
@@ -7,6 +7,17 @@ PostgreSQL server addressed by URL.
 
 from __future__ import annotations
 
+from boardloop.store._account_errors import (
+    DuplicateUserError,
+    InvalidCredentialsError,
+    InvalidSettingsError,
+    InvalidTokenError,
+    InvalidUserError,
+    UnknownCompanyError,
+    UnknownTokenError,
+    UnknownUserError,
+)
+from boardloop.store._account_records import IssuedToken, TokenInfo, UserInfo
 from boardloop.store._config import (
     CONFIG_FILE_NAME,
     ConfigError,
@@ -16,8 +27,10 @@ from boardloop.store._config import (
     render_config,
     write_config,
 )
+from boardloop.store._diff import diff_initiatives
 from boardloop.store._errors import (
     ClosedOutcomeError,
+    DuplicateInitiativeError,
     DuplicateKeyError,
     InvalidWindowError,
     StaleVersionError,
@@ -31,6 +44,7 @@ from boardloop.store._records import (
     KpiValueChanges,
     StoredInitiative,
 )
+from boardloop.store._settings import CompanySettings
 from boardloop.store._store import Store
 from boardloop.store._workspace import (
     DATABASE_URL_VARIABLE,
@@ -48,21 +62,35 @@ __all__ = [
     "DATABASE_URL_VARIABLE",
     "DEFAULT_DATABASE_FILE",
     "ClosedOutcomeError",
+    "CompanySettings",
     "ConfigError",
+    "DuplicateInitiativeError",
     "DuplicateKeyError",
+    "DuplicateUserError",
     "ImportChanges",
     "ImportRecord",
+    "InvalidCredentialsError",
+    "InvalidSettingsError",
+    "InvalidTokenError",
+    "InvalidUserError",
     "InvalidWindowError",
+    "IssuedToken",
     "KpiValueChanges",
     "StaleVersionError",
     "Store",
     "StoreError",
     "StoredInitiative",
+    "TokenInfo",
+    "UnknownCompanyError",
     "UnknownInitiativeError",
     "UnknownSchemaError",
+    "UnknownTokenError",
+    "UnknownUserError",
+    "UserInfo",
     "Workspace",
     "WorkspaceConfig",
     "WorkspaceError",
+    "diff_initiatives",
     "find_config",
     "init_workspace",
     "load_config",

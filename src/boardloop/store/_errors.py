@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __all__ = [
     "ClosedOutcomeError",
+    "DuplicateInitiativeError",
     "DuplicateKeyError",
     "InvalidWindowError",
     "StaleVersionError",
@@ -115,3 +116,17 @@ class InvalidWindowError(StoreError, ValueError):
         self.key = key
         self.window_days = window_days
         self.source_path = source_path
+
+
+class DuplicateInitiativeError(StoreError):
+    """A new initiative whose key the company's register already holds."""
+
+    http_status = 409
+
+    def __init__(self, company: str, key: str) -> None:
+        super().__init__(
+            f"initiative {key!r} already exists in the register of {company!r}; "
+            "pick another id, or edit the existing initiative"
+        )
+        self.company = company
+        self.key = key

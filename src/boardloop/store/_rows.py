@@ -123,16 +123,39 @@ def save_changes(
             row.data = data
         return False
 
-    # Compare-and-set on the version, so a concurrent writer cannot be overwritten.
+    write_next_version(
+        session, row, initiative, at=change_event.at, expected_version=expected_version
+    )
+    if changes:
+        add_event(
+            session, company_id, initiative.id, replace(change_event, changes=changes)
+        )
+    return True
+
+
+def write_next_version(
+    session: Session,
+    row: InitiativeRow,
+    initiative: Initiative,
+    *,
+    at: dt.datetime,
+    expected_version: int,
+) -> int:
+    """Write an initiative over its row as the next version, and return that version.
+
+    The update is a compare-and-set on the version, so a concurrent writer that
+    saved first makes this one raise `StaleVersionError` instead of being
+    overwritten.
+    """
     result = session.execute(
         update(InitiativeRow)
         .where(InitiativeRow.id == row.id, InitiativeRow.version == expected_version)
         .values(
             name=initiative.name,
             status=None if initiative.status is None else initiative.status.value,
-            data=data,
+            data=encode_row_data(initiative),
             version=expected_version + 1,
-            updated_at=change_event.at,
+            updated_at=at,
         )
         .execution_options(synchronize_session=False)
     )
@@ -140,11 +163,7 @@ def save_changes(
         session.refresh(row)
         raise StaleVersionError(initiative.id, expected_version, row.version)
     session.refresh(row)
-    if changes:
-        add_event(
-            session, company_id, initiative.id, replace(change_event, changes=changes)
-        )
-    return True
+    return row.version
 
 
 def absent_keys(

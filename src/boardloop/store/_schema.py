@@ -32,7 +32,10 @@ __all__ = [
     "INTERVAL_CHECK",
     "INTERVAL_CHECK_NAME",
     "KPI_VALUE_KEY_NAME",
+    "ROLE_CHECK",
+    "ROLE_CHECK_NAME",
     "WINDOW_CHECK_NAME",
+    "ApiTokenRow",
     "Base",
     "CompanyRow",
     "ControlIntervalRow",
@@ -40,6 +43,8 @@ __all__ = [
     "ImportRow",
     "InitiativeRow",
     "KpiValueRow",
+    "MembershipRow",
+    "UserRow",
     "UtcDateTime",
 ]
 
@@ -101,12 +106,16 @@ class Base(DeclarativeBase):
 
 
 class CompanyRow(Base):
-    """A company; one database can hold the registers of several."""
+    """A company; one database can hold the registers of several.
+
+    `settings` is the JSON text of the company's `CompanySettings`.
+    """
 
     __tablename__ = "companies"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(), unique=True)
+    settings: Mapped[str] = mapped_column(Text, server_default="{}")
 
 
 class InitiativeRow(Base):
@@ -228,3 +237,62 @@ class ControlIntervalRow(Base):
     n_treated: Mapped[int] = mapped_column(Integer)
     n_control: Mapped[int] = mapped_column(Integer)
     resamples: Mapped[int] = mapped_column(Integer)
+
+
+# The roles of `boardloop.access.Role`, checked by the database as well.
+ROLE_CHECK_NAME = "ck_memberships_role_known"
+ROLE_CHECK = "role IN ('admin', 'editor', 'owner', 'board')"
+
+
+class UserRow(Base):
+    """A person who signs in or holds API tokens.
+
+    `password_hash` is an scrypt hash with its salt and parameters, or NULL for a
+    user who only uses tokens. A user with `disabled_at` set can do nothing.
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    login: Mapped[str] = mapped_column(String(), unique=True)
+    display_name: Mapped[str] = mapped_column(Text)
+    password_hash: Mapped[str | None] = mapped_column(String())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class MembershipRow(Base):
+    """A user's role in one company; a user has at most one role per company."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("user_id", "company_id"),
+        CheckConstraint(ROLE_CHECK, name=ROLE_CHECK_NAME),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    role: Mapped[str] = mapped_column(String())
+
+
+class ApiTokenRow(Base):
+    """An API token of one user. Only the SHA-256 hash of its secret is stored.
+
+    `lookup` is the public part of the token, which finds the row without
+    comparing hashes. `scopes` is a space-separated list of `Scope` values.
+    """
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (Index("ix_api_tokens_user_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    name: Mapped[str] = mapped_column(Text)
+    lookup: Mapped[str] = mapped_column(String(), unique=True)
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[str] = mapped_column(String())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)

@@ -28,7 +28,9 @@ from boardloop.domain.model import (
     Source,
     Status,
 )
+from boardloop.store._accounts import AccountsMixin
 from boardloop.store._codec import encode_initiative
+from boardloop.store._edit_writes import EditWritesMixin
 from boardloop.store._errors import (
     ClosedOutcomeError,
     InvalidWindowError,
@@ -79,8 +81,12 @@ logger = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-class Store:
-    """The database behind a workspace, addressed by a SQLAlchemy URL."""
+class Store(AccountsMixin, EditWritesMixin):
+    """The database behind a workspace, addressed by a SQLAlchemy URL.
+
+    Users, roles, API tokens and company settings come from `AccountsMixin`;
+    single edits with their events from `EditWritesMixin`.
+    """
 
     def __init__(self, url: str | URL) -> None:
         self.engine: Engine = create_engine(url)

@@ -1,0 +1,42 @@
+"""Edit operations on the register with permission and version checks, for every face.
+
+The REST API, the web pages and the MCP server call these functions. Each one
+checks `access.may` and rejects an edit based on an outdated version with the
+store's `StaleVersionError`. Each saved edit records one history event.
+"""
+
+from __future__ import annotations
+
+from boardloop.edits._errors import (
+    ClosedInitiativeError,
+    EditError,
+    InvalidEditError,
+    PermissionDeniedError,
+    StatusChangeError,
+)
+from boardloop.edits._fields import EDITABLE_FIELDS
+from boardloop.edits._operations import (
+    InitiativeDraft,
+    change_status,
+    close_initiative,
+    create_initiative,
+    post_checkpoint,
+    revise_target,
+    update_fields,
+)
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "ClosedInitiativeError",
+    "EditError",
+    "InitiativeDraft",
+    "InvalidEditError",
+    "PermissionDeniedError",
+    "StatusChangeError",
+    "change_status",
+    "close_initiative",
+    "create_initiative",
+    "post_checkpoint",
+    "revise_target",
+    "update_fields",
+]

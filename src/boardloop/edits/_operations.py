@@ -1,0 +1,521 @@
+"""Edit operations on one initiative, for every face: check, build, save with its event.
+
+Each operation checks the principal's permission with `access.may`, loads the
+initiative and rejects an edit based on an outdated version. It then builds the
+edited initiative with the core's functions and saves it with one history event
+through `Store.apply_edit`. The compare-and-set there catches a writer that
+saved in between. Each operation returns the initiative's new version. An edit that changes nothing stores
+nothing and returns the current version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from boardloop.access import Action, may
+from boardloop.domain.model import (
+    ALLOWED_TRANSITIONS,
+    Checkpoint,
+    Event,
+    Initiative,
+    InvalidTransition,
+    Outcome,
+    OutcomeResult,
+    Owner,
+    Status,
+    transition,
+)
+from boardloop.edits._errors import (
+    ClosedInitiativeError,
+    InvalidEditError,
+    PermissionDeniedError,
+    StatusChangeError,
+)
+from boardloop.edits._fields import apply_fields, check_text, required_text
+from boardloop.store import (
+    StaleVersionError,
+    UnknownCompanyError,
+    UnknownInitiativeError,
+    diff_initiatives,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from boardloop.access import Principal
+    from boardloop.domain.model import Target
+    from boardloop.store import Store, StoredInitiative
+
+__all__ = [
+    "InitiativeDraft",
+    "change_status",
+    "close_initiative",
+    "create_initiative",
+    "post_checkpoint",
+    "revise_target",
+    "update_fields",
+]
+
+logger = logging.getLogger(__name__)
+
+ACTION_WORDS = {
+    Action.EDIT: "edit",
+    Action.STATUS: "change the status of",
+    Action.CHECKPOINT: "post a checkpoint on",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class InitiativeDraft:
+    """A new initiative as a face receives it; `key` is derived from `name` if None.
+
+    `target` is the phrase, parsed with the company's fiscal calendar.
+    """
+
+    name: str
+    key: str | None = None
+    owner_person: str | None = None
+    owner_function: str | None = None
+    target: str = ""
+    status: Status | str = Status.PLANNED
+    program: str | None = None
+    next_checkpoint: dt.date | None = None
+    notes: str = ""
+    control_segment: str | None = None
+
+
+# --- operations -------------------------------------------------------------------
+
+
+def create_initiative(
+    store: Store,
+    principal: Principal,
+    company: str,
+    draft: InitiativeDraft,
+    *,
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> int:
+    """Add a new initiative to the company's register and return its version, 1."""
+    at = at or now_utc()
+    if not may(principal, Action.READ, company):
+        logger.warning("user %r has no role in %r", principal.login, company)
+        raise UnknownCompanyError(company)
+    name = required_text(draft.key or "(new)", "name", draft.name)
+    key = check_key(draft.key, name)
+    if not may(principal, Action.EDIT, company):
+        logger.warning("user %r may not create %r in %r", principal.login, key, company)
+        raise PermissionDeniedError(principal.login, "create", company, key)
+
+    status = check_status(key, draft.status)
+    if status is Status.CLOSED:
+        raise InvalidEditError(
+            key, "status", status.value, "create it open, then close it with an outcome"
+        )
+    initiative = Initiative(
+        id=key,
+        name=name,
+        owner=Owner(
+            person=check_text(key, "owner_person", draft.owner_person),
+            function=check_text(key, "owner_function", draft.owner_function),
+        ),
+        target=parse_company_target(store, company, draft.target, at),
+        status=status,
+        program=check_text(key, "program", draft.program),
+        created_on=at.date(),
+        next_checkpoint=draft.next_checkpoint,
+        notes=check_text(key, "notes", draft.notes) or "",
+        control_segment=check_text(key, "control_segment", draft.control_segment),
+    )
+    return store.create_initiative(
+        company,
+        initiative,
+        actor=principal.login,
+        at=at,
+        reason=reason.strip() or "created",
+    )
+
+
+def update_fields(
+    store: Store,
+    principal: Principal,
+    company: str,
+    key: str,
+    *,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    reason: str,
+    at: dt.datetime | None = None,
+) -> int:
+    """Set plain fields (name, owner, program, notes, next checkpoint, ...).
+
+    The names `update_fields` takes are those of `EDITABLE_FIELDS`.
+    """
+    at = at or now_utc()
+    stored = load_for_edit(
+        store, principal, company, key, Action.EDIT, expected_version
+    )
+    before = stored.initiative
+    reject_closed(before, "field edits")
+    after = apply_fields(before, changes)
+    return save(store, company, stored, after, principal, at, "updated", reason)
+
+
+def change_status(
+    store: Store,
+    principal: Principal,
+    company: str,
+    key: str,
+    *,
+    expected_version: int,
+    status: Status | str,
+    reason: str,
+    at: dt.datetime | None = None,
+) -> int:
+    """Move an initiative to another open status, as the lifecycle allows.
+
+    An owner may do this on initiatives that name them as owner. Closing goes
+    through `close_initiative`, which records the outcome.
+    """
+    at = at or now_utc()
+    stored = load_for_edit(
+        store, principal, company, key, Action.STATUS, expected_version
+    )
+    before = stored.initiative
+    new = check_status(key, status)
+    if new is Status.CLOSED:
+        raise InvalidEditError(
+            key, "status", new.value, "close the initiative with its outcome instead"
+        )
+    reject_closed(before, "a status change")
+    if new is before.status:
+        return stored.version
+
+    reason = required_reason(key, reason)
+    try:
+        moved = transition(before, new, at=at, actor=principal.login, reason=reason)
+    except InvalidTransition as error:
+        raise status_change_error(key, before.status, new) from error
+    return store.apply_edit(
+        company, moved, expected_version=expected_version, event=moved.history[-1]
+    )
+
+
+def post_checkpoint(
+    store: Store,
+    principal: Principal,
+    company: str,
+    key: str,
+    *,
+    expected_version: int,
+    note: str,
+    on: dt.date | None = None,
+    next_checkpoint: dt.date | None = None,
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> int:
+    """Add a checkpoint note, dated `on` (default: today), and move the next checkpoint.
+
+    `next_checkpoint` None keeps the date as it is. A closed initiative takes
+    notes, which is how a correction to its record is written, but no next
+    checkpoint. An owner may post on initiatives that name them as owner.
+    """
+    at = at or now_utc()
+    stored = load_for_edit(
+        store, principal, company, key, Action.CHECKPOINT, expected_version
+    )
+    before = stored.initiative
+    text = required_text(key, "note", note)
+    day = on or at.date()
+    if next_checkpoint is not None:
+        reject_closed(before, "a next checkpoint")
+        if next_checkpoint <= day:
+            raise InvalidEditError(
+                key,
+                "next_checkpoint",
+                next_checkpoint.isoformat(),
+                f"pick a date after the checkpoint of {day.isoformat()}",
+            )
+
+    checkpoint = Checkpoint(on=day, note=text, author=principal.display_name)
+    changes: dict[str, tuple[Any, Any]] = {
+        "checkpoint": (
+            None,
+            {"on": day.isoformat(), "note": text, "author": principal.display_name},
+        )
+    }
+    after = replace(before, checkpoints=(*before.checkpoints, checkpoint))
+    if next_checkpoint is not None and next_checkpoint != before.next_checkpoint:
+        changes["next_checkpoint"] = (
+            date_text(before.next_checkpoint),
+            next_checkpoint.isoformat(),
+        )
+        after = replace(after, next_checkpoint=next_checkpoint)
+    event = Event(
+        at=at,
+        actor=principal.login,
+        kind="checkpoint",
+        changes=changes,
+        reason=reason.strip(),
+    )
+    return store.apply_edit(
+        company, after, expected_version=expected_version, event=event
+    )
+
+
+def close_initiative(
+    store: Store,
+    principal: Principal,
+    company: str,
+    key: str,
+    *,
+    expected_version: int,
+    outcome: Outcome,
+    reason: str,
+    at: dt.datetime | None = None,
+) -> int:
+    """Close an initiative with its outcome, which no later edit can change.
+
+    The outcome needs a result, and the actual movement unless the result is
+    `abandoned`. Its unit defaults to the target's unit and its closing date to
+    today.
+    """
+    at = at or now_utc()
+    stored = load_for_edit(
+        store, principal, company, key, Action.EDIT, expected_version
+    )
+    before = stored.initiative
+    reject_closed(before, "a second outcome")
+    if outcome.result is None:
+        raise InvalidEditError(
+            key,
+            "outcome result",
+            None,
+            f"give one of {', '.join(result.value for result in OutcomeResult)}",
+        )
+    if (
+        outcome.actual_movement is None
+        and outcome.result is not OutcomeResult.ABANDONED
+    ):
+        raise InvalidEditError(
+            key,
+            "actual movement",
+            None,
+            "give the KPI's measured movement, signed, in the target's unit",
+        )
+    reason = required_reason(key, reason)
+    final = replace(
+        outcome,
+        actual_unit=outcome.actual_unit or before.target.unit,
+        lesson=outcome.lesson.strip(),
+        closed_on=outcome.closed_on or at.date(),
+    )
+
+    try:
+        moved = transition(
+            before, Status.CLOSED, at=at, actor=principal.login, reason=reason
+        )
+    except InvalidTransition as error:
+        raise status_change_error(key, before.status, Status.CLOSED) from error
+    after = replace(moved, outcome=final, history=before.history)
+    event = Event(
+        at=at,
+        actor=principal.login,
+        kind="closed",
+        changes={
+            "status": (status_text(before.status), Status.CLOSED.value),
+            "outcome": (None, outcome_document(final)),
+        },
+        reason=reason,
+    )
+    return store.apply_edit(
+        company, after, expected_version=expected_version, event=event
+    )
+
+
+def revise_target(
+    store: Store,
+    principal: Principal,
+    company: str,
+    key: str,
+    *,
+    expected_version: int,
+    target: str,
+    reason: str,
+    at: dt.datetime | None = None,
+) -> int:
+    """Replace an initiative's target phrase, recording the old and new text and why.
+
+    The board section lists it as "target revised from X to Y on DATE: reason".
+    A phrase that cannot be read is kept as written, and lint reports it, as an
+    import would.
+    """
+    at = at or now_utc()
+    stored = load_for_edit(
+        store, principal, company, key, Action.EDIT, expected_version
+    )
+    before = stored.initiative
+    reject_closed(before, "a target revision")
+    text = required_text(key, "target", target)
+    after = replace(before, target=parse_company_target(store, company, text, at))
+    return save(store, company, stored, after, principal, at, "target-revised", reason)
+
+
+# --- steps ------------------------------------------------------------------------
+
+
+def load_for_edit(
+    store: Store,
+    principal: Principal,
+    company: str,
+    key: str,
+    action: Action,
+    expected_version: int,
+) -> StoredInitiative:
+    """Load an initiative after checking that the principal may act on it.
+
+    A principal without a role in the company gets the same not-found error as
+    for a missing initiative, so the error never confirms that it exists.
+    """
+    if not may(principal, Action.READ, company):
+        logger.warning(
+            "user %r has no role in %r; reported %r as not found",
+            principal.login,
+            company,
+            key,
+        )
+        raise UnknownInitiativeError(company, key)
+    stored = store.get_initiative(company, key)
+    if not may(principal, action, company, owner=stored.initiative.owner.person):
+        logger.warning(
+            "user %r may not %s %r in %r", principal.login, action.value, key, company
+        )
+        raise PermissionDeniedError(
+            principal.login, ACTION_WORDS.get(action, action.value), company, key
+        )
+    if stored.version != expected_version:
+        raise StaleVersionError(key, expected_version, stored.version)
+    return stored
+
+
+def save(
+    store: Store,
+    company: str,
+    stored: StoredInitiative,
+    after: Initiative,
+    principal: Principal,
+    at: dt.datetime,
+    kind: str,
+    reason: str,
+) -> int:
+    """Save the changed fields as one event of `kind`; with no change, save nothing."""
+    changes = diff_initiatives(stored.initiative, after)
+    if not changes:
+        return stored.version
+    event = Event(
+        at=at,
+        actor=principal.login,
+        kind=kind,
+        changes=changes,
+        reason=required_reason(after.id, reason),
+    )
+    return store.apply_edit(
+        company, after, expected_version=stored.version, event=event
+    )
+
+
+def parse_company_target(
+    store: Store, company: str, text: str, at: dt.datetime
+) -> Target:
+    """Parse a target phrase with the company's fiscal calendar and the KPI aliases.
+
+    Relative deadlines ("Q2", "next quarter") count from the day of the edit.
+    """
+    from boardloop.catalog import load_merged_catalog
+    from boardloop.domain.targets import parse_target
+
+    # NOTE: the aliases come from the bundled catalog; a company's catalog_pin
+    # setting does not select another catalog here yet.
+    catalog = load_merged_catalog(None)
+    calendar = store.company_settings(company).fiscal
+    return parse_target(
+        text, calendar=calendar, as_of=at.date(), kpi_aliases=catalog.aliases()
+    )
+
+
+def reject_closed(initiative: Initiative, edit: str) -> None:
+    if initiative.status is Status.CLOSED:
+        raise ClosedInitiativeError(initiative.id, edit)
+
+
+def required_reason(key: str, reason: str) -> str:
+    text = reason.strip()
+    if not text:
+        raise InvalidEditError(
+            key, "reason", reason, "say why, as the board reads it in the history"
+        )
+    return text
+
+
+def check_key(key: str | None, name: str) -> str:
+    if key is None:
+        from boardloop.io._fields import slugify
+
+        return slugify(name)
+    text = key.strip()
+    if not text or any(character.isspace() for character in text) or len(text) > 200:
+        raise InvalidEditError(
+            key, "id", key, "use up to 200 characters without spaces, or leave it out"
+        )
+    return text
+
+
+def check_status(key: str, value: Status | str) -> Status:
+    try:
+        return Status(value)
+    except ValueError:
+        raise InvalidEditError(
+            key,
+            "status",
+            value,
+            f"use one of {', '.join(status.value for status in Status)}",
+        ) from None
+
+
+def status_change_error(
+    key: str, current: Status | None, new: Status
+) -> StatusChangeError:
+    allowed = sorted(ALLOWED_TRANSITIONS[current]) if current else []
+    return StatusChangeError(
+        key, status_text(current), new.value, ", ".join(allowed) or "none"
+    )
+
+
+def outcome_document(outcome: Outcome) -> dict[str, Any]:
+    """Describe an outcome as JSON-ready values for its history event."""
+    return {
+        "result": None if outcome.result is None else outcome.result.value,
+        "actual_movement": (
+            None if outcome.actual_movement is None else str(outcome.actual_movement)
+        ),
+        "actual_unit": None
+        if outcome.actual_unit is None
+        else outcome.actual_unit.value,
+        "lesson": outcome.lesson,
+        "closed_on": date_text(outcome.closed_on),
+    }
+
+
+def status_text(status: Status | None) -> str | None:
+    return None if status is None else status.value
+
+
+def date_text(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)

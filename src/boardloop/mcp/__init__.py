@@ -9,17 +9,19 @@ from __future__ import annotations
 from boardloop.mcp._errors import (
     InvalidDateRangeError,
     McpToolError,
-    UnknownCompanyError,
     UnknownKpiError,
 )
 from boardloop.mcp._server import SERVER_NAME, ToolContext, build_server
 
+# The environment variable `boardloop mcp` reads its API token from.
+TOKEN_VARIABLE = "BOARDLOOP_TOKEN"
+
 __all__ = [
     "SERVER_NAME",
+    "TOKEN_VARIABLE",
     "InvalidDateRangeError",
     "McpToolError",
     "ToolContext",
-    "UnknownCompanyError",
     "UnknownKpiError",
     "build_server",
 ]

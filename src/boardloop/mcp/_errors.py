@@ -8,7 +8,6 @@ from collections.abc import Sequence
 __all__ = [
     "InvalidDateRangeError",
     "McpToolError",
-    "UnknownCompanyError",
     "UnknownKpiError",
 ]
 
@@ -17,23 +16,6 @@ class McpToolError(Exception):
     """A tool request that is invalid or names something that does not exist."""
 
     http_status = 400
-
-
-class UnknownCompanyError(McpToolError, LookupError):
-    """A company that the database does not hold, or that the token may not read.
-
-    Both cases read the same, so that a token never learns which companies exist
-    beyond its own.
-    """
-
-    http_status = 404
-
-    def __init__(self, company: str) -> None:
-        super().__init__(
-            f"company {company!r} not found; omit company to use the workspace's "
-            "own company, or check the spelling"
-        )
-        self.company = company
 
 
 class UnknownKpiError(McpToolError, LookupError):

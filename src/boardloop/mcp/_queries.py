@@ -22,18 +22,14 @@ from boardloop.mcp._encode import (
     encode_kpi_value,
     encode_series_key,
 )
-from boardloop.mcp._errors import (
-    InvalidDateRangeError,
-    UnknownCompanyError,
-    UnknownKpiError,
-)
+from boardloop.mcp._errors import InvalidDateRangeError, UnknownKpiError
 from boardloop.service import (
     build_section,
     evaluate_register,
     lint_register,
     load_workspace_catalog,
 )
-from boardloop.store import UnknownInitiativeError
+from boardloop.store import UnknownCompanyError, UnknownInitiativeError
 
 if TYPE_CHECKING:
     from boardloop.access import Principal

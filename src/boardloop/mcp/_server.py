@@ -1,4 +1,4 @@
-"""The MCP server: the read tools over one workspace, built on the SDK's MCPServer.
+"""The MCP server: tools over one workspace, built on the SDK's MCPServer.
 
 Each tool parses its arguments (the SDK validates them against the signature),
 calls a query in `_queries`, and returns the query's dict as structured content.
@@ -117,24 +117,36 @@ READ_ONLY = ToolAnnotations(
 
 @dataclass(frozen=True, slots=True)
 class ToolContext:
-    """The open workspace and the token's principal, which every tool reads from.
+    """The open workspace and the API token the server runs with, if any.
 
-    `principal` is None when the server runs without a token; the tools then
-    read the workspace as its local user.
+    Without a token the tools read the workspace as its local user. With one,
+    every call verifies the token again, so a token revoked or a role removed
+    while the server runs takes effect on the next call.
     """
 
     workspace: Workspace
-    principal: Principal | None = None
+    token: str | None = None
+
+    def principal(self) -> Principal | None:
+        """Return the token's principal, or None without a token.
+
+        Raises the store's `InvalidTokenError` for a token that no longer grants
+        access.
+        """
+        if self.token is None:
+            return None
+        return self.workspace.store.verify_token(self.token)
 
     def company(self, company: str | None) -> Workspace:
         """Return the workspace seen as the named company, checking it may be read."""
-        return queries.company_workspace(self.workspace, company, self.principal)
+        return queries.company_workspace(self.workspace, company, self.principal())
 
 
 def tool_error_types() -> tuple[type[Exception], ...]:
     """Return the exception classes a tool reports as an error result."""
     from boardloop.catalog import CatalogError
     from boardloop.domain.model import InvalidTransition
+    from boardloop.edits import EditError
     from boardloop.lint import LintSettingsError
     from boardloop.mcp._errors import McpToolError
     from boardloop.store import ConfigError, StoreError, WorkspaceError
@@ -142,6 +154,7 @@ def tool_error_types() -> tuple[type[Exception], ...]:
     return (
         McpToolError,
         StoreError,
+        EditError,
         CatalogError,
         ConfigError,
         WorkspaceError,
@@ -151,15 +164,22 @@ def tool_error_types() -> tuple[type[Exception], ...]:
 
 
 def error_result(error: Exception) -> CallToolResult:
-    """Return an error result naming the failure, its HTTP status and its message."""
+    """Return an error result naming the failure, its HTTP status and its message.
+
+    A stale edit also carries the stored version, so the caller can read the
+    initiative again and retry.
+    """
+    from boardloop.store import StaleVersionError
+
     status = getattr(error, "http_status", 400)
-    data = {
-        "error": {
-            "type": type(error).__name__,
-            "status": status,
-            "message": str(error),
-        }
+    detail: dict[str, Any] = {
+        "type": type(error).__name__,
+        "status": status,
+        "message": str(error),
     }
+    if isinstance(error, StaleVersionError):
+        detail["current_version"] = error.current
+    data = {"error": detail}
     return CallToolResult(
         content=[TextContent(type="text", text=str(error))],
         structured_content=data,
@@ -201,12 +221,22 @@ def as_tool(query: Callable[..., dict[str, Any]]) -> Callable[..., CallToolResul
     return tool
 
 
-def build_server(context: ToolContext, *, log_level: LogLevel = "INFO") -> MCPServer:
+def build_server(
+    context: ToolContext,
+    *,
+    write: bool = False,
+    log_level: LogLevel = "INFO",
+) -> MCPServer:
     """Build the MCP server with the read tools over the context's workspace.
 
+    With `write`, which needs a token in the context, it adds the write tools.
     The SDK sets up logging to standard error at `log_level`.
     """
     from boardloop import __version__
+    from boardloop.mcp._edit_tools import WRITE, edit_tools
+
+    if write and context.token is None:
+        raise ValueError("write tools need a token to act as; pass one in context")
 
     server: MCPServer = MCPServer(
         SERVER_NAME,
@@ -217,6 +247,9 @@ def build_server(context: ToolContext, *, log_level: LogLevel = "INFO") -> MCPSe
     )
     for query, title in _read_tools(context):
         server.add_tool(as_tool(query), title=title, annotations=READ_ONLY)
+    if write:
+        for query, title in edit_tools(context):
+            server.add_tool(as_tool(query), title=title, annotations=WRITE)
     return server
 
 

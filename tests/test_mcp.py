@@ -16,7 +16,7 @@ import anyio
 import pytest
 from mcp import Client
 
-from boardloop.access import Principal, Role, Scope
+from boardloop.access import Role, Scope
 from boardloop.domain.model import Initiative, Status
 from boardloop.mcp import ToolContext, build_server
 from boardloop.store import Workspace, open_workspace
@@ -47,7 +47,17 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
             actor="test",
             at=dt.datetime(2026, 11, 1, 9, 0),
         )
+        # A board member of the demo company only, and a user with no role.
+        opened.store.add_user("board", "Board Member")
+        opened.store.grant_role("board", opened.config.company, Role.BOARD)
+        opened.store.add_user("nobody", "No Role")
         yield opened
+
+
+def read_token(workspace: Workspace, login: str) -> str:
+    """Issue a read-scope token for a user of the workspace's database."""
+    issued = workspace.store.issue_token(login, "mcp test", scopes=[Scope.READ])
+    return issued.token
 
 
 def call(
@@ -55,10 +65,10 @@ def call(
     tool: str,
     arguments: dict[str, Any] | None = None,
     *,
-    principal: Principal | None = None,
+    token: str | None = None,
 ) -> CallToolResult:
-    """Call one tool on a fresh server over the workspace."""
-    server = build_server(ToolContext(workspace, principal=principal))
+    """Call one tool on a fresh read-only server over the workspace."""
+    server = build_server(ToolContext(workspace, token=token))
 
     async def result() -> CallToolResult:
         async with Client(server) as client:
@@ -228,31 +238,22 @@ def test_empty_company_means_workspace_company(workspace: Workspace) -> None:
     assert data["company"] == "Tallyfern Software"
 
 
-def board_member(*companies: str) -> Principal:
-    return Principal(
-        login="board",
-        display_name="Board Member",
-        roles=dict.fromkeys(companies, Role.BOARD),
-        scopes=frozenset({Scope.READ}),
-    )
-
-
-def test_principal_reads_company_with_role(workspace: Workspace) -> None:
-    principal = board_member("Tallyfern Software")
-    data = data_of(call(workspace, "list_initiatives", principal=principal))
+def test_token_reads_company_with_role(workspace: Workspace) -> None:
+    token = read_token(workspace, "board")
+    data = data_of(call(workspace, "list_initiatives", token=token))
     assert data["count"] == 12
 
 
-def test_principal_without_role_gets_not_found(workspace: Workspace) -> None:
-    principal = board_member("Tallyfern Software")
+def test_token_without_role_gets_not_found(workspace: Workspace) -> None:
+    token = read_token(workspace, "board")
     result = call(
         workspace,
         "list_initiatives",
         {"company": SECOND_COMPANY},
-        principal=principal,
+        token=token,
     )
     unknown = call(
-        workspace, "list_initiatives", {"company": "Nobody Ltd"}, principal=principal
+        workspace, "list_initiatives", {"company": "Nobody Ltd"}, token=token
     )
     # A company the token may not read looks exactly like one that does not exist.
     assert error_of(result)["type"] == "UnknownCompanyError"
@@ -261,8 +262,8 @@ def test_principal_without_role_gets_not_found(workspace: Workspace) -> None:
     )
 
 
-def test_principal_without_any_role_reads_nothing(workspace: Workspace) -> None:
-    principal = board_member()
+def test_token_without_any_role_reads_nothing(workspace: Workspace) -> None:
+    token = read_token(workspace, "nobody")
     for tool, arguments in [
         ("list_initiatives", {}),
         ("get_initiative", {"initiative_id": BEHIND_ID}),
@@ -270,7 +271,7 @@ def test_principal_without_any_role_reads_nothing(workspace: Workspace) -> None:
         ("get_board_summary", {}),
         ("get_kpi_series", {"kpi": "GRR"}),
     ]:
-        result = call(workspace, tool, arguments, principal=principal)
+        result = call(workspace, tool, arguments, token=token)
         assert error_of(result)["type"] == "UnknownCompanyError", tool
 
 

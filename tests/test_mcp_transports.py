@@ -16,15 +16,21 @@ from typing import Any
 
 import anyio
 import httpx
+import httpx2
 import pytest
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
+from boardloop.access import Role, Scope
+from boardloop.store import open_workspace
 from test_mcp_support import (
+    READ_TOOLS,
+    WRITE_TOOLS,
     call_every_tool,
     check_every_tool,
     copy_demo,
+    data_of,
     free_port,
     server_command,
     server_environment,
@@ -40,10 +46,24 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy_demo(tmp_path_factory.mktemp("mcp-transports"))
 
 
+@pytest.fixture(scope="module")
+def tokens(workspace: Path) -> dict[str, str]:
+    """A read token and a write token of an editor of the demo company."""
+    with open_workspace(workspace) as opened:
+        store = opened.store
+        store.add_user("editor", "Erin Editor")
+        store.grant_role("editor", opened.config.company, Role.EDITOR)
+        read = store.issue_token("editor", "read", scopes=[Scope.READ])
+        write = store.issue_token("editor", "write", scopes=[Scope.READ, Scope.WRITE])
+    return {"read": read.token, "write": write.token}
+
+
 class HttpServer:
     """A `boardloop mcp --transport http` child process on 127.0.0.1."""
 
-    def __init__(self, workspace: Path, log: Path, *options: str) -> None:
+    def __init__(
+        self, workspace: Path, log: Path, *options: str, token: str | None = None
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/mcp"
         self.log = log
@@ -53,7 +73,9 @@ class HttpServer:
         with log.open("w") as stream:
             self.process = subprocess.Popen(
                 command,
-                env=server_environment(),
+                env=server_environment(
+                    **({} if token is None else {"BOARDLOOP_TOKEN": token})
+                ),
                 stdout=stream,
                 stderr=subprocess.STDOUT,
             )
@@ -96,12 +118,30 @@ def http_server(
         server.stop()
 
 
-def test_stdio_calls_every_tool(workspace: Path) -> None:
-    parameters = StdioServerParameters(
-        command=server_command(workspace)[0],
-        args=server_command(workspace)[1:],
-        env=server_environment(),
+@pytest.fixture(scope="module")
+def http_write_server(
+    workspace: Path,
+    tokens: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[HttpServer]:
+    log = tmp_path_factory.mktemp("mcp-http-write") / "server.log"
+    server = HttpServer(workspace, log, token=tokens["write"])
+    try:
+        server.wait_until_ready()
+        yield server
+    finally:
+        server.stop()
+
+
+def stdio_parameters(workspace: Path, **environment: str) -> StdioServerParameters:
+    command = server_command(workspace)
+    return StdioServerParameters(
+        command=command[0], args=command[1:], env=server_environment(**environment)
     )
+
+
+def test_stdio_calls_every_tool(workspace: Path) -> None:
+    parameters = stdio_parameters(workspace)
 
     async def session_results() -> dict[str, Any]:
         async with (
@@ -158,3 +198,123 @@ def test_http_rejects_foreign_origin(http_server: HttpServer) -> None:
 def test_http_server_announces_read_only(http_server: HttpServer) -> None:
     assert "(read-only)" in http_server.output
     assert f"http://127.0.0.1:{http_server.port}/mcp" in http_server.output
+
+
+def stdio_tool_names(parameters: StdioServerParameters) -> set[str]:
+    async def names() -> set[str]:
+        async with (
+            stdio_client(parameters) as (read, write),
+            ClientSession(read, write) as session,
+        ):
+            await session.initialize()
+            return {tool.name for tool in (await session.list_tools()).tools}
+
+    return anyio.run(names)
+
+
+def test_stdio_read_token_has_no_write_tools(
+    workspace: Path, tokens: dict[str, str]
+) -> None:
+    parameters = stdio_parameters(workspace, BOARDLOOP_TOKEN=tokens["read"])
+    assert stdio_tool_names(parameters) == READ_TOOLS
+
+
+def test_stdio_write_token_posts_checkpoint(
+    workspace: Path, tokens: dict[str, str]
+) -> None:
+    parameters = stdio_parameters(workspace, BOARDLOOP_TOKEN=tokens["write"])
+
+    async def session_results() -> tuple[set[str], Any]:
+        async with (
+            stdio_client(parameters) as (read, write),
+            ClientSession(read, write) as session,
+        ):
+            await session.initialize()
+            names = {tool.name for tool in (await session.list_tools()).tools}
+            initiative = await session.call_tool(
+                "get_initiative", {"initiative_id": "ebr-cadence"}
+            )
+            posted = await session.call_tool(
+                "post_checkpoint",
+                {
+                    "initiative_id": "ebr-cadence",
+                    "note": "Posted over stdio.",
+                    "expected_version": data_of(initiative)["version"],
+                },
+            )
+            return names, posted
+
+    names, posted = anyio.run(session_results)
+    assert names == READ_TOOLS | WRITE_TOOLS
+    assert data_of(posted)["event"]["actor"] == "editor"
+    with open_workspace(workspace) as opened:
+        stored = opened.store.get_initiative(opened.config.company, "ebr-cadence")
+    assert stored.initiative.checkpoints[-1].note == "Posted over stdio."
+
+
+def test_invalid_token_stops_command(workspace: Path) -> None:
+    completed = subprocess.run(
+        server_command(workspace),
+        env=server_environment(BOARDLOOP_TOKEN="blt_nothing_here"),
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert completed.returncode == 2, completed.stderr
+    assert "BOARDLOOP_TOKEN" in completed.stderr
+    assert "invalid API token" in completed.stderr
+    assert completed.stdout == ""
+
+
+def test_http_token_server_rejects_no_bearer(http_write_server: HttpServer) -> None:
+    response = httpx.post(
+        http_write_server.url,
+        headers={
+            "Content-Type": "application/json",
+            "Accept": "application/json, text/event-stream",
+        },
+        json={"jsonrpc": "2.0", "id": 1, "method": "ping"},
+    )
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_http_token_server_rejects_wrong_bearer(
+    http_write_server: HttpServer, tokens: dict[str, str]
+) -> None:
+    response = httpx.post(
+        http_write_server.url,
+        headers={
+            "Authorization": f"Bearer {tokens['read']}",
+            "Content-Type": "application/json",
+            "Accept": "application/json, text/event-stream",
+        },
+        json={"jsonrpc": "2.0", "id": 1, "method": "ping"},
+    )
+    assert response.status_code == 401
+
+
+def test_http_token_server_with_bearer(
+    http_write_server: HttpServer, tokens: dict[str, str]
+) -> None:
+    headers = {"Authorization": f"Bearer {tokens['write']}"}
+
+    async def session_results() -> tuple[set[str], Any]:
+        async with (
+            httpx2.AsyncClient(headers=headers, timeout=60) as client,
+            streamable_http_client(http_write_server.url, http_client=client) as (
+                read,
+                write,
+            ),
+            ClientSession(read, write) as session,
+        ):
+            await session.initialize()
+            names = {tool.name for tool in (await session.list_tools()).tools}
+            behind = await session.call_tool("list_initiatives", {"verdict": "behind"})
+            return names, behind
+
+    names, behind = anyio.run(session_results)
+    assert names == READ_TOOLS | WRITE_TOOLS
+    assert data_of(behind)["count"] == 1
+    assert "read and write as editor" in http_write_server.output

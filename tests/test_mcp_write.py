@@ -7,6 +7,7 @@ verifies them there on every call, as `boardloop mcp` does.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -346,3 +347,19 @@ def test_removed_role_fails_next_call(workspace: Workspace) -> None:
     arguments = checkpoint("ebr-cadence", version_of(workspace, "ebr-cadence"))
     error = error_of(call(workspace, token, "post_checkpoint", arguments))
     assert error["type"] == "UnknownCompanyError"
+
+
+def test_write_tools_documented(workspace: Workspace) -> None:
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "mcp.md").read_text()
+    server = build_server(
+        ToolContext(workspace, token=write_token(workspace, "editor")), write=True
+    )
+
+    async def tools() -> list[Any]:
+        async with Client(server) as client:
+            return list((await client.list_tools()).tools)
+
+    for tool in anyio.run(tools):
+        assert f"`{tool.name}`" in docs, f"docs/mcp.md does not list {tool.name}"
+        for argument in tool.input_schema["properties"]:
+            assert f"`{argument}`" in docs, f"docs/mcp.md lacks {tool.name}({argument})"

@@ -100,7 +100,7 @@ EVERY_TOOL_CALLS: dict[str, tuple[str, dict[str, Any]]] = {
 async def call_every_tool(session: ClientSession) -> dict[str, Any]:
     """Call every read tool over an initialised session; return the results by label.
 
-    The label "tools" holds the names of the listed tools.
+    The label "tools" maps to the names of the listed tools.
     """
     listed = await session.list_tools()
     results: dict[str, Any] = {"tools": {tool.name for tool in listed.tools}}
@@ -110,7 +110,7 @@ async def call_every_tool(session: ClientSession) -> dict[str, Any]:
 
 
 def error_of(result: CallToolResult) -> dict[str, Any]:
-    """Return the error object of an error result, failing when it is none."""
+    """Return the error object of an error result; fail the test otherwise."""
     assert result.is_error, result.content
     assert result.structured_content is not None, result.content
     error: dict[str, Any] = result.structured_content["error"]

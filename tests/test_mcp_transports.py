@@ -1,8 +1,8 @@
 """`boardloop mcp` over its two transports, driven by the SDK's ClientSession.
 
-Each test starts the real command in a child process on the demo workspace:
-over stdio the client spawns it; over HTTP it listens on 127.0.0.1 at a free
-port.
+Each test starts the real command in a child process on the demo workspace.
+Over stdio the client spawns it, and over HTTP it listens on 127.0.0.1 at a
+free port.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from test_mcp_support import (
     server_environment,
 )
 
-# Longest wait for a child server to accept connections before the test fails,
+# Maximum wait for a child server to accept connections before the test fails,
 # in seconds. It only bounds a hang; nothing is asserted about the time taken.
 STARTUP_LIMIT = 120
 
@@ -265,6 +265,22 @@ def test_invalid_token_stops_command(workspace: Path) -> None:
     assert "BOARDLOOP_TOKEN" in completed.stderr
     assert "invalid API token" in completed.stderr
     assert completed.stdout == ""
+
+
+def test_http_other_host_needs_token(workspace: Path) -> None:
+    # The command stops before it binds, so nothing listens on 0.0.0.0.
+    command = server_command(workspace, "--transport", "http", "--host", "0.0.0.0")
+    completed = subprocess.run(
+        command,
+        env=server_environment(),
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert completed.returncode == 2, completed.stderr
+    assert "BOARDLOOP_TOKEN" in completed.stderr
+    assert "127.0.0.1" in completed.stderr
 
 
 def test_http_token_server_rejects_no_bearer(http_write_server: HttpServer) -> None:

@@ -94,15 +94,22 @@ def mcp_command(
         server.run("stdio")
         return
 
+    if host not in LOOPBACK_HOSTS and token is None:
+        fail(
+            f"--host {host} lets other machines reach the server, and without "
+            f"{TOKEN_VARIABLE} anyone who reaches it reads the register; set "
+            f"{TOKEN_VARIABLE}, or bind to 127.0.0.1"
+        )
     if host not in LOOPBACK_HOSTS:
         click.echo(
             f"warning: binding to {host} lets other machines reach the server; "
             "it has no TLS, so put it behind a TLS proxy",
             err=True,
         )
+    url_host = f"[{host}]" if ":" in host else host
     click.echo(
         f"boardloop MCP server ({mode}) for {workspace.config.company} on "
-        f"http://{host}:{port}{http_path}",
+        f"http://{url_host}:{port}{http_path}",
         err=True,
     )
     serve_http(server, host=host, port=port, path=http_path, token=token)

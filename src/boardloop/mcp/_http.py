@@ -87,7 +87,9 @@ def serve_http(
     import uvicorn
 
     app = http_app(server, host=host, path=path, token=token)
-    shown = f"[{host}]" if ":" in host else host
-    logger.info("serving MCP over streamable HTTP at http://%s:%d%s", shown, port, path)
+    url_host = f"[{host}]" if ":" in host else host
+    logger.info(
+        "serving MCP over streamable HTTP at http://%s:%d%s", url_host, port, path
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning")
     logger.info("MCP server on %s:%d stopped", host, port)

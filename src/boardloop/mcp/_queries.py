@@ -183,6 +183,8 @@ def run_lint(
     company = workspace.config.company
     catalog = load_workspace_catalog(workspace)
     register = workspace.store.load_register(company)
+    if initiative_id is not None:
+        initiative_id = initiative_id.strip()
     if initiative_id is not None and initiative_id not in register.by_id():
         raise UnknownInitiativeError(company, initiative_id)
     values = workspace.store.load_kpi_values(company)
@@ -280,11 +282,11 @@ def read_kpi_series(
         for value in workspace.store.load_kpi_values(company)
         if value.kpi_id == entry.id
     ]
-    wanted = None if segment is None else _folded(segment)
+    expected_segment = None if segment is None else _folded(segment)
     selected = [
         value
         for value in stored
-        if (wanted is None or _folded(value.segment) == wanted)
+        if (expected_segment is None or _folded(value.segment) == expected_segment)
         and (window_days is None or value.window_days == window_days)
         and (since is None or value.period_end >= since)
     ]

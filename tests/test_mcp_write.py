@@ -363,3 +363,21 @@ def test_write_tools_documented(workspace: Workspace) -> None:
         assert f"`{tool.name}`" in docs, f"docs/mcp.md does not list {tool.name}"
         for argument in tool.input_schema["properties"]:
             assert f"`{argument}`" in docs, f"docs/mcp.md lacks {tool.name}({argument})"
+
+
+def test_instructions_explain_versions(workspace: Workspace) -> None:
+    def instructions(context: ToolContext, *, write: bool) -> str:
+        server = build_server(context, write=write)
+
+        async def read() -> str:
+            async with Client(server) as client:
+                return client.instructions or ""
+
+        return anyio.run(read)
+
+    token = write_token(workspace, "editor")
+    written = instructions(ToolContext(workspace, token=token), write=True)
+    read_only = instructions(ToolContext(workspace), write=False)
+    assert "expected_version" in written
+    assert "post_checkpoint" not in read_only
+    assert "list_initiatives" in read_only

@@ -45,6 +45,11 @@ filter it by verdict, status or owner. get_initiative returns one initiative wit
 its evaluation and history. Dates are ISO 8601 (YYYY-MM-DD). Leave company empty \
 for the workspace's own company."""
 
+WRITE_INSTRUCTIONS = """ \
+post_checkpoint and change_status act as the token's user: read the initiative \
+with get_initiative first and pass its version as expected_version. An edit \
+rejected as stale means someone else saved first; read the initiative again."""
+
 # A tool result: structured content validated against a JSON object schema, or
 # an error result whose structured content is {"error": {...}}.
 ToolResult = Annotated[CallToolResult, dict[str, Any]]
@@ -241,7 +246,7 @@ def build_server(
     server: MCPServer = MCPServer(
         SERVER_NAME,
         title="boardloop",
-        instructions=INSTRUCTIONS,
+        instructions=INSTRUCTIONS + (WRITE_INSTRUCTIONS if write else ""),
         version=__version__,
         log_level=log_level,
     )

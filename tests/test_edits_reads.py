@@ -1,4 +1,4 @@
-"""Permission-checked reads: the same not-found answer for foreign companies."""
+"""Permission-checked reads: the same not-found error for foreign companies."""
 
 from __future__ import annotations
 
@@ -76,11 +76,11 @@ def test_board_reads_register(store: Store) -> None:
 def test_history_since_and_key(store: Store) -> None:
     everything = read_history(store, BOARD_TOKEN, COMPANY)
     recent = read_history(store, BOARD_TOKEN, COMPANY, since=dt.date(2026, 3, 4))
-    one = read_history(store, BOARD_TOKEN, COMPANY, key=KEY)
+    for_key = read_history(store, BOARD_TOKEN, COMPANY, key=KEY)
 
     assert [event.kind for _, event in everything] == ["created", "checkpoint"]
     assert [event.kind for _, event in recent] == ["checkpoint"]
-    assert one == everything
+    assert for_key == everything
 
 
 def test_outsider_gets_not_found(store: Store) -> None:

@@ -710,3 +710,7 @@ def _show_n(n: int | None, min_n: int) -> str:
     if n is None:
         return ""
     return f"{n} (low n)" if n < min_n else str(n)
+
+
+# Registers `boardloop backup` and `boardloop restore`; the module imports `main`.
+from boardloop.cli import _backup  # noqa: E402, F401

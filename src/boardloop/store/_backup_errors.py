@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from boardloop.store._backup_records import count_text
 from boardloop.store._errors import StoreError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
     from pathlib import PurePath
 
 __all__ = [
@@ -91,10 +91,9 @@ class CompanyExistsError(StoreError):
 
     http_status = 409
 
-    def __init__(self, company: str, url: str, counts: Mapping[str, int]) -> None:
-        held = ", ".join(f"{count} {kind}" for kind, count in counts.items())
+    def __init__(self, company: str, url: str, counts: dict[str, int]) -> None:
         super().__init__(
-            f"company {company!r} already exists in {url} ({held}); "
+            f"company {company!r} already exists in {url} ({count_text(counts)}); "
             f"{NOTHING_RESTORED}. Pass --company NEW_NAME to restore it under "
             "another name, or --replace to replace that company's rows"
         )

@@ -25,6 +25,7 @@ __all__ = [
     "InitiativeRecord",
     "KpiValueRecord",
     "MembershipRecord",
+    "count_text",
 ]
 
 FORMAT_NAME = "boardloop-backup"
@@ -218,3 +219,23 @@ RECORD_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("disabled_at", "timestamp?"),
     ),
 }
+
+
+# How each record kind is named in messages, singular and plural.
+KIND_NOUNS = {
+    "initiative": ("initiative", "initiatives"),
+    "event": ("event", "events"),
+    "kpi_value": ("KPI value", "KPI values"),
+    "control_interval": ("control interval", "control intervals"),
+    "import": ("import log entry", "import log entries"),
+    "membership": ("membership", "memberships"),
+}
+
+
+def count_text(counts: dict[str, int]) -> str:
+    """Format counts by record kind as "12 initiatives, 1 event, ...", in order."""
+    parts = []
+    for kind, count in counts.items():
+        singular, plural = KIND_NOUNS[kind]
+        parts.append(f"{count} {singular if count == 1 else plural}")
+    return ", ".join(parts)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from boardloop.store._backup_errors import CompanyExistsError, RestoreFailedError
+from boardloop.store._backup_records import count_text
 from boardloop.store._codec import dump_json
 from boardloop.store._schema import (
     CompanyRow,
@@ -109,9 +110,12 @@ def restore_company(
     counts = backup.counts()
     if removed is not None:
         logger.warning(
-            "replaced company %r in %s: removed %s", name, store.url, removed
+            "replaced company %r in %s: removed %s",
+            name,
+            store.url,
+            count_text(removed),
         )
-    logger.info("restored company %r into %s: %s", name, store.url, counts)
+    logger.info("restored company %r into %s: %s", name, store.url, count_text(counts))
     return RestoreResult(name, counts, removed, created, existing)
 
 

@@ -30,11 +30,15 @@ class BackupError(StoreError):
 
 
 class BackupRecordError(BackupError, ValueError):
-    """A line of a backup file that is not a valid record."""
+    """A line of a backup file that is not a valid record.
+
+    `kind` is the record type, or "" when the line has none that is known.
+    """
 
     def __init__(self, path: PurePath, line: int, kind: str, problem: str) -> None:
+        record = f"{kind} record" if kind else "record"
         super().__init__(
-            f"{path}:{line}: invalid {kind} record: {problem}; {NOTHING_RESTORED}. "
+            f"{path}:{line}: invalid {record}: {problem}; {NOTHING_RESTORED}. "
             "Restore from an intact copy of the backup, or write a new one with "
             "boardloop backup"
         )

@@ -214,14 +214,17 @@ def parse_line(raw: bytes, path: PurePath, number: int) -> dict[str, Any]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise BackupRecordError(
-            path, number, "unknown", f"byte {error.start + 1} is not UTF-8"
+            path, number, "", f"byte {error.start + 1} is not UTF-8"
         ) from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise BackupRecordError(
-            path, number, "unknown", f"invalid JSON ({error.msg}, column {error.colno})"
-        ) from None
+        if number == 1:
+            document = None
+        else:
+            raise BackupRecordError(
+                path, number, "", f"invalid JSON ({error.msg}, column {error.colno})"
+            ) from None
     kind = document.get("type") if isinstance(document, dict) else None
     if number == 1 and kind != "header":
         raise BackupRecordError(
@@ -232,9 +235,7 @@ def parse_line(raw: bytes, path: PurePath, number: int) -> dict[str, Any]:
             "written by boardloop backup",
         )
     if number > 1 and kind != "end" and kind not in RECORD_FIELDS:
-        raise BackupRecordError(
-            path, number, "unknown", f"unexpected record type {kind!r}"
-        )
+        raise BackupRecordError(path, number, "", f"unexpected record type {kind!r}")
     checked: dict[str, Any] = document
     return checked
 

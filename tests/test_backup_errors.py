@@ -125,7 +125,7 @@ def good_backup(tmp_path: Path) -> Iterator[Path]:
 
 @pytest.fixture(params=BACKENDS)
 def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """A database that already holds the company, another company and a user."""
+    """A database that already contains the company, another company and a user."""
     folder = tmp_path / "target"
     folder.mkdir()
     with backend_url(request.param, folder) as url:

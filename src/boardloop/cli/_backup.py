@@ -48,7 +48,7 @@ def backup(
 ) -> None:
     """Write one company of the database to a backup file.
 
-    The file holds the company's settings, initiatives, full event history, KPI
+    The file contains the company's settings, initiatives, full event history, KPI
     values, control intervals, import log and memberships.
     """
     from boardloop.store import UnknownCompanyError, backup_company

@@ -45,7 +45,7 @@ SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
 
 
 class RecordProblem(ValueError):
-    """What is wrong with one record; the caller adds the file and line."""
+    """A problem with one record, without its file and line, which the caller adds."""
 
 
 # --- field types ------------------------------------------------------------------

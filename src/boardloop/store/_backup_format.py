@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = ["encode_backup", "parse_backup", "timestamp_text"]
 
-# The attribute of `Backup` that holds each record kind, in file order.
+# The attribute of `Backup` that contains each record kind, in file order.
 RECORD_ATTRIBUTES = {
     "initiative": "initiatives",
     "event": "events",
@@ -223,7 +223,10 @@ def parse_line(raw: bytes, path: PurePath, number: int) -> dict[str, Any]:
             document = None
         else:
             raise BackupRecordError(
-                path, number, "", f"invalid JSON ({error.msg}, column {error.colno})"
+                path,
+                number,
+                "",
+                f"invalid JSON ({error.msg} at character {error.pos + 1})",
             ) from None
     kind = document.get("type") if isinstance(document, dict) else None
     if number == 1 and kind != "header":
@@ -231,8 +234,8 @@ def parse_line(raw: bytes, path: PurePath, number: int) -> dict[str, Any]:
             path,
             1,
             "header",
-            "the file does not start with a boardloop backup header; pass a file "
-            "written by boardloop backup",
+            "the file does not start with a boardloop backup header, so it is not "
+            "a backup written by boardloop backup",
         )
     if number > 1 and kind != "end" and kind not in RECORD_FIELDS:
         raise BackupRecordError(path, number, "", f"unexpected record type {kind!r}")

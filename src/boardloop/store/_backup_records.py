@@ -34,7 +34,7 @@ FORMAT_VERSION = 1
 
 @dataclass(frozen=True, slots=True)
 class BackupHeader:
-    """What the first line of a backup states about the file."""
+    """The header, the first line of a backup: format version and provenance."""
 
     format_version: int
     created_at: dt.datetime
@@ -124,7 +124,7 @@ class ImportLogRecord:
 class MembershipRecord:
     """A user's role in the company, with the user's name and disabled time.
 
-    A backup holds no password hash and no API token.
+    A backup contains no password hash and no API token.
     """
 
     login: str
@@ -221,7 +221,7 @@ RECORD_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-# How each record kind is named in messages, singular and plural.
+# The singular and plural noun of each record kind, for messages.
 KIND_NOUNS = {
     "initiative": ("initiative", "initiatives"),
     "event": ("event", "events"),

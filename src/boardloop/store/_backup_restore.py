@@ -52,7 +52,7 @@ COMPANY_TABLES: dict[str, Any] = {
 
 @dataclass(frozen=True, slots=True)
 class RestoreResult:
-    """What a restore wrote, and what it removed when it replaced a company.
+    """The outcome of a restore: rows written, rows removed, users created or kept.
 
     `removed` counts the rows of the replaced company by record kind, and is
     None when the company was new. `created_users` are the logins added

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from contextlib import ExitStack
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from boardloop.access import Principal, Role
 from boardloop.cli._demo import copy_example
 from boardloop.domain.fiscal import FiscalCalendar
-from boardloop.domain.model import Outcome, OutcomeResult, Status
+from boardloop.domain.model import KpiValue, Outcome, OutcomeResult, Status
 from boardloop.edits import (
     change_status,
     close_initiative,
@@ -46,10 +47,9 @@ from boardloop.store._schema import (
 from store_backends import BACKENDS, backend_url
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
-    from boardloop.domain.model import KpiValue
 
 COMPANY = "Tallyfern Software"
 IMPORTED_AT = dt.datetime(2026, 11, 16, 8, 0, 0, 250001, tzinfo=dt.UTC)
@@ -307,27 +307,22 @@ def assert_same_state(expected: dict[str, Any], actual: dict[str, Any]) -> None:
 
 
 @pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[Any]:
+def fresh(tmp_path: Path) -> Iterator[Callable[[str], Store]]:
     """Open empty, migrated databases of a given kind, closed after the test."""
-    stores: list[Store] = []
-    contexts: list[Any] = []
+    with ExitStack() as stack:
+        count = 0
 
-    def open_fresh(kind: str) -> Store:
-        folder = tmp_path / f"db-{len(stores)}"
-        folder.mkdir()
-        context = backend_url(kind, folder)
-        url = context.__enter__()
-        contexts.append(context)
-        store = Store(url)
-        store.migrate()
-        stores.append(store)
-        return store
+        def open_fresh(kind: str) -> Store:
+            nonlocal count
+            count += 1
+            folder = tmp_path / f"db-{count}"
+            folder.mkdir()
+            store = Store(stack.enter_context(backend_url(kind, folder)))
+            stack.callback(store.close)
+            store.migrate()
+            return store
 
-    yield open_fresh
-    for store in stores:
-        store.close()
-    for context in reversed(contexts):
-        context.__exit__(None, None, None)
+        yield open_fresh
 
 
 # --- round trips ---------------------------------------------------------------------
@@ -337,7 +332,7 @@ def fresh(tmp_path: Path) -> Iterator[Any]:
 def test_round_trip_same_bytes(
     first_backup: Path,
     source_state: dict[str, Any],
-    fresh: Any,
+    fresh: Callable[[str], Store],
     target_kind: str,
     tmp_path: Path,
 ) -> None:
@@ -356,7 +351,7 @@ def test_round_trip_other_kind_and_back(
     source: Store,
     first_backup: Path,
     source_state: dict[str, Any],
-    fresh: Any,
+    fresh: Callable[[str], Store],
     tmp_path: Path,
 ) -> None:
     kind = "sqlite" if source.engine.dialect.name == "sqlite" else "postgresql"
@@ -376,7 +371,7 @@ def test_round_trip_gzip(
     source: Store,
     first_backup: Path,
     source_state: dict[str, Any],
-    fresh: Any,
+    fresh: Callable[[str], Store],
     tmp_path: Path,
 ) -> None:
     packed = tmp_path / "packed.jsonl.gz"
@@ -394,7 +389,7 @@ def test_round_trip_gzip(
 
 
 def test_event_log_keeps_id_order_and_microseconds(
-    first_backup: Path, source_state: dict[str, Any], fresh: Any
+    first_backup: Path, source_state: dict[str, Any], fresh: Callable[[str], Store]
 ) -> None:
     target = fresh("sqlite")
     restore_company(target, read_backup_file(first_backup))
@@ -421,7 +416,7 @@ def test_event_log_keeps_id_order_and_microseconds(
 
 
 def test_restore_under_new_name(
-    first_backup: Path, source_state: dict[str, Any], fresh: Any
+    first_backup: Path, source_state: dict[str, Any], fresh: Callable[[str], Store]
 ) -> None:
     target = fresh("sqlite")
 
@@ -455,7 +450,9 @@ def test_backup_holds_no_secrets(source: Store, first_backup: Path) -> None:
     assert "secret_sha256" not in text
 
 
-def test_restore_creates_users_without_password(first_backup: Path, fresh: Any) -> None:
+def test_restore_creates_users_without_password(
+    first_backup: Path, fresh: Callable[[str], Store]
+) -> None:
     target = fresh("sqlite")
 
     result = restore_company(target, read_backup_file(first_backup))
@@ -468,7 +465,9 @@ def test_restore_creates_users_without_password(first_backup: Path, fresh: Any) 
     assert target.tokens() == []
 
 
-def test_restore_keeps_existing_users(first_backup: Path, fresh: Any) -> None:
+def test_restore_keeps_existing_users(
+    first_backup: Path, fresh: Callable[[str], Store]
+) -> None:
     target = fresh("sqlite")
     target.add_user("jon", "Jonathan Reyes", password="another long password")
 
@@ -480,3 +479,38 @@ def test_restore_keeps_existing_users(first_backup: Path, fresh: Any) -> None:
     assert jon.display_name == "Jonathan Reyes"
     assert jon.has_password
     assert jon.roles[COMPANY] is Role.EDITOR
+
+
+# --- exact values ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target_kind", BACKENDS)
+def test_decimal_text_kept_exactly(
+    fresh: Callable[[str], Store], target_kind: str, tmp_path: Path
+) -> None:
+    texts = ["91.50", "1.0E+2", "-0.000", "0.1234567890123456789012345", "7"]
+    values = [
+        KpiValue(
+            kpi_id="customers.gross_revenue_retention",
+            segment="SMB",
+            period_end=dt.date(2026, month, 28),
+            value=Decimal(text),
+            window_days=90,
+            low=Decimal(text) - 1,
+            high=Decimal(text) + Decimal("1.00"),
+        )
+        for month, text in enumerate(texts, start=1)
+    ]
+    source = fresh("sqlite")
+    source.replace_kpi_values(COMPANY, values, source_path="values.csv")
+    backup_company(source, COMPANY, tmp_path / "values.jsonl")
+    target = fresh(target_kind)
+
+    restore_company(target, read_backup_file(tmp_path / "values.jsonl"))
+    restored = target.load_kpi_values(COMPANY)
+
+    assert [str(value.value) for value in restored] == texts
+    assert [str(value.high) for value in restored] == [
+        str(Decimal(text) + Decimal("1.00")) for text in texts
+    ]
+    assert restored == source.load_kpi_values(COMPANY)

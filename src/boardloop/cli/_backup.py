@@ -51,6 +51,8 @@ def backup(
     The file contains the company's settings, initiatives, full event history, KPI
     values, control intervals, import log and memberships.
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
     from boardloop.store import UnknownCompanyError, backup_company
 
     if not output.parent.is_dir():
@@ -70,6 +72,12 @@ def backup(
             fail(str(error))
         except OSError as error:
             fail(f"cannot write {output}: {error.strerror}; choose another --output")
+        except SQLAlchemyError as error:
+            fail(
+                f"reading company {name!r} from {store.url} failed "
+                f"({type(error).__name__}: {str(error).splitlines()[0]}); check that "
+                "the database is reachable, then run the backup again"
+            )
     finally:
         store.close()
 

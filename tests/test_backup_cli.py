@@ -79,6 +79,7 @@ def test_backup_writes_file(workspace: Path, tmp_path: Path) -> None:
 
     assert result.exit_code == 0, explain(result)
     assert path.read_bytes()[:2] == b"\x1f\x8b"
+    assert path.stat().st_mode & 0o777 == 0o600
     assert f"Wrote {path}: company 'Tallyfern Software', 2 initiatives" in result.stderr
     assert "no password hashes, API tokens or token hashes" in result.stderr
     assert result.stdout == ""

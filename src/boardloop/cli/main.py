@@ -714,6 +714,7 @@ def _show_n(n: int | None, min_n: int) -> str:
 
 # Commands kept in their own modules register themselves on `main` when imported;
 # each module imports `main` from here.
+import boardloop.cli._backup  # noqa: E402
 import boardloop.cli._history  # noqa: E402
 import boardloop.cli._mcp  # noqa: E402
 import boardloop.cli._serve  # noqa: E402

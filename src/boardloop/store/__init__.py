@@ -18,6 +18,23 @@ from boardloop.store._account_errors import (
     UnknownUserError,
 )
 from boardloop.store._account_records import IssuedToken, TokenInfo, UserInfo
+from boardloop.store._backup import (
+    backup_company,
+    read_backup_file,
+    write_backup_file,
+)
+from boardloop.store._backup_errors import (
+    BackupDigestError,
+    BackupError,
+    BackupRecordError,
+    BackupVersionError,
+    CompanyExistsError,
+    IncompleteBackupError,
+    RestoreFailedError,
+)
+from boardloop.store._backup_records import FORMAT_VERSION as BACKUP_FORMAT_VERSION
+from boardloop.store._backup_records import Backup
+from boardloop.store._backup_restore import RestoreResult, restore_company
 from boardloop.store._config import (
     CONFIG_FILE_NAME,
     ConfigError,
@@ -58,10 +75,17 @@ from boardloop.store._workspace import (
 )
 
 __all__ = [
+    "BACKUP_FORMAT_VERSION",
     "CONFIG_FILE_NAME",
     "DATABASE_URL_VARIABLE",
     "DEFAULT_DATABASE_FILE",
+    "Backup",
+    "BackupDigestError",
+    "BackupError",
+    "BackupRecordError",
+    "BackupVersionError",
     "ClosedOutcomeError",
+    "CompanyExistsError",
     "CompanySettings",
     "ConfigError",
     "DuplicateInitiativeError",
@@ -69,6 +93,7 @@ __all__ = [
     "DuplicateUserError",
     "ImportChanges",
     "ImportRecord",
+    "IncompleteBackupError",
     "InvalidCredentialsError",
     "InvalidSettingsError",
     "InvalidTokenError",
@@ -76,6 +101,8 @@ __all__ = [
     "InvalidWindowError",
     "IssuedToken",
     "KpiValueChanges",
+    "RestoreFailedError",
+    "RestoreResult",
     "StaleVersionError",
     "Store",
     "StoreError",
@@ -90,13 +117,17 @@ __all__ = [
     "Workspace",
     "WorkspaceConfig",
     "WorkspaceError",
+    "backup_company",
     "diff_initiatives",
     "find_config",
     "init_workspace",
     "load_config",
     "open_workspace",
     "parse_config",
+    "read_backup_file",
     "render_config",
     "resolve_database_url",
+    "restore_company",
+    "write_backup_file",
     "write_config",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import subprocess
@@ -242,6 +243,24 @@ def test_compute_with_nps_and_rates(tmp_path: Path) -> None:
     assert abs(nps - Decimal(100) / 3) < Decimal("1e-9")
     smb = value_of(rows, "customers.nps_score", "smb", FEBRUARY)
     assert smb == 0
+
+
+def test_compute_reads_gzip_inputs(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    assert run("kpis", "compute", "-w", str(workspace)).exit_code == 0
+    plain = show_json(workspace)
+    nps = "customer_id,responded_at,score\nA,2024-02-03,10\nB,2024-02-09,4\n"
+    for name, text in (("ledger", LEDGER), ("customers", CUSTOMERS), ("nps", nps)):
+        (workspace / f"{name}.csv.gz").write_bytes(gzip.compress(text.encode()))
+    data = DATA_SETTINGS.replace(".csv", ".csv.gz") + 'nps = "nps.csv.gz"\n'
+    config = workspace / "boardloop.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace(DATA_SETTINGS.strip(), data.strip()), "utf-8")
+    result = run("kpis", "compute", "-w", str(workspace))
+    assert result.exit_code == 0, output_of(result)
+    rows = show_json(workspace)
+    assert [row for row in rows if row["kpi"] != "customers.nps_score"] == plain
+    assert value_of(rows, "customers.nps_score", "smb", FEBRUARY) == 0
 
 
 def test_compute_stores_intervals_and_definitions(tmp_path: Path) -> None:

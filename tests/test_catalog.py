@@ -363,6 +363,11 @@ def test_missing_file_names_path(tmp_path: Path) -> None:
         ),
         (
             '{"kpis": [{"rogueId": "a.b", "defaultLabel": "B",'
+            ' "boardloop": {"typicalLagDays": 100000}}]}',
+            "typicalLagDays must be at most 3650 days, got 100000",
+        ),
+        (
+            '{"kpis": [{"rogueId": "a.b", "defaultLabel": "B",'
             ' "boardloop": {"refreshFrequency": "fortnightly"}}]}',
             "refreshFrequency 'fortnightly'",
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import subprocess
@@ -244,6 +245,24 @@ def test_compute_with_nps_and_rates(tmp_path: Path) -> None:
     assert smb == 0
 
 
+def test_compute_reads_gzip_inputs(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    assert run("kpis", "compute", "-w", str(workspace)).exit_code == 0
+    plain = show_json(workspace)
+    nps = "customer_id,responded_at,score\nA,2024-02-03,10\nB,2024-02-09,4\n"
+    for name, text in (("ledger", LEDGER), ("customers", CUSTOMERS), ("nps", nps)):
+        (workspace / f"{name}.csv.gz").write_bytes(gzip.compress(text.encode()))
+    data = DATA_SETTINGS.replace(".csv", ".csv.gz") + 'nps = "nps.csv.gz"\n'
+    config = workspace / "boardloop.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace(DATA_SETTINGS.strip(), data.strip()), "utf-8")
+    result = run("kpis", "compute", "-w", str(workspace))
+    assert result.exit_code == 0, output_of(result)
+    rows = show_json(workspace)
+    assert [row for row in rows if row["kpi"] != "customers.nps_score"] == plain
+    assert value_of(rows, "customers.nps_score", "smb", FEBRUARY) == 0
+
+
 def test_compute_stores_intervals_and_definitions(tmp_path: Path) -> None:
     workspace = make_workspace(tmp_path)
     assert run("kpis", "compute", "-w", str(workspace)).exit_code == 0
@@ -402,3 +421,85 @@ def test_show_accepts_alias_and_segment_case(tmp_path: Path) -> None:
     rows = show_json(workspace, "--kpi", "GRR", "--segment", "SMB")
     assert {row["kpi"] for row in rows} == {"customers.gross_revenue_retention"}
     assert {row["segment"] for row in rows} == {"smb"}
+
+
+def test_show_unknown_kpi_exits_2(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    assert run("kpis", "compute", "-w", str(workspace)).exit_code == 0
+    for output_format in ("text", "json"):
+        result = run(
+            "kpis",
+            "show",
+            "-w",
+            str(workspace),
+            "--kpi",
+            "logo_churn",
+            "--format",
+            output_format,
+        )
+        assert result.exit_code == 2, output_of(result)
+        assert result.stdout == ""
+        assert "unknown KPI 'logo_churn'" in result.stderr
+        assert "did you mean 'logo churn' (customers.logo_churn_rate)?" in (
+            result.stderr
+        )
+        assert "customers.gross_revenue_retention (GRR)" in result.stderr
+        assert "no KPI values stored" not in result.stderr
+
+
+def test_show_unknown_segment_exits_2(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    assert run("kpis", "compute", "-w", str(workspace)).exit_code == 0
+    result = run("kpis", "show", "-w", str(workspace), "--segment", "Midmarket")
+    assert result.exit_code == 2, output_of(result)
+    assert "unknown segment 'Midmarket'" in result.stderr
+    assert "did you mean" not in result.stderr
+    assert "segments with stored values: all, ent, smb" in result.stderr
+    close = run("kpis", "show", "-w", str(workspace), "--segment", "enterprise")
+    assert close.exit_code == 2, output_of(close)
+    assert "did you mean 'ent'?" in close.stderr
+
+
+def test_show_kpi_without_values_named(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    assert run("kpis", "compute", "-w", str(workspace)).exit_code == 0
+    result = run("kpis", "show", "-w", str(workspace), "--kpi", "NPS")
+    assert result.exit_code == 0, output_of(result)
+    assert result.stdout == ""
+    assert "no values stored for customers.nps_score" in result.stderr
+    assert (
+        "KPIs with stored values: customers.churned_revenue (Churned ARR)"
+        in result.stderr
+    )
+
+
+def test_show_segment_missing_for_kpi(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    (workspace / "values.csv").write_text(
+        "kpi,segment,period_end,value,n\nNPS,emea,2024-02-29,41,50\n",
+        encoding="utf-8",
+    )
+    imported = run("import", "-w", str(workspace), str(workspace / "values.csv"))
+    assert imported.exit_code == 0, output_of(imported)
+    assert run("kpis", "compute", "-w", str(workspace)).exit_code == 0
+    result = run(
+        "kpis", "show", "-w", str(workspace), "--kpi", "GRR", "--segment", "EMEA"
+    )
+    assert result.exit_code == 0, output_of(result)
+    assert "no values stored for customers.gross_revenue_retention in segment" in (
+        result.stderr
+    )
+    assert (
+        "segments with values of customers.gross_revenue_retention: all, ent, smb"
+        in result.stderr
+    )
+
+
+def test_show_empty_store_hints_compute(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    result = run("kpis", "show", "-w", str(workspace), "--segment", "smb")
+    assert result.exit_code == 0, output_of(result)
+    assert "no KPI values stored; run boardloop kpis compute" in result.stderr
+    unknown = run("kpis", "show", "-w", str(workspace), "--kpi", "logo_churn")
+    assert unknown.exit_code == 2, output_of(unknown)
+    assert "KPIs with stored values" not in unknown.stderr

@@ -537,3 +537,32 @@ def test_bad_lag_days_dropped_with_reason(tmp_path: Path) -> None:
     assert "lag_days" not in initiative.extra
     [notice] = result.summary.dropped
     assert "lag_days 'two months' is not a whole number of days" in notice.what
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("-30", "lag_days -30 must be 0 or more days"),
+        ("100000", "lag_days 100000 is more than 3650 days"),
+        ("1.5", "lag_days 1.5 is not a whole number of days"),
+    ],
+)
+def test_lag_days_out_of_range_dropped(
+    tmp_path: Path, value: str, problem: str
+) -> None:
+    text = f"- name: Save desk\n  owner: Jo Park\n  lag_days: {value}\n"
+    result = read(tmp_path, text)
+    (initiative,) = result.initiatives
+    assert "lag_days" not in initiative.extra
+    [notice] = result.summary.dropped
+    assert notice.what == problem
+    assert notice.location == f"{tmp_path / 'register.yaml'}:3"
+    assert "0 to 3650" in notice.why
+
+
+@pytest.mark.parametrize("days", [0, 3650])
+def test_lag_days_limits_kept(tmp_path: Path, days: int) -> None:
+    result = read(tmp_path, f"- name: Save desk\n  lag_days: {days}\n")
+    (initiative,) = result.initiatives
+    assert initiative.extra["lag_days"] == days
+    assert result.summary.dropped == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -226,6 +227,50 @@ def test_ledger_reads_parquet(tmp_path: Path, engine: BaseBackend) -> None:
     mrr = monthly_revenue(load_ledger(path, backend=engine))
     rows = engine.to_pyarrow(mrr).to_pylist()
     assert rows[0]["mrr"] == Decimal("5.5")
+
+
+def write_gzip(tmp_path: Path, text: str, name: str = "ledger.csv.gz") -> Path:
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(text.encode("utf-8")))
+    return path
+
+
+def test_ledger_reads_gzip_csv(tmp_path: Path, engine: BaseBackend) -> None:
+    plain = load_ledger(write(tmp_path, LEDGER), backend=engine)
+    packed = load_ledger(write_gzip(tmp_path, LEDGER), backend=engine)
+    assert packed.rows_read == plain.rows_read
+    assert packed.one_time_excluded == plain.one_time_excluded
+    rows = engine.to_pyarrow(monthly_revenue(packed).order_by("customer_id", "month"))
+    expected = monthly_revenue(plain).order_by("customer_id", "month")
+    assert rows.to_pylist() == engine.to_pyarrow(expected).to_pylist()
+
+
+def test_gzip_ledger_names_bad_line(tmp_path: Path, engine: BaseBackend) -> None:
+    text = "\ufeffcustomer_id,period,amount\nA,2024-03,100\nB,2024-03,ten\n"
+    with pytest.raises(LedgerError) as caught:
+        load_ledger(write_gzip(tmp_path, text), backend=engine)
+    assert caught.value.line == 3
+    assert caught.value.value == "ten"
+    assert "ledger.csv.gz:3" in str(caught.value)
+
+
+def test_gzip_without_suffix_is_read(tmp_path: Path, engine: BaseBackend) -> None:
+    text = "customer_id,period,amount\nA,2024-03,7\n"
+    ledger = load_ledger(write_gzip(tmp_path, text, "ledger.csv"), backend=engine)
+    rows = engine.to_pyarrow(monthly_revenue(ledger)).to_pylist()
+    assert [row["mrr"] for row in rows] == [Decimal(7)]
+
+
+def test_ledger_not_utf8_named(tmp_path: Path, engine: BaseBackend) -> None:
+    path = tmp_path / "ledger.csv"
+    path.write_bytes(
+        "customer_id,period,amount\nJos\u00e9,2024-03,7\n".encode("latin-1")
+    )
+    with pytest.raises(LedgerError) as caught:
+        load_ledger(path, backend=engine)
+    assert caught.value.problem == "file is not UTF-8 text"
+    assert str(path) in str(caught.value)
+    assert "UTF-8" in caught.value.hint
 
 
 MONTHS = [date(2024, m, 1) for m in (3, 4, 5, 6)]

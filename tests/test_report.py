@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -792,3 +793,96 @@ def test_chart_draws_control_series() -> None:
     assert '<polyline class="control"' in html
     assert "<caption>Control: Mid-market</caption>" in html
     assert "grey dashed line: Mid-market (control)" in html
+
+
+def charted_html(item: Initiative, series: list[KpiValue], **numbers: Any) -> str:
+    from boardloop.report import render_html
+
+    evaluated = dataclasses.replace(
+        evaluation(item.id, Verdict.TOO_EARLY, **numbers),
+        series=tuple(series),
+        label="GRR",
+        segment="SMB",
+    )
+    return render_html(section(item, evaluations={item.id: evaluated}))
+
+
+def caption_of(html: str) -> str:
+    start = html.index("<figcaption>")
+    return html[start : html.index("</figcaption>", start)]
+
+
+def drawn_marks(html: str) -> set[str]:
+    """Return the classes of the chart's SVG elements, leaving out the series."""
+    svg = html[html.index('<svg class="chart"') : html.index("</svg>")]
+    classes = set(re.findall(r'<(?:line|rect|polygon|polyline) class="([a-z-]+)"', svg))
+    return classes - {"series"}
+
+
+def test_chart_caption_without_launch_or_level() -> None:
+    target = dataclasses.replace(pp_target(), deadline=dt.date(2027, 6, 30))
+    item = initiative(1, Status.IN_PROGRESS, target=target)
+    html = charted_html(item, chart_series("88", "89", "91"))
+    caption = caption_of(html)
+    assert "Line: measured values; band: 95% interval" in caption
+    assert "solid rule: deadline, 30 Jun 2027" in caption
+    assert "dashed" not in caption
+    assert "launch" not in caption
+    assert "shaded" not in caption
+    assert drawn_marks(html) == {"band", "deadline"}
+
+
+def test_chart_caption_names_every_mark() -> None:
+    target = dataclasses.replace(pp_target(), deadline=dt.date(2027, 6, 30))
+    item = initiative(
+        1, Status.LAUNCHED, target=target, launched_on=dt.date(2027, 1, 5)
+    )
+    html = charted_html(
+        item, chart_series("88", "89", "91"), baseline=Decimal(88), lag_days=30
+    )
+    caption = caption_of(html)
+    assert "dashed line: target level" in caption
+    assert "solid rule: launch, 5 Jan 2027" in caption
+    assert "shaded: lag after launch" in caption
+    assert "dotted rule: end of lag, 4 Feb 2027" in caption
+    assert "solid rule: deadline, 30 Jun 2027" in caption
+    assert drawn_marks(html) == {
+        "band",
+        "target",
+        "launch",
+        "lag",
+        "lag-end",
+        "deadline",
+    }
+
+
+def test_chart_caption_lag_end_off_chart() -> None:
+    item = initiative(1, Status.LAUNCHED, launched_on=dt.date(2027, 1, 5))
+    values = [
+        dataclasses.replace(value, low=None, high=None)
+        for value in chart_series("88", "89")
+    ]
+    html = charted_html(item, values, lag_days=365)
+    caption = caption_of(html)
+    assert "shaded: lag after launch" in caption
+    assert "end of lag" not in caption
+    assert "band" not in caption
+    assert drawn_marks(html) == {"launch", "lag"}
+
+
+def test_chart_table_same_decimals() -> None:
+    item = initiative(1, Status.IN_PROGRESS)
+    values = chart_series("86", "86.94")
+    values[1] = dataclasses.replace(
+        values[1], low=Decimal("82.6"), high=Decimal("89.7")
+    )
+    html = charted_html(item, values)
+    assert "<td>86.0</td><td>84.0 to 88.0</td>" in html
+    assert "<td>86.9</td><td>82.6 to 89.7</td>" in html
+
+
+def test_chart_table_whole_numbers_stay_whole() -> None:
+    item = initiative(1, Status.IN_PROGRESS)
+    html = charted_html(item, chart_series("88", "89.96"))
+    assert "<td>88</td><td>86 to 90</td>" in html
+    assert "<td>90</td><td>88 to 92</td>" in html

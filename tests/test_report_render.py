@@ -23,6 +23,7 @@ from boardloop.domain.model import (
     Event,
     Finding,
     Initiative,
+    KpiValue,
     Outcome,
     OutcomeResult,
     Owner,
@@ -239,6 +240,18 @@ def sample_register() -> Register:
     )
 
 
+def grr_smb(day: str, value: str, low: str, high: str) -> KpiValue:
+    return KpiValue(
+        kpi_id="customers.gross_revenue_retention",
+        segment="SMB",
+        period_end=dt.date.fromisoformat(day),
+        value=Decimal(value),
+        window_days=90,
+        low=Decimal(low),
+        high=Decimal(high),
+    )
+
+
 def sample_evaluations() -> dict[str, Evaluation]:
     return {
         "onboarding-revamp": Evaluation(
@@ -258,6 +271,13 @@ def sample_evaluations() -> dict[str, Evaluation]:
             attainment=Decimal("0.6"),
             expected_attainment=Decimal("0.5"),
             n=412,
+            label="GRR",
+            window_days=90,
+            series=(
+                grr_smb("2026-12-31", "86", "82", "89"),
+                grr_smb("2027-01-31", "86.9", "82.6", "89.7"),
+                grr_smb("2027-03-31", "87.8", "84.1", "91.4"),
+            ),
         ),
         "health-score-v2": Evaluation(
             initiative_id="health-score-v2",
@@ -560,6 +580,9 @@ def test_html_self_contained() -> None:
         "html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "h3",
         "p", "section", "table", "thead", "tbody", "tr", "th", "td", "span",
         "strong", "ul", "li", "footer",
+        # The inline chart, its caption and its data table.
+        "figure", "figcaption", "details", "summary", "caption", "svg", "rect",
+        "polygon", "polyline", "line", "circle", "text",
     }  # fmt: skip
     names = {name for name, _ in parsed.attributes}
     assert not names & {"href", "src", "srcset", "action", "onload", "onerror"}

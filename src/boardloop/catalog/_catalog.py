@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from boardloop.catalog._model import Catalog, CatalogError, Kpi
-from boardloop.domain.model import Unit
+from boardloop.domain.model import MAX_LAG_DAYS, Unit
 
 __all__ = [
     "BUNDLED_CATALOG",
@@ -239,7 +239,9 @@ def _parse_kpi(item: Any, index: int, name: str) -> Kpi:
         kind=_kind(ext, name, ext_where),
         refresh_frequency=refresh_frequency,
         refresh_days=_refresh_days(ext, refresh_frequency, name, ext_where),
-        lag_days=_optional_days(ext, "typicalLagDays", name, ext_where),
+        lag_days=_optional_days(
+            ext, "typicalLagDays", name, ext_where, maximum=MAX_LAG_DAYS
+        ),
         guardrail_ids=_str_tuple(ext, "guardrailKpiIds", name, ext_where),
         related_ids=_str_tuple(item, "relatedKpiIds", name, where),
         owning_functions=_str_tuple(item, "defaultOwningFunctions", name, where),
@@ -309,7 +311,12 @@ def _refresh_days(
 
 
 def _optional_days(
-    source: dict[str, Any], key: str, name: str, where: str
+    source: dict[str, Any],
+    key: str,
+    name: str,
+    where: str,
+    *,
+    maximum: int | None = None,
 ) -> int | None:
     value = source.get(key)
     if value is None:
@@ -318,6 +325,11 @@ def _optional_days(
         raise CatalogError(
             name,
             f"{where}: {key} must be a whole number of days (0 or more), got {value!r}",
+        )
+    if maximum is not None and value > maximum:
+        raise CatalogError(
+            name,
+            f"{where}: {key} must be at most {maximum} days, got {value}",
         )
     return value
 

@@ -629,27 +629,37 @@ def compute(workspace_dir: Path, grain: Literal["month", "quarter", "year"]) -> 
 def show(
     workspace_dir: Path, kpi_id: str | None, segment: str | None, output_format: str
 ) -> None:
-    """Show the workspace's stored KPI values, imported or computed."""
+    """Show the workspace's stored KPI values, imported or computed.
+
+    Exits 2 when --kpi or --segment names nothing known.
+    """
+    from boardloop._kpi_filter import (
+        UnknownKpiError,
+        UnknownSegmentError,
+        select_kpi_values,
+    )
     from boardloop.service import load_workspace_catalog
 
     workspace = open_workspace_or_fail(workspace_dir)
+    catalog = None
     if kpi_id is not None:
         # Accept a catalog alias or short label, as targets do: "GRR".
         try:
-            entry = load_workspace_catalog(workspace).get(kpi_id)
+            catalog = load_workspace_catalog(workspace)
         except read_error_types() as error:
             fail(str(error))
-        kpi_id = entry.id if entry is not None else kpi_id
-    wanted = None if segment is None else segment.strip().casefold()
-    values = [
-        value
-        for value in workspace.store.load_kpi_values(workspace.config.company)
-        if (kpi_id is None or value.kpi_id == kpi_id)
-        and (wanted is None or value.segment.strip().casefold() == wanted)
-    ]
+    stored = workspace.store.load_kpi_values(workspace.config.company)
+    try:
+        selection = select_kpi_values(stored, catalog, kpi=kpi_id, segment=segment)
+    except (UnknownKpiError, UnknownSegmentError) as error:
+        fail(str(error))
+    values = selection.values
     if output_format == "json":
         rows = [kpi_value_to_json(value) for value in values]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if selection.empty_reason is not None:
+        click.echo(selection.empty_reason, err=True)
         return
     if not values:
         click.echo("no KPI values stored; run boardloop kpis compute", err=True)

@@ -15,6 +15,7 @@ from typing import Any
 __all__ = [
     "ACTIVE_STATUSES",
     "ALLOWED_TRANSITIONS",
+    "MAX_LAG_DAYS",
     "Baseline",
     "Checkpoint",
     "ControlInterval",
@@ -49,6 +50,9 @@ class Status(StrEnum):
 
 
 ACTIVE_STATUSES = frozenset({Status.IN_PROGRESS, Status.LAUNCHED, Status.MEASURING})
+
+MAX_LAG_DAYS = 3650
+"""Maximum lag after launch, in days (ten years), that an initiative may state."""
 
 # Forward moves, plus the backward moves a team really makes (a launch rolled back,
 # a measurement restarted). Reopening a closed initiative is not allowed: its

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from boardloop.domain.model import (
+    MAX_LAG_DAYS,
     Baseline,
     Checkpoint,
     Event,
@@ -55,6 +56,17 @@ _EXTRA_KEYS = {
     "attribution": "attribution note in extra",
     "lag_days": "lag after launch in extra",
 }
+
+
+def _lag_days_problem(value: object) -> str | None:
+    """Describe why a `lag_days` value is invalid, or return None when it is valid."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"lag_days {value!r} is not a whole number of days"
+    if value < 0:
+        return f"lag_days {value} must be 0 or more days"
+    if value > MAX_LAG_DAYS:
+        return f"lag_days {value} is more than {MAX_LAG_DAYS} days"
+    return None
 
 
 def read_yaml_text(text: str, ctx: ReadContext) -> list[Initiative]:
@@ -159,18 +171,15 @@ class ItemReader:
                     extra[name] = guardrails
             elif name == "lag_days":
                 value = self.item[key]
-                if (
-                    isinstance(value, int)
-                    and not isinstance(value, bool)
-                    and value >= 0
-                ):
+                problem = _lag_days_problem(value)
+                if problem is None:
                     extra[name] = value
                 else:
                     self.ctx.summary.drop(
                         self.lines[name],
-                        f"lag_days {value!r} is not a whole number of days",
-                        "write the days after launch before the KPI can move, "
-                        "such as lag_days: 60",
+                        problem,
+                        "write the days after launch before the KPI can move, a "
+                        f"whole number from 0 to {MAX_LAG_DAYS}, such as lag_days: 60",
                     )
                     continue
             elif name in _EXTRA_KEYS:

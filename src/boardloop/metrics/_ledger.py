@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import re
 import uuid
 from collections.abc import Iterator, Mapping
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir  # type: ignore[import-untyped,unused-ignore]
@@ -64,6 +65,12 @@ _AMOUNT_LIMIT = Decimal(10) ** 28
 # Amounts that DuckDB parses exactly into decimal(18,6), matched whole.
 _PLAIN_DECIMAL = r"[+-]?(\d{1,12}(\.\d{0,6})?|\.\d{1,6})"
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+# The first two bytes of every gzip file (RFC 1952).
+_GZIP_MAGIC = b"\x1f\x8b"
+_NOT_UTF8_HINT = (
+    "save the file as UTF-8 CSV, plain or gzip-compressed (.csv.gz); other "
+    "encodings and zip, bz2 or xz archives are not read"
+)
 
 
 class LedgerError(Exception):
@@ -239,6 +246,8 @@ def _raw_table(
     header = _csv_header(path)
     if header is None:
         return str(path), None
+    # DuckDB 1.5 detects gzip by the .gz suffix only, so name it for any gzip file.
+    compression = "gzip" if _is_gzip(path) else "none"
     try:
         raw = local.read_csv(
             path,
@@ -246,6 +255,7 @@ def _raw_table(
             delim=",",
             quote='"',
             escape='"',
+            compression=compression,
             auto_detect=False,
             columns=dict.fromkeys(header, "VARCHAR"),
         )
@@ -260,14 +270,37 @@ def _csv_header(path: Path) -> list[str] | None:
     Blank or repeated names, and a header that the first line does not hold
     whole, are left to the row-by-row reader.
     """
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    with _open_csv(path) as handle:
         try:
             header = next(csv.reader(handle), None)
         except csv.Error:
             return None
+        except UnicodeDecodeError:
+            raise _not_utf8(path) from None
     if not header or len(set(header)) != len(header) or "" in header:
         return None
     return header
+
+
+def _is_gzip(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(2) == _GZIP_MAGIC
+
+
+def _open_csv(path: Path) -> IO[str]:
+    """Open a CSV file as UTF-8 text, decompressing a gzip file on the fly.
+
+    A byte order mark at the start is skipped.
+    """
+    if _is_gzip(path):
+        return gzip.open(path, "rt", newline="", encoding="utf-8-sig")
+    return path.open(newline="", encoding="utf-8-sig")
+
+
+def _not_utf8(path: Path) -> LedgerError:
+    return LedgerError(
+        str(path), None, "", "", _NOT_UTF8_HINT, problem="file is not UTF-8 text"
+    )
 
 
 # Code points that Python's str.strip() removes besides the space: DuckDB's
@@ -643,10 +676,13 @@ def _records(
 
 
 def _csv_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    with _open_csv(path) as handle:
         reader = csv.DictReader(handle)
-        for record in reader:
-            yield reader.line_num, dict(record)
+        try:
+            for record in reader:
+                yield reader.line_num, dict(record)
+        except UnicodeDecodeError:
+            raise _not_utf8(path) from None
 
 
 def _validate(

@@ -29,12 +29,20 @@ def date_label(day: dt.date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def decimal_text(value: Decimal, *, places: int = 2, grouped: bool = False) -> str:
-    """Round half up to `places`, drop trailing zeros and never use an exponent."""
+def decimal_text(
+    value: Decimal, *, places: int = 2, grouped: bool = False, fixed: bool = False
+) -> str:
+    """Round half up to `places` and never use an exponent.
+
+    Trailing zeros are dropped unless `fixed` is set, which keeps exactly
+    `places` decimals, so that numbers in one column line up.
+    """
     step = Decimal(1).scaleb(-places)
     rounded = value.quantize(step, rounding=ROUND_HALF_UP)
+    if rounded.is_zero():
+        rounded = abs(rounded)
     text = f"{rounded:,f}" if grouped else f"{rounded:f}"
-    if "." in text:
+    if "." in text and not fixed:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 

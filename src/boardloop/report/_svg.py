@@ -26,13 +26,11 @@ def chart_svg(chart: ChartView) -> Markup:
     The series is a line with a point per value and the 95 % interval a
     shaded band. The target level is a dashed line and a control series a grey
     dashed one. Solid rules mark the launch and the deadline, a dotted rule the
-    end of the lag, and the lag itself is shaded.
+    end of the lag, and the lag itself is shaded. Only the elements that
+    `chart.legend` lists are drawn, so the caption names each of them.
     """
-    days = [p.on for p in chart.points]
-    for extra in (chart.launched_on, chart.deadline):
-        if extra is not None:
-            days.append(extra)
-    first, last = min(days), max(days)
+    drawn = {item.mark for item in chart.legend}
+    first, last = chart.span
     span = max((last - first).days, 1)
     values: list[Decimal] = []
     for point in chart.points:
@@ -58,7 +56,7 @@ def chart_svg(chart: ChartView) -> Markup:
         f'aria-label="{Markup.escape(chart.title)}" xmlns="http://www.w3.org/2000/svg">',
     ]
     bottom = _HEIGHT - _BOTTOM
-    if chart.launched_on is not None and chart.lag_until is not None:
+    if "lag" in drawn and chart.launched_on is not None and chart.lag_until:
         end = min(chart.lag_until, last)
         parts.append(
             f'<rect class="lag" x="{x(chart.launched_on):.1f}" y="{_TOP}" '
@@ -70,11 +68,11 @@ def chart_svg(chart: ChartView) -> Markup:
         for p in chart.points
         if p.low is not None and p.high is not None
     ]
-    if len(band) >= 2:
+    if "band" in drawn:
         upper = " ".join(f"{x(on):.1f},{y(top):.1f}" for on, _, top in band)
         lower = " ".join(f"{x(on):.1f},{y(foot):.1f}" for on, foot, _ in band[::-1])
         parts.append(f'<polygon class="band" points="{upper} {lower}"/>')
-    if chart.target_level is not None:
+    if "target" in drawn and chart.target_level is not None:
         level = y(chart.target_level)
         parts.append(
             f'<line class="target" x1="{_LEFT}" x2="{_WIDTH - _RIGHT}" '
@@ -85,12 +83,12 @@ def chart_svg(chart: ChartView) -> Markup:
         (chart.lag_until, "lag-end"),
         (chart.deadline, "deadline"),
     ):
-        if day is not None and first <= day <= last:
+        if name in drawn and day is not None:
             parts.append(
                 f'<line class="{name}" x1="{x(day):.1f}" x2="{x(day):.1f}" '
                 f'y1="{_TOP}" y2="{bottom}"/>'
             )
-    if len(controls) >= 2:
+    if "control" in drawn:
         other = " ".join(f"{x(p.on):.1f},{y(p.value):.1f}" for p in controls)
         parts.append(f'<polyline class="control" points="{other}"/>')
     line = " ".join(f"{x(p.on):.1f},{y(p.value):.1f}" for p in chart.points)
@@ -116,11 +114,7 @@ def chart_table(chart: ChartView) -> Markup:
     """Return the chart's values as a table, for screen readers and print."""
     rows = [
         Markup("<tr><td>{}</td><td>{}</td><td>{}</td></tr>").format(
-            date_label(p.on),
-            _number(p.value),
-            ""
-            if p.low is None or p.high is None
-            else f"{_number(p.low)} to {_number(p.high)}",
+            date_label(p.on), p.value_label, p.interval_label
         )
         for p in chart.points
     ]
@@ -133,7 +127,7 @@ def chart_table(chart: ChartView) -> Markup:
         return table
     control_rows = [
         Markup("<tr><td>{}</td><td>{}</td></tr>").format(
-            date_label(p.on), _number(p.value)
+            date_label(p.on), p.value_label
         )
         for p in chart.control_points
     ]

@@ -22,6 +22,9 @@ __all__ = [
     "ChangeGroup",
     "ChangeItem",
     "Changes",
+    "ChartMark",
+    "ChartPoint",
+    "ChartView",
     "ClosedCounts",
     "ClosedInitiative",
     "ClosedKpiFieldEntry",
@@ -159,6 +162,22 @@ class ChartPoint(_View):
     value: Number
     low: Number | None
     high: Number | None
+    value_label: str = Field(
+        description="The value with as many decimals as every number of its table."
+    )
+    interval_label: str = Field(
+        description='The interval as "low to high" with those decimals; empty '
+        "when the value has none."
+    )
+
+
+class ChartMark(_View):
+    """One element a chart draws, with the words that name it in the caption."""
+
+    mark: Literal[
+        "series", "band", "target", "launch", "lag", "lag-end", "deadline", "control"
+    ] = Field(description="The element, also its class in the SVG.")
+    label: str = Field(description='Caption words, such as "band: 95% interval".')
 
 
 class ChartView(_View):
@@ -182,6 +201,18 @@ class ChartView(_View):
     control_points: tuple[ChartPoint, ...] = Field(
         default=(), description="The control segment's values, oldest first."
     )
+    legend: tuple[ChartMark, ...] = Field(
+        default=(),
+        description="Every element the chart draws, in drawing order; the "
+        "caption lists exactly these.",
+    )
+
+    @property
+    def span(self) -> tuple[dt.date, dt.date]:
+        """First and last day of the time axis: values, launch and deadline."""
+        days = [point.on for point in self.points]
+        days += [day for day in (self.launched_on, self.deadline) if day is not None]
+        return min(days), max(days)
 
 
 class OpenInitiative(_View):

@@ -76,7 +76,7 @@ def test_demo_writes_three_formats(tmp_path: Path) -> None:
     assert "Onboarding revamp" in markdown
     # The onboarding revamp names Mid-market as its control segment.
     assert "SMB and" in markdown
-    assert "Mid-market customers resampled together" in markdown
+    assert "Mid-market customers of either period's cohort" in markdown
     assert html.lstrip().lower().startswith("<!doctype html>")
     assert "<script" not in html.lower()
     assert document["company"] == "Tallyfern Software"

@@ -1032,7 +1032,8 @@ def test_control_interval_from_resampling(catalog: Catalog) -> None:
     assert result.control_margin == Decimal("1.2")
     assert (
         "is +1.5pp (95 % interval +0.2pp to +2.6pp, from 410 SMB and 380 "
-        "Mid-market customers resampled together)" in result.explanation
+        "Mid-market customers of either period's cohort, resampled together)"
+        in result.explanation
     )
 
 

@@ -297,7 +297,16 @@ BAD_CONFIGS = [
     ('[report]\nboard_date = "14 March"\n', "report.board_date", '"14 March"', "2026"),
     ("[report]\nsince = 2026-03-14T09:00:00\n", "report.since", "2026-03-14", "date"),
     ("[lint]\n", None, None, None),
+    ("[server]\nworkers = 4\n", None, None, None),
 ]
+
+
+def test_unknown_server_key_named() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(COMPANY + "[server]\nthreads = 4\n")
+    message = str(caught.value)
+    assert "unknown key server.threads" in message
+    assert "allowed keys in [server]: host, port, workers" in message
 
 
 @pytest.mark.parametrize(("table", "key", "value", "remedy"), BAD_CONFIGS)

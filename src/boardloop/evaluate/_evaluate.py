@@ -251,8 +251,8 @@ def with_control(
         sentence += (
             f" (95 % interval {words.change(found.low, unit, None)} to "
             f"{words.change(found.high, unit, None)}, from {found.n_treated:,} "
-            f"{evaluation.segment} and {found.n_control:,} {segment} customers "
-            "resampled together)"
+            f"{evaluation.segment} and {found.n_control:,} {segment} customers of "
+            "either period's cohort, resampled together)"
         )
     elif estimate.margin is not None:
         sentence += (

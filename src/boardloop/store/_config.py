@@ -47,7 +47,11 @@ TOP_LEVEL_KEYS = (
     "lint",
     "metrics",
     "report",
+    "server",
 )
+# The [server] table's values are checked by the API server's settings; the
+# workspace checks only that its keys are known.
+SERVER_KEYS = ("host", "port", "workers", "max_body_bytes", "log_level")
 COMPANY_KEYS = ("name",)
 FISCAL_KEYS = ("start_month", "naming")
 DATA_KEYS = (
@@ -160,6 +164,7 @@ def config_from_document(
     data = read_table(path, document, "data", DATA_KEYS)
     report = read_table(path, document, "report", REPORT_KEYS)
     lint = read_table(path, document, "lint", None)
+    read_table(path, document, "server", SERVER_KEYS)
     return WorkspaceConfig(
         company=company,
         fiscal=fiscal,

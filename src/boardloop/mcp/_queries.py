@@ -138,8 +138,8 @@ def _folded(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def _owner_matches(initiative: Initiative, wanted: str) -> bool:
-    query = _folded(wanted)
+def _owner_matches(initiative: Initiative, owner_query: str) -> bool:
+    query = _folded(owner_query)
     if not query:
         return True
     person = _folded(initiative.owner.person or "")

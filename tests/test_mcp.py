@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ import pytest
 from mcp import Client
 
 from boardloop.access import Role, Scope
+from boardloop.domain.fiscal import FiscalCalendar
 from boardloop.domain.model import Initiative, Status
 from boardloop.mcp import ToolContext, build_server
 from boardloop.store import Workspace, open_workspace
@@ -231,6 +233,18 @@ def test_other_company_in_database_is_read(workspace: Workspace) -> None:
     data = data_of(call(workspace, "list_initiatives", {"company": SECOND_COMPANY}))
     assert data["company"] == SECOND_COMPANY
     assert ids(data) == ["second-one"]
+
+
+def test_other_company_uses_its_fiscal_calendar(workspace: Workspace) -> None:
+    # Tallyfern's fiscal year starts in February; the second company's in April.
+    settings = workspace.store.company_settings(SECOND_COMPANY)
+    april = replace(settings, fiscal=FiscalCalendar(start_month=4, naming="end"))
+    workspace.store.set_company_settings(SECOND_COMPANY, april)
+    arguments = {"company": SECOND_COMPANY, "as_of": BOARD_DATE}
+    second = data_of(call(workspace, "get_board_summary", arguments))
+    own = data_of(call(workspace, "get_board_summary", {"as_of": BOARD_DATE}))
+    assert second["fiscal_period"] == "Q3 FY27"
+    assert own["fiscal_period"] == "Q4 FY27"
 
 
 def test_empty_company_means_workspace_company(workspace: Workspace) -> None:

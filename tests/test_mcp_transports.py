@@ -31,6 +31,7 @@ from test_mcp_support import (
     check_every_tool,
     copy_demo,
     data_of,
+    error_of,
     free_port,
     server_command,
     server_environment,
@@ -316,7 +317,7 @@ def test_http_token_server_with_bearer(
 ) -> None:
     headers = {"Authorization": f"Bearer {tokens['write']}"}
 
-    async def session_results() -> tuple[set[str], Any]:
+    async def session_results() -> dict[str, Any]:
         async with (
             httpx2.AsyncClient(headers=headers, timeout=60) as client,
             streamable_http_client(http_write_server.url, http_client=client) as (
@@ -328,9 +329,28 @@ def test_http_token_server_with_bearer(
             await session.initialize()
             names = {tool.name for tool in (await session.list_tools()).tools}
             behind = await session.call_tool("list_initiatives", {"verdict": "behind"})
-            return names, behind
+            initiative = await session.call_tool(
+                "get_initiative", {"initiative_id": "health-score-v2"}
+            )
+            change = {
+                "initiative_id": "health-score-v2",
+                "status": "measuring",
+                "reason": "First cohort reached its window.",
+                "expected_version": data_of(initiative)["version"],
+            }
+            changed = await session.call_tool("change_status", change)
+            stale = await session.call_tool("change_status", change)
+            return {
+                "names": names,
+                "behind": behind,
+                "changed": changed,
+                "stale": stale,
+            }
 
-    names, behind = anyio.run(session_results)
-    assert names == READ_TOOLS | WRITE_TOOLS
-    assert data_of(behind)["count"] == 1
+    results = anyio.run(session_results)
+    assert results["names"] == READ_TOOLS | WRITE_TOOLS
+    assert data_of(results["behind"])["count"] == 1
+    assert data_of(results["changed"])["status"] == "measuring"
+    assert data_of(results["changed"])["event"]["actor"] == "editor"
+    assert error_of(results["stale"])["type"] == "StaleVersionError"
     assert "read and write as editor" in http_write_server.output

@@ -57,8 +57,9 @@ def company_workspace(
 
     No company means the workspace's own. Another company must be in the
     database, and with a principal, the principal must be allowed to read it;
-    either failure raises the same `UnknownCompanyError`. The other company is
-    read with the workspace's settings (catalog, fiscal calendar, lint).
+    either failure raises the same `UnknownCompanyError`. Another company gets
+    the fiscal calendar of its settings in the database, and the workspace's
+    other settings (catalog file, lint, board date).
     """
     own = workspace.config.company
     name = own if company is None or not company.strip() else company.strip()
@@ -68,7 +69,11 @@ def company_workspace(
         raise UnknownCompanyError(name)
     if name == own:
         return workspace
-    return replace(workspace, config=replace(workspace.config, company=name))
+    # NOTE: the company's catalog_pin is not applied: the workspace's catalog
+    # file is used, whatever version the company pins.
+    fiscal = workspace.store.company_settings(name).fiscal
+    config = replace(workspace.config, company=name, fiscal=fiscal)
+    return replace(workspace, config=config)
 
 
 def resolve_as_of(workspace: Workspace, as_of: dt.date | None) -> dt.date:
@@ -133,8 +138,8 @@ def _folded(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def _owner_matches(initiative: Initiative, wanted: str) -> bool:
-    query = _folded(wanted)
+def _owner_matches(initiative: Initiative, owner_query: str) -> bool:
+    query = _folded(owner_query)
     if not query:
         return True
     person = _folded(initiative.owner.person or "")

@@ -7,6 +7,7 @@ seconds) and each test module works on its own copy.
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import functools
 import os
 import shutil
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from boardloop.cli._demo import run_demo
+from boardloop.service import import_files
+from boardloop.store import open_workspace
 
 if TYPE_CHECKING:
     from mcp import ClientSession
@@ -36,7 +39,29 @@ WRITE_TOOLS = {"post_checkpoint", "change_status"}
 
 # The demo's board date, so results read the same on any day.
 BOARD_DATE = "2026-11-16"
-BEHIND_ID = "onboarding-revamp"
+BEHIND_ID = "smb-renewal-stretch"
+
+# The demo's verdicts include no `behind`, so the tests add an initiative that
+# needs +20pp of onboarding completion where imported values without an
+# interval moved +4pp: far short of the expected pace.
+BEHIND_ENTRY = """
+  - id: smb-renewal-stretch
+    name: Guided setup for SMB accounts
+    owner: Maya Okafor (VP Customer Success)
+    target: +20pp onboarding completion for SMB by Q4 FY27
+    status: measuring
+    launched_on: 2026-03-02
+    next_checkpoint: 2026-12-10
+"""
+BEHIND_VALUES = "kpi,segment,period_end,value\n" + "".join(
+    f"customers.onboarding_completion_rate,SMB,{end},{value}\n"
+    for end, value in [
+        ("2026-02-28", 40),
+        ("2026-05-31", 41.5),
+        ("2026-08-31", 43),
+        ("2026-10-31", 44),
+    ]
+)
 
 
 @functools.cache
@@ -46,6 +71,18 @@ def demo_template() -> Path:
     atexit.register(shutil.rmtree, parent, ignore_errors=True)
     directory = parent / "demo"
     run_demo(directory, force=False, actor="test")
+    register = directory / "initiatives.yaml"
+    with register.open("a", encoding="utf-8") as stream:
+        stream.write(BEHIND_ENTRY)
+    values = directory / "onboarding_completion.csv"
+    values.write_text(BEHIND_VALUES, encoding="utf-8")
+    with open_workspace(directory) as workspace:
+        import_files(
+            workspace,
+            [register, values],
+            actor="test",
+            at=dt.datetime(2026, 11, 16, 8, 0),
+        )
     return directory
 
 

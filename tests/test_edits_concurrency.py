@@ -3,7 +3,8 @@
 Each writer appends its own distinct checkpoint notes and retries on
 `StaleVersionError`, as a client of the API would. Writers run as threads
 sharing one `Store`, and as separate processes with a `Store` each, on a SQLite
-file and on PostgreSQL.
+file and on PostgreSQL. Racing creates of one initiative or one user end with
+one saved and every other rejected with the duplicate error.
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ import pytest
 from boardloop.access import Principal, Role
 from boardloop.domain.model import Status
 from boardloop.edits import InitiativeDraft, create_initiative, post_checkpoint
-from boardloop.store import StaleVersionError, Store
+from boardloop.store import (
+    DuplicateInitiativeError,
+    DuplicateUserError,
+    StaleVersionError,
+    Store,
+)
 from store_backends import BACKENDS, backend_url
 
 if TYPE_CHECKING:
@@ -178,7 +184,7 @@ def check_nothing_lost(
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_concurrent_threads_lose_nothing(backend: str, tmp_path: Path) -> None:
-    with backend_url(backend, tmp_path) as url:
+    with backend_url(backend, tmp_path, migrated=True) as url:
         prepare(url)
 
         accepted, retries = run_threads(url)
@@ -188,9 +194,62 @@ def test_concurrent_threads_lose_nothing(backend: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_concurrent_processes_lose_nothing(backend: str, tmp_path: Path) -> None:
-    with backend_url(backend, tmp_path) as url:
+    with backend_url(backend, tmp_path, migrated=True) as url:
         prepare(url)
 
         accepted, retries = run_processes(url)
 
         check_nothing_lost(url, accepted, retries, PROCESSES)
+
+
+def race(url: Any, action: Any, expected_error: type[Exception]) -> list[str]:
+    """Run `action(store)` in THREADS threads at once; return each outcome's name."""
+    store = Store(url)
+    barrier = threading.Barrier(THREADS)
+    outcomes: list[str] = []
+
+    def run() -> None:
+        barrier.wait(timeout=HANG_GUARD_SECONDS)
+        try:
+            action(store)
+        except expected_error:
+            outcomes.append("rejected")
+        except Exception as error:
+            outcomes.append(type(error).__name__)
+        else:
+            outcomes.append("saved")
+
+    threads = [threading.Thread(target=run) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    store.close()
+    return sorted(outcomes)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_concurrent_creates_one_wins(backend: str, tmp_path: Path) -> None:
+    with backend_url(backend, tmp_path, migrated=True) as url:
+        prepare(url)
+        draft = InitiativeDraft(key="advocacy", name="Advocacy program")
+
+        outcomes = race(
+            url,
+            lambda store: create_initiative(store, EDITOR, COMPANY, draft),
+            DuplicateInitiativeError,
+        )
+
+        assert outcomes == ["rejected"] * (THREADS - 1) + ["saved"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_concurrent_user_adds_one_wins(backend: str, tmp_path: Path) -> None:
+    with backend_url(backend, tmp_path, migrated=True) as url:
+        prepare(url)
+
+        outcomes = race(
+            url, lambda store: store.add_user("maya", "Maya Okafor"), DuplicateUserError
+        )
+
+        assert outcomes == ["rejected"] * (THREADS - 1) + ["saved"]

@@ -712,5 +712,8 @@ def _show_n(n: int | None, min_n: int) -> str:
     return f"{n} (low n)" if n < min_n else str(n)
 
 
-# Registers `boardloop serve` on `main`; the module imports `main` from here.
-from boardloop.cli import _serve  # noqa: E402, F401
+# Commands kept in their own modules register themselves on `main` when imported.
+import boardloop.cli._history  # noqa: E402
+import boardloop.cli._serve  # noqa: E402
+import boardloop.cli._tokens  # noqa: E402
+import boardloop.cli._users  # noqa: E402, F401

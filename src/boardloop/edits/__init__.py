@@ -2,7 +2,8 @@
 
 The REST API, the web pages and the MCP server call these functions. Each one
 checks `access.may` and rejects an edit based on an outdated version with the
-store's `StaleVersionError`. Each saved edit records one history event.
+store's `StaleVersionError`. Each saved edit records one history event. The
+read functions apply the same not-found rule as the edits.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from boardloop.edits._operations import (
     revise_target,
     update_fields,
 )
+from boardloop.edits._reads import read_history, read_initiative, read_register
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -37,6 +39,9 @@ __all__ = [
     "close_initiative",
     "create_initiative",
     "post_checkpoint",
+    "read_history",
+    "read_initiative",
+    "read_register",
     "revise_target",
     "update_fields",
 ]

@@ -4,8 +4,8 @@ Each operation checks the principal's permission with `access.may`, loads the
 initiative and rejects an edit based on an outdated version. It then builds the
 edited initiative with the core's functions and saves it with one history event
 through `Store.apply_edit`. The compare-and-set there catches a writer that
-saved in between. Each operation returns the initiative's new version. An edit that changes nothing stores
-nothing and returns the current version.
+saved in between. Each operation returns the initiative's new version. An edit
+that changes nothing stores nothing and returns the current version.
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def create_initiative(
             person=check_text(key, "owner_person", draft.owner_person),
             function=check_text(key, "owner_function", draft.owner_function),
         ),
-        target=parse_company_target(store, company, draft.target, at),
+        target=parse_company_target(store, company, draft.target.strip(), at),
         status=status,
         program=check_text(key, "program", draft.program),
         created_on=at.date(),

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from boardloop.access import Principal, Role, Scope
@@ -90,17 +91,22 @@ class AccountsMixin:
             None if password is None else hash_password(check_password(password))
         )
         created_at = at or now_utc()
-        with Session(self.engine) as session, session.begin():
-            if session.scalar(select(UserRow.id).where(UserRow.login == login)):
-                raise DuplicateUserError(login)
-            session.add(
-                UserRow(
-                    login=login,
-                    display_name=display_name,
-                    password_hash=password_hash,
-                    created_at=created_at,
+        try:
+            with Session(self.engine) as session, session.begin():
+                if session.scalar(select(UserRow.id).where(UserRow.login == login)):
+                    raise DuplicateUserError(login)
+                session.add(
+                    UserRow(
+                        login=login,
+                        display_name=display_name,
+                        password_hash=password_hash,
+                        created_at=created_at,
+                    )
                 )
-            )
+        except IntegrityError as error:
+            # A concurrent add of the same login committed between the check
+            # and the insert; the unique constraint on users.login caught it.
+            raise DuplicateUserError(login) from error
         logger.info("added user %r", login)
         return self.user(login)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from boardloop.domain.model import Event
@@ -59,19 +60,24 @@ class EditWritesMixin:
         The company must exist. A key already in the register raises
         `DuplicateInitiativeError`.
         """
-        with Session(self.engine) as session, session.begin():
-            company_id = find_company_id(session, company)
-            if company_id is None:
-                raise UnknownCompanyError(company)
-            if initiative_row(session, company_id, initiative.id) is not None:
-                raise DuplicateInitiativeError(company, initiative.id)
-            add_initiative(session, company_id, initiative, at=at)
-            add_event(
-                session,
-                company_id,
-                initiative.id,
-                Event(at=at, actor=actor, kind="created", reason=reason),
-            )
+        try:
+            with Session(self.engine) as session, session.begin():
+                company_id = find_company_id(session, company)
+                if company_id is None:
+                    raise UnknownCompanyError(company)
+                if initiative_row(session, company_id, initiative.id) is not None:
+                    raise DuplicateInitiativeError(company, initiative.id)
+                add_initiative(session, company_id, initiative, at=at)
+                add_event(
+                    session,
+                    company_id,
+                    initiative.id,
+                    Event(at=at, actor=actor, kind="created", reason=reason),
+                )
+        except IntegrityError as error:
+            # A concurrent create of the same key committed between the check
+            # and the insert; the unique constraint on (company, key) caught it.
+            raise DuplicateInitiativeError(company, initiative.id) from error
         logger.info("created initiative %r in %r", initiative.id, company)
         return 1
 

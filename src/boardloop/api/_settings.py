@@ -170,20 +170,15 @@ def read_document(config_path: Path) -> dict[str, Any]:
 
 
 def open_api_workspace(settings: ApiSettings) -> Workspace:
-    """Open the settings' workspace and its store, without the [server] table.
+    """Open the settings' workspace and its store.
 
     The schema is upgraded only when `settings.migrate` is set.
     """
-    # NOTE: the store's settings reader rejects top-level keys it does not know,
-    # so the [server] table is removed before the rest is checked. The other
-    # commands read boardloop.toml with that reader and reject [server] until it
-    # learns the table.
     from boardloop.store._config import config_from_document
     from boardloop.store._workspace import open_store
 
     config_path = settings.workspace / CONFIG_FILE_NAME
     document = read_document(config_path)
-    document.pop("server", None)
     config = config_from_document(document, config_path)
     if settings.migrate:
         store = open_store(settings.workspace, config)

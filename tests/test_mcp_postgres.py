@@ -81,7 +81,9 @@ def test_postgres_workspace_served_over_stdio(
         ):
             await session.initialize()
             tools = await session.list_tools()
-            behind = await session.call_tool("list_initiatives", {"verdict": "behind"})
+            behind = await session.call_tool(
+                "list_initiatives", {"verdict": "inconclusive", "owner": "Maya Okafor"}
+            )
             initiative = await session.call_tool(
                 "get_initiative", {"initiative_id": BEHIND_ID}
             )

@@ -7,7 +7,6 @@ seconds) and each test module works on its own copy.
 from __future__ import annotations
 
 import atexit
-import datetime as dt
 import functools
 import os
 import shutil
@@ -18,8 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from boardloop.cli._demo import run_demo
-from boardloop.service import import_files
-from boardloop.store import open_workspace
 
 if TYPE_CHECKING:
     from mcp import ClientSession
@@ -39,29 +36,7 @@ WRITE_TOOLS = {"post_checkpoint", "change_status"}
 
 # The demo's board date, so results read the same on any day.
 BOARD_DATE = "2026-11-16"
-BEHIND_ID = "smb-renewal-stretch"
-
-# The demo's verdicts include no `behind`, so the tests add an initiative that
-# needs +20pp of onboarding completion where imported values without an
-# interval moved +4pp: far short of the expected pace.
-BEHIND_ENTRY = """
-  - id: smb-renewal-stretch
-    name: Guided setup for SMB accounts
-    owner: Maya Okafor (VP Customer Success)
-    target: +20pp onboarding completion for SMB by Q4 FY27
-    status: measuring
-    launched_on: 2026-03-02
-    next_checkpoint: 2026-12-10
-"""
-BEHIND_VALUES = "kpi,segment,period_end,value\n" + "".join(
-    f"customers.onboarding_completion_rate,SMB,{end},{value}\n"
-    for end, value in [
-        ("2026-02-28", 40),
-        ("2026-05-31", 41.5),
-        ("2026-08-31", 43),
-        ("2026-10-31", 44),
-    ]
-)
+BEHIND_ID = "onboarding-revamp"
 
 
 @functools.cache
@@ -71,18 +46,6 @@ def demo_template() -> Path:
     atexit.register(shutil.rmtree, parent, ignore_errors=True)
     directory = parent / "demo"
     run_demo(directory, force=False, actor="test")
-    register = directory / "initiatives.yaml"
-    with register.open("a", encoding="utf-8") as stream:
-        stream.write(BEHIND_ENTRY)
-    values = directory / "onboarding_completion.csv"
-    values.write_text(BEHIND_VALUES, encoding="utf-8")
-    with open_workspace(directory) as workspace:
-        import_files(
-            workspace,
-            [register, values],
-            actor="test",
-            at=dt.datetime(2026, 11, 16, 8, 0),
-        )
     return directory
 
 
@@ -114,7 +77,7 @@ def free_port() -> int:
 
 # Every read tool, with the error cases, as (tool, arguments) by label.
 EVERY_TOOL_CALLS: dict[str, tuple[str, dict[str, Any]]] = {
-    "behind": ("list_initiatives", {"verdict": "behind"}),
+    "behind": ("list_initiatives", {"verdict": "inconclusive", "owner": "Maya Okafor"}),
     "initiative": ("get_initiative", {"initiative_id": BEHIND_ID}),
     "unknown initiative": ("get_initiative", {"initiative_id": "no-such-thing"}),
     "unknown company": ("list_initiatives", {"company": "Nobody Ltd"}),
@@ -173,7 +136,7 @@ def check_every_tool(results: dict[str, Any]) -> None:
     assert initiative["initiative"]["target"]["canonical"] == (
         "GRR +5pp for SMB (90-day) by Q4 FY27 (2027-01-31)"
     )
-    assert initiative["evaluation"]["verdict"] == "behind"
+    assert initiative["evaluation"]["verdict"] == "inconclusive"
     assert initiative["initiative"]["history"]
 
     assert error_of(results["unknown initiative"])["status"] == 404
@@ -185,7 +148,7 @@ def check_every_tool(results: dict[str, Any]) -> None:
     assert set(lint["findings"][0]) >= {"rule_id", "severity", "message", "location"}
 
     summary = data_of(results["summary"])
-    assert summary["summary"]["verdicts"]["behind"] == 1
+    assert summary["summary"]["verdicts"]["inconclusive"] == 3
     assert summary["markdown"].startswith("## Customer Success Initiatives")
     assert error_of(results["since after as-of"])["type"] == "InvalidDateRangeError"
 

@@ -328,7 +328,9 @@ def test_http_token_server_with_bearer(
         ):
             await session.initialize()
             names = {tool.name for tool in (await session.list_tools()).tools}
-            behind = await session.call_tool("list_initiatives", {"verdict": "behind"})
+            behind = await session.call_tool(
+                "list_initiatives", {"verdict": "inconclusive", "owner": "Maya Okafor"}
+            )
             initiative = await session.call_tool(
                 "get_initiative", {"initiative_id": "health-score-v2"}
             )

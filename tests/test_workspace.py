@@ -76,6 +76,25 @@ def test_init_writes_config_and_database(tmp_path: Path) -> None:
     workspace.close()
 
 
+def test_open_stores_fiscal_calendar_for_edits(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from boardloop.edits._operations import parse_company_target
+
+    init_workspace(tmp_path, company="Acme Analytics", fiscal_start_month=2).close()
+    with open_workspace(tmp_path) as workspace:
+        store = workspace.store
+        assert store.company_settings("Acme Analytics").fiscal.start_month == 2
+        target = parse_company_target(
+            store,
+            "Acme Analytics",
+            "GRR +2pp for SMB by Q4 FY27",
+            dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+        )
+    # FY27 starts in February 2026, so its fourth quarter ends in January 2027.
+    assert target.deadline == dt.date(2027, 1, 31)
+
+
 def test_init_rejects_existing_workspace(tmp_path: Path) -> None:
     init_workspace(tmp_path, company="Acme Analytics").close()
 

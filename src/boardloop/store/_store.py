@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, event, make_url, select
 from sqlalchemy.orm import Session
 
 from boardloop.domain.model import (
@@ -81,6 +81,8 @@ __all__ = ["Store"]
 logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+SQLITE_BUSY_SECONDS = 30
+"""How long a SQLite transaction waits for another one's lock before failing."""
 
 
 class Store(AccountsMixin, EditWritesMixin):
@@ -91,7 +93,17 @@ class Store(AccountsMixin, EditWritesMixin):
     """
 
     def __init__(self, url: str | URL) -> None:
-        self.engine: Engine = create_engine(url)
+        parsed = make_url(url)
+        # NOTE: on SQLite every transaction, reads included, takes the write lock
+        # (see use_immediate_transactions), so a server's readers queue behind
+        # its writers. They wait up to SQLITE_BUSY_SECONDS instead of the
+        # driver's 5 seconds; a team that writes a lot belongs on PostgreSQL.
+        options = (
+            {"connect_args": {"timeout": SQLITE_BUSY_SECONDS}}
+            if parsed.get_backend_name() == "sqlite"
+            else {}
+        )
+        self.engine: Engine = create_engine(parsed, **options)
         if self.engine.dialect.name == "sqlite":
             use_immediate_transactions(self.engine)
 

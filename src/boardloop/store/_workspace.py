@@ -218,4 +218,23 @@ def open_store(root: Path, config: WorkspaceConfig) -> Store:
             f"check database_url in {CONFIG_FILE_NAME} or {DATABASE_URL_VARIABLE}, and "
             "that the database server is running",
         ) from error
+    keep_fiscal_calendar(store, config)
     return store
+
+
+def keep_fiscal_calendar(store: Store, config: WorkspaceConfig) -> None:
+    """Store the workspace company's fiscal calendar from boardloop.toml.
+
+    boardloop.toml is the source of the workspace's own company's calendar.
+    Faces that read the company's settings from the database (the edit
+    operations, the API and MCP servers) then parse targets with the same
+    calendar as the command line. The settings are written only when they differ.
+    """
+    from dataclasses import replace
+
+    store.ensure_company(config.company)
+    settings = store.company_settings(config.company)
+    if settings.fiscal != config.fiscal:
+        store.set_company_settings(
+            config.company, replace(settings, fiscal=config.fiscal)
+        )

@@ -2,11 +2,11 @@
 
 Usage: python bench/load_api.py [--duration 60] [--connections 16] [--rate 0]
 
-Creates a PostgreSQL database named boardloop_bench_* on 127.0.0.1:5432
-(BOARDLOOP_BENCH_POSTGRES_URL names the server's maintenance database), writes a
-company of --initiatives initiatives with --years years of monthly KPI values
-per window, revises a few targets, adds a user with the board role and issues
-a read token. It then starts `boardloop serve` with --workers workers on a free
+Creates a PostgreSQL database named boardloop_bench_* on 127.0.0.1:5432.
+BOARDLOOP_BENCH_POSTGRES_URL names the server's maintenance database. It
+writes a company of --initiatives initiatives with --years years of monthly KPI
+values per window, revises a few targets, adds a user with the board role and
+issues a read token. It then starts `boardloop serve` with --workers workers on a free
 port of 127.0.0.1, loads the board section (JSON and Markdown), the initiative
 list (the first page and a later one, by cursor) and /healthz in one run, and
 prints Markdown tables. The database is dropped at the end unless --keep.
@@ -46,7 +46,7 @@ AIM_P99_SECONDS = 0.050
 
 @dataclass(frozen=True, slots=True)
 class LoadOptions:
-    """What to generate, how to serve it and how to load it."""
+    """Settings of one run: the company generated, the server and the load."""
 
     initiatives: int = 1000
     years: int = 5
@@ -102,7 +102,7 @@ def endpoints_for(
 def first_requests(
     base_url: str, token: str, endpoints: Sequence[load_client.Endpoint]
 ) -> dict[str, float]:
-    """Time one request of each endpoint on an idle server, before the load."""
+    """Time one request of each endpoint before the load, with empty caches."""
     timings = {}
     with httpx.Client(
         base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=120

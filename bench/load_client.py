@@ -1,10 +1,10 @@
 """The load client of the API benchmark: asyncio and httpx, N concurrent connections.
 
-Without a rate, each connection sends its next request as soon as the last one
-is answered (closed loop), which measures the maximum throughput. With a rate,
-requests are scheduled at fixed intervals whatever the server does (open
-loop), and a request's latency counts from its scheduled time, so time spent
-waiting for a free connection is counted too.
+Without a rate, each connection sends its next request as soon as the
+response to the last one arrives (closed loop), which measures the maximum
+throughput. With a rate, requests are scheduled at fixed intervals whatever
+the server does (open loop). A request's latency then counts from its
+scheduled time, so time spent waiting for a free connection is counted too.
 """
 
 from __future__ import annotations

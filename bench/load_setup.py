@@ -236,7 +236,7 @@ def start_server(
     log_level: str = "info",
     timeout: float = 60.0,
 ) -> Server:
-    """Start `boardloop serve` on a free port and wait until /readyz answers 200."""
+    """Start `boardloop serve` on a free port and wait until /readyz returns 200."""
     port = free_port()
     log_path = company.workspace / "serve.log"
     environment = {**os.environ, "BOARDLOOP_DATABASE_URL": company.database_url}
@@ -298,7 +298,7 @@ def worker_pids(parent: int) -> list[int]:
     """Return the pids of the uvicorn worker processes started by `parent`.
 
     With more than one worker, uvicorn's supervisor starts each worker through
-    multiprocessing's spawn, whose command line runs `spawn_main`; other
+    multiprocessing's spawn, whose command line runs `spawn_main`. Other
     children, such as multiprocessing's resource tracker, are left out.
     """
     children = Path(f"/proc/{parent}/task/{parent}/children")

@@ -140,6 +140,9 @@ def run_bench(options: LoadOptions, work: Path) -> dict[str, Any]:
                 options.page_size,
             )
             first = first_requests(server.base_url, company.token, endpoints)
+            measured_from = dt.datetime.now(dt.UTC) + dt.timedelta(
+                seconds=options.warmup
+            )
             results, samples, elapsed = load_client.run_load(
                 server.base_url,
                 company.token,
@@ -153,6 +156,7 @@ def run_bench(options: LoadOptions, work: Path) -> dict[str, Any]:
             )
         finally:
             exit_code = load_setup.stop_server(server)
+        server_times = server_durations(server.log_path, measured_from)
     return {
         "options": asdict(options),
         "machine": system,
@@ -170,6 +174,7 @@ def run_bench(options: LoadOptions, work: Path) -> dict[str, Any]:
             label: endpoint_summary(result, elapsed)
             for label, result in results.items()
         },
+        "server_ms": server_times,
         "rss": rss_summary(samples),
     }
 
@@ -192,11 +197,42 @@ def endpoint_summary(
         "max_ms": max(latencies, default=float("nan")) * 1000,
         "non_2xx": result.non_2xx,
         "exceptions": result.exceptions,
+        "not_sent": result.not_sent,
         "statuses": {str(status): count for status, count in result.statuses.items()},
         "exception_kinds": result.exception_kinds,
         "mean_kib": (
             result.bytes_received / len(latencies) / 1024 if latencies else 0.0
         ),
+    }
+
+
+def server_durations(log_path: Path, since: dt.datetime) -> dict[str, Any]:
+    """Return percentiles of the server's own request durations, by path.
+
+    They come from the request log lines (`duration_ms`, from the request's
+    arrival to its last body chunk handed to uvicorn), so they leave out the
+    client and the transfer. The log has no query string, so the formats of the
+    board section and the pages of the list share one path.
+    """
+    durations: dict[str, list[float]] = {}
+    for line in log_path.read_text(encoding="utf-8", errors="replace").splitlines():
+        if '"boardloop.api.requests"' not in line:
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if dt.datetime.fromisoformat(record["time"]) < since:
+            continue
+        durations.setdefault(record["path"], []).append(record["duration_ms"])
+    return {
+        path: {
+            "requests": len(values),
+            "p50_ms": load_client.percentile(values, 0.50),
+            "p90_ms": load_client.percentile(values, 0.90),
+            "p99_ms": load_client.percentile(values, 0.99),
+        }
+        for path, values in sorted(durations.items())
     }
 
 
@@ -262,8 +298,8 @@ def markdown(document: dict[str, Any]) -> str:
         f"{options['warmup']:g} s of warm-up",
         "",
         "| endpoint | requests/s | p50 ms | p90 ms | p99 ms | max ms | errors "
-        "| first request ms | KiB |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| not sent | first request ms | KiB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     total = 0.0
     for label, summary in document["endpoints"].items():
@@ -274,10 +310,20 @@ def markdown(document: dict[str, Any]) -> str:
             f"| {label} | {summary['requests_per_second']:.1f} "
             f"| {summary['p50_ms']:.1f} | {summary['p90_ms']:.1f} "
             f"| {summary['p99_ms']:.1f} | {summary['max_ms']:.1f} | {errors} "
-            f"| {first:.0f} | {summary['mean_kib']:.0f} |"
+            f"| {summary['not_sent']} | {first:.0f} | {summary['mean_kib']:.0f} |"
         )
-    lines.append(f"| all | {total:.1f} | | | | | | | |")
+    lines.append(f"| all | {total:.1f} | | | | | | | | |")
     lines += ["", aim_line(document["endpoints"])]
+    lines += [
+        "",
+        "| path, server time | requests | p50 ms | p90 ms | p99 ms |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for path, summary in document["server_ms"].items():
+        lines.append(
+            f"| `{path}` | {summary['requests']} | {summary['p50_ms']:.1f} "
+            f"| {summary['p90_ms']:.1f} | {summary['p99_ms']:.1f} |"
+        )
     lines += [
         "",
         "| worker | first RSS MiB | last RSS MiB | max RSS MiB | samples |",

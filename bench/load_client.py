@@ -47,6 +47,9 @@ class EndpointResult:
     latencies: list[float] = field(default_factory=list)
     non_2xx: int = 0
     exceptions: int = 0
+    # Open loop only: requests still waiting for a connection when the
+    # measured time ended, which were never sent.
+    not_sent: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
     exception_kinds: dict[str, int] = field(default_factory=dict)
     bytes_received: int = 0
@@ -151,9 +154,14 @@ async def open_loop(
     warmup: float,
     duration: float,
 ) -> None:
-    """Send `rate` requests per second in total, at most `connections` at a time."""
+    """Send `rate` requests per second in total, at most `connections` at a time.
+
+    Requests still queued when the measured time ends are counted as not sent,
+    so a server slower than the rate ends the run on time.
+    """
     queue: asyncio.Queue[tuple[Endpoint, float, bool] | None] = asyncio.Queue()
     start = time.perf_counter()
+    stop_at = start + warmup + duration
     total = int((warmup + duration) * rate)
     warmup_count = int(warmup * rate)
 
@@ -163,7 +171,11 @@ async def open_loop(
             if item is None:
                 return
             endpoint, scheduled, record = item
-            await send(client, endpoint, results[endpoint.label], scheduled, record)
+            result = results[endpoint.label]
+            if time.perf_counter() >= stop_at:
+                result.not_sent += record
+                continue
+            await send(client, endpoint, result, scheduled, record)
 
     workers = [asyncio.create_task(connection_loop()) for _ in range(connections)]
     for index, endpoint in zip(range(total), itertools.cycle(endpoints), strict=False):

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from boardloop.access import Action, Principal, may, names_match
 from boardloop.api._access import CurrentPrincipal, State, authorize
+from boardloop.api._cache import register_snapshot
 from boardloop.api._common import (
     DEFAULT_PAGE,
     AsOf,
@@ -83,9 +84,9 @@ def list_initiatives(
     """List the register's initiatives by id, filtered, one page at a time."""
     authorize(principal, Action.READ, company)
     workspace = company_workspace(state, company)
-    register = workspace.store.load_register(company)
+    snapshot = register_snapshot(workspace.store, company)
     day = resolve_as_of(as_of, workspace)
-    initiatives = list(register.initiatives)
+    initiatives = list(snapshot.register.initiatives)
 
     # Filters, cheapest first; the verdict needs an evaluation of each initiative.
     if status:
@@ -115,7 +116,7 @@ def list_initiatives(
     labels = state.catalog.labels()
     items = []
     for item in page.items:
-        stored = workspace.store.get_initiative(company, item.id)
+        stored = snapshot.stored[item.id]
         items.append(
             initiative_out(
                 stored.initiative,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from boardloop.access import Action
 from boardloop.api._access import CurrentPrincipal, State, authorize
+from boardloop.api._cache import board_section_body
 from boardloop.api._common import (
     DEFAULT_PAGE,
     AsOf,
@@ -260,13 +261,14 @@ def board_section(
     ] = None,
 ) -> Response:
     """Render the board section, as `boardloop report` writes it."""
-    from boardloop.report import render
-    from boardloop.service import build_section
-
     authorize(principal, Action.READ, company)
     workspace = company_workspace(state, company)
     day = resolve_as_of(as_of, workspace)
-    section = build_section(workspace, as_of=day, since=since or workspace.config.since)
-    return Response(
-        render(section, format), media_type=BOARD_SECTION_MEDIA_TYPES[format]
+    body = board_section_body(
+        workspace,
+        company=company,
+        as_of=day,
+        since=since or workspace.config.since,
+        output_format=format,
     )
+    return Response(body, media_type=BOARD_SECTION_MEDIA_TYPES[format])

@@ -101,8 +101,9 @@ class SessionsMixin:
 
         Call it after `check_password` accepted the user's password. `replaces`
         is the session id the browser sent along with the sign-in, which is
-        ended, so an id planted before the sign-in stays worthless. Sessions past their lifetime or idle timeout, of every user, are
-        deleted on the way, so the table does not grow without bound.
+        ended, so an id planted before the sign-in stays worthless. Sessions
+        past their lifetime or idle timeout, of every user, are deleted on the
+        way, so the table does not grow without bound.
         """
         now = current_time(at)
         session_id = secrets.token_urlsafe(SESSION_ID_BYTES)

@@ -62,9 +62,9 @@ def current_principal(
 
     A request without an Authorization header but with the session cookie is
     the signed-in user's, and an unsafe one needs the session's CSRF token. Any
-    Authorization header means a bearer token: a missing header, another scheme,
-    and an unknown, revoked or expired token all raise the same
-    `UnauthenticatedError`; the store logs which it was.
+    Authorization header means a bearer token. Another scheme and an unknown,
+    revoked or expired token all raise the same `UnauthenticatedError`, and the
+    store logs which it was.
     """
     if "authorization" not in request.headers and SESSION_COOKIE in request.cookies:
         session = request_session(request, state)

@@ -111,8 +111,8 @@ async def login(request: Request, response: Response, state: State) -> SessionOu
     """
     check_same_site(request)
     credentials = await read_credentials(request)
-    # Checking a password runs scrypt for tens of milliseconds, which must not
-    # block the event loop.
+    # Checking a password runs scrypt, which is slow by design (it uses 32 MiB
+    # of memory), so it runs in a worker thread and not on the event loop.
     opened = await run_in_threadpool(
         sign_in, state, credentials, request.cookies.get(SESSION_COOKIE)
     )

@@ -1,6 +1,6 @@
 """Sign-in sessions of the API: the session cookie, its checks and CSRF.
 
-A browser that signed in at `/auth/login` holds the session id in the
+A browser that signed in at `/auth/login` keeps the session id in the
 `boardloop_session` cookie. Routes under /api/v1 accept that cookie in place of
 a bearer token. The cookie is sent by the browser on its own, so every unsafe
 request made with it must also carry the session's CSRF token in the
@@ -162,7 +162,7 @@ def check_csrf(request: Request, session: ActiveSession) -> None:
 
 
 def check_same_site(request: Request) -> None:
-    """Reject a sign-in that the browser says a page of another site sent.
+    """Reject a sign-in that the browser marks as sent by a page of another site.
 
     Browsers send Sec-Fetch-Site with every request; other clients send none.
     Without this check a page of another site could sign its visitor in as the
@@ -200,7 +200,7 @@ def clear_session_cookie(response: Response, settings: ApiSettings) -> None:
 
 
 def install_session_errors(app: FastAPI) -> None:
-    """Answer a rejected session with the usual 401 body, and clear its cookie."""
+    """Register the handler that clears the cookie of a rejected session."""
 
     async def rejected_session(request: Request, error: Exception) -> JSONResponse:
         response = await error_response(request, error)

@@ -617,3 +617,16 @@ def test_sessions_documented(text: str) -> None:
 
     docs = Path(__file__).parent.parent / DOCS
     assert text in docs.read_text(encoding="utf-8")
+
+
+def test_openapi_lists_auth_routes(world: SessionWorld) -> None:
+    from openapi_spec_validator import validate
+
+    document = world.browser().get("/api/v1/openapi.json").json()
+    validate(document)
+    paths = document["paths"]
+    assert set(paths["/auth/login"]) == {"post"}
+    assert set(paths["/auth/logout"]) == {"post"}
+    assert set(paths["/auth/session"]) == {"get"}
+    body = paths["/auth/login"]["post"]["requestBody"]["content"]
+    assert set(body) == {"application/json", "application/x-www-form-urlencoded"}

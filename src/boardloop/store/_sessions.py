@@ -179,7 +179,9 @@ class SessionsMixin:
                     last_seen_at=now,
                 )
             if row is not None:
-                session.delete(row)
+                # A bulk delete, because a concurrent request with the same
+                # cookie may have deleted the row already.
+                session.execute(delete(SessionRow).where(SessionRow.id == row.id))
         logger.warning("session %s rejected: %s", fingerprint(session_id), reason)
         raise InvalidSessionError
 

@@ -44,7 +44,7 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    with backend_url(request.param, tmp_path) as url:
+    with backend_url(request.param, tmp_path, migrated=True) as url:
         store = Store(url)
         store.migrate()
         store.ensure_company(COMPANY)

@@ -21,7 +21,12 @@ from boardloop.api import ApiSettings, create_app
 from boardloop.api._settings import open_api_workspace, with_company
 from boardloop.service import import_files
 from boardloop.store import DATABASE_URL_VARIABLE, init_workspace
-from store_backends import BACKENDS, fresh_postgres_database, postgres_admin_url
+from store_backends import (
+    BACKENDS,
+    fresh_postgres_database,
+    migrated_template,
+    postgres_admin_url,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -119,7 +124,10 @@ def database_for(backend: str) -> Iterator[None]:
             patch.delenv(DATABASE_URL_VARIABLE, raising=False)
             yield
             return
-        with fresh_postgres_database(postgres_admin_url()) as url:
+        admin_url = postgres_admin_url()
+        # A copy of a migrated template is faster to make than a migration.
+        template = migrated_template(admin_url)
+        with fresh_postgres_database(admin_url, template) as url:
             patch.setenv(
                 DATABASE_URL_VARIABLE, url.render_as_string(hide_password=False)
             )

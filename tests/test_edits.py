@@ -70,7 +70,7 @@ ONBOARDING = InitiativeDraft(
 
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    with backend_url(request.param, tmp_path) as url:
+    with backend_url(request.param, tmp_path, migrated=True) as url:
         store = Store(url)
         store.migrate()
         store.ensure_company(COMPANY)

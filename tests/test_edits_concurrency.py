@@ -184,7 +184,7 @@ def check_nothing_lost(
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_concurrent_threads_lose_nothing(backend: str, tmp_path: Path) -> None:
-    with backend_url(backend, tmp_path) as url:
+    with backend_url(backend, tmp_path, migrated=True) as url:
         prepare(url)
 
         accepted, retries = run_threads(url)
@@ -194,7 +194,7 @@ def test_concurrent_threads_lose_nothing(backend: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_concurrent_processes_lose_nothing(backend: str, tmp_path: Path) -> None:
-    with backend_url(backend, tmp_path) as url:
+    with backend_url(backend, tmp_path, migrated=True) as url:
         prepare(url)
 
         accepted, retries = run_processes(url)
@@ -230,7 +230,7 @@ def race(url: Any, action: Any, expected_error: type[Exception]) -> list[str]:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_concurrent_creates_one_wins(backend: str, tmp_path: Path) -> None:
-    with backend_url(backend, tmp_path) as url:
+    with backend_url(backend, tmp_path, migrated=True) as url:
         prepare(url)
         draft = InitiativeDraft(key="advocacy", name="Advocacy program")
 
@@ -245,7 +245,7 @@ def test_concurrent_creates_one_wins(backend: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_concurrent_user_adds_one_wins(backend: str, tmp_path: Path) -> None:
-    with backend_url(backend, tmp_path) as url:
+    with backend_url(backend, tmp_path, migrated=True) as url:
         prepare(url)
 
         outcomes = race(

@@ -218,9 +218,7 @@ def list_history(
 ) -> EventPage:
     """List the company's history, oldest first; events are never edited or deleted."""
     authorize(principal, Action.READ, company)
-    events = state.workspace.store.events(company, since)
-    if initiative is not None:
-        events = [(key, event) for key, event in events if key == initiative]
+    events = state.workspace.store.events(company, since, key=initiative)
     return event_page(events, f"history:{initiative or ''}", cursor, limit)
 
 

@@ -49,11 +49,7 @@ def history(
                 workspace.store.get_initiative(company, key)
             except UnknownInitiativeError as error:
                 fail(str(error))
-        events = [
-            (event_key, event)
-            for event_key, event in workspace.store.events(company, since)
-            if key is None or event_key == key
-        ]
+        events = workspace.store.events(company, since, key=key)
 
     if output_format == "json":
         document = [event_to_json(event_key, event) for event_key, event in events]

@@ -62,11 +62,7 @@ def read_history(
         read_initiative(store, principal, company, key)
     else:
         check_may_read(principal, company)
-    return [
-        (event_key, event)
-        for event_key, event in store.events(company, since)
-        if key is None or event_key == key
-    ]
+    return store.events(company, since, key=key)
 
 
 def check_may_read(principal: Principal, company: str) -> None:

@@ -322,14 +322,17 @@ class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
             return row.version
 
     def events(
-        self, company: str, since: dt.date | None = None
+        self, company: str, since: dt.date | None = None, *, key: str | None = None
     ) -> list[tuple[str, Event]]:
-        """Return (initiative key, event) pairs in time order, from `since` on."""
+        """Return (initiative key, event) pairs in time order, from `since` on.
+
+        With `key`, only the events of that initiative.
+        """
         with Session(self.engine) as session:
             company_id = find_company_id(session, company)
             if company_id is None:
                 return []
-            return load_events(session, company_id, since=since)
+            return load_events(session, company_id, since=since, key=key)
 
     def import_log(self, company: str) -> list[ImportRecord]:
         """Return the company's past imports, oldest first."""

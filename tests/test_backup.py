@@ -79,7 +79,7 @@ def source(
 ) -> Iterator[Store]:
     """The example company in a database of each kind; tests only read it."""
     folder = tmp_path_factory.mktemp(f"source-{request.param}")
-    with backend_url(request.param, folder) as url:
+    with backend_url(request.param, folder, migrated=True) as url:
         store = Store(url)
         store.migrate()
         build_company(store, folder, computed_values)
@@ -317,7 +317,7 @@ def fresh(tmp_path: Path) -> Iterator[Callable[[str], Store]]:
             count += 1
             folder = tmp_path / f"db-{count}"
             folder.mkdir()
-            store = Store(stack.enter_context(backend_url(kind, folder)))
+            store = Store(stack.enter_context(backend_url(kind, folder, migrated=True)))
             stack.callback(store.close)
             store.migrate()
             return store

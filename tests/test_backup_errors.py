@@ -128,7 +128,7 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """A database that already contains the company, another company and a user."""
     folder = tmp_path / "target"
     folder.mkdir()
-    with backend_url(request.param, folder) as url:
+    with backend_url(request.param, folder, migrated=True) as url:
         store = Store(url)
         store.migrate()
         import_register(store, folder, COMPANY, TARGET_REGISTER)

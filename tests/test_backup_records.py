@@ -186,6 +186,10 @@ def test_other_offset_read_as_utc() -> None:
     assert backup.events[0].at == AT
 
 
+BAD_AMOUNT = {
+    **encode_initiative(INITIATIVE),
+    "target": {**encode_initiative(INITIATIVE)["target"], "amount": "five"},
+}
 CASES = [
     ("company", "name", " ", "the company name is empty"),
     ("company", "settings", {"fiscal": {"start_month": 13}}, "fiscal"),
@@ -198,7 +202,9 @@ CASES = [
     ("initiative", "data", {"codec": 1}, "missing key 'id'"),
     ("initiative", "created_at", "2026-03-02T09:00:00", "has no UTC offset"),
     ("initiative", "created_at", "yesterday", "is not an ISO 8601 timestamp"),
+    ("initiative", "data", BAD_AMOUNT, "data cannot be decoded (InvalidOperation"),
     ("event", "changes", {"status": ["planned"]}, "changes cannot be decoded"),
+    ("event", "changes", {"n": [{"$decimal": "x"}, 1]}, "changes cannot be decoded"),
     ("event", "actor", None, "actor must be text"),
     ("kpi_value", "value", "91,50", "value '91,50' is not a number"),
     ("kpi_value", "value", "NaN", "is not a finite number"),

@@ -42,6 +42,16 @@ RECORD_TYPES: dict[str, type[Any]] = {
     "membership": MembershipRecord,
 }
 SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
+# What the codec raises on data it cannot decode. Decimal raises InvalidOperation,
+# an ArithmeticError, on text that is not a number.
+DECODE_ERRORS = (
+    CodecError,
+    KeyError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    ArithmeticError,
+)
 
 
 class RecordProblem(ValueError):
@@ -166,7 +176,7 @@ def check_initiative(record: InitiativeRecord) -> str:
         raise RecordProblem(f"version {record.version} is below 1")
     try:
         initiative = decode_initiative(record.data)
-    except (CodecError, KeyError, TypeError, ValueError, AttributeError) as error:
+    except DECODE_ERRORS as error:
         raise RecordProblem(f"data cannot be decoded ({describe(error)})") from None
     status = None if initiative.status is None else initiative.status.value
     stated = (
@@ -184,7 +194,7 @@ def check_initiative(record: InitiativeRecord) -> str:
 def check_event(record: EventRecord) -> None:
     try:
         decode_changes(record.changes, f"event of {record.initiative_key!r}")
-    except (CodecError, KeyError, TypeError, ValueError, AttributeError) as error:
+    except DECODE_ERRORS as error:
         raise RecordProblem(f"changes cannot be decoded ({describe(error)})") from None
 
 

@@ -1,4 +1,4 @@
-"""The caller and their permissions: the bearer token and the permission check.
+"""The caller and their permissions: the bearer token or session, and the check.
 
 Every route takes the principal from `current_principal` and calls `authorize`
 before it reads or writes. A company the caller has no role in gets the same
@@ -17,6 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from boardloop.access import Action, Principal, Role, Scope, may
 from boardloop.api._errors import ForbiddenError, NotFoundError, UnauthenticatedError
+from boardloop.api._sessions import SESSION_COOKIE, check_csrf, request_session
 
 if TYPE_CHECKING:
     from boardloop.api._settings import ApiSettings
@@ -57,11 +58,18 @@ def current_principal(
     state: State,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    """Verify the bearer token with the store and return who acts through it.
+    """Verify the bearer token or session cookie and return who acts through it.
 
-    A missing header, another scheme, and an unknown, revoked or expired token
-    all raise the same `UnauthenticatedError`; the store logs which it was.
+    A request without an Authorization header but with the session cookie is
+    the signed-in user's, and an unsafe one needs the session's CSRF token. Any
+    Authorization header means a bearer token. Another scheme and an unknown,
+    revoked or expired token all raise the same `UnauthenticatedError`, and the
+    store logs which it was.
     """
+    if "authorization" not in request.headers and SESSION_COOKIE in request.cookies:
+        session = request_session(request, state)
+        check_csrf(request, session)
+        return session.principal
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise UnauthenticatedError
     from boardloop.store import InvalidTokenError

@@ -12,11 +12,13 @@ from boardloop.api._access import ApiState
 from boardloop.api._common import API_PREFIX
 from boardloop.api._errors import install_error_handlers
 from boardloop.api._middleware import RequestMiddleware
+from boardloop.api._routes_auth import router as auth_router
 from boardloop.api._routes_edits import router as edits_router
 from boardloop.api._routes_health import router as health_router
 from boardloop.api._routes_register import router as register_router
 from boardloop.api._routes_reports import router as reports_router
 from boardloop.api._schemas import ErrorOut
+from boardloop.api._sessions import install_session_errors
 from boardloop.api._settings import ApiSettings, load_settings, open_api_workspace
 
 if TYPE_CHECKING:
@@ -31,8 +33,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     status: {"model": ErrorOut, "description": description}
     for status, description in (
         (400, "Invalid request or cursor."),
-        (401, "Missing, invalid or expired bearer token."),
-        (403, "The role or token scope does not allow this."),
+        (401, "Missing, invalid or expired bearer token or session."),
+        (403, "The role or token scope does not allow this, or no CSRF token."),
         (404, "Not found, or not visible to the caller."),
         (413, "Request body over the size limit."),
         (422, "Invalid parameter or body."),
@@ -80,8 +82,10 @@ def create_app(settings: ApiSettings) -> FastAPI:
     )
     app.state.boardloop = state
     install_error_handlers(app)
+    install_session_errors(app)
     app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
     app.include_router(health_router)
+    app.include_router(auth_router)
     for router in (register_router, edits_router, reports_router):
         app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     return app

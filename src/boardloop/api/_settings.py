@@ -37,8 +37,21 @@ __all__ = [
     "with_company",
 ]
 
-SERVER_KEYS = ("host", "port", "workers", "max_body_bytes", "log_level")
+SERVER_KEYS = (
+    "host",
+    "port",
+    "workers",
+    "max_body_bytes",
+    "log_level",
+    "session_lifetime_minutes",
+    "session_idle_minutes",
+    "insecure_cookies",
+)
 LOG_LEVELS = ("debug", "info", "warning", "error")
+BOOLEAN_TEXTS = {"true": True, "1": True, "false": False, "0": False}
+# Hosts where a cookie without Secure never crosses a network: only for them may
+# insecure_cookies be set.
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
 # Setting name -> environment variable that overrides boardloop.toml.
 ENVIRONMENT_VARIABLES = {
@@ -48,6 +61,9 @@ ENVIRONMENT_VARIABLES = {
     "workers": "BOARDLOOP_WORKERS",
     "max_body_bytes": "BOARDLOOP_MAX_BODY_BYTES",
     "log_level": "BOARDLOOP_LOG_LEVEL",
+    "session_lifetime_minutes": "BOARDLOOP_SESSION_LIFETIME_MINUTES",
+    "session_idle_minutes": "BOARDLOOP_SESSION_IDLE_MINUTES",
+    "insecure_cookies": "BOARDLOOP_INSECURE_COOKIES",
 }
 
 
@@ -68,9 +84,12 @@ class ServerSettingsError(ValueError):
 class ApiSettings:
     """Settings of one API server process.
 
-    `max_body_bytes` limits every request body. `migrate` upgrades the
-    database schema when the app starts. `boardloop serve` leaves it off,
-    because it migrates once before it starts its workers.
+    `max_body_bytes` limits every request body. A sign-in session lasts
+    `session_lifetime_minutes` at most, and ends after `session_idle_minutes`
+    without a request. `insecure_cookies` drops the Secure flag of the session
+    cookie, for plain-HTTP development on a loopback host only. `migrate`
+    upgrades the database schema when the app starts. `boardloop serve` leaves
+    it off, because it migrates once before it starts its workers.
     """
 
     workspace: Path
@@ -79,6 +98,9 @@ class ApiSettings:
     workers: int = 1
     max_body_bytes: int = 1_048_576
     log_level: str = "info"
+    session_lifetime_minutes: int = 720
+    session_idle_minutes: int = 120
+    insecure_cookies: bool = False
     migrate: bool = False
 
 
@@ -128,6 +150,10 @@ def parse_value(source: str, key: str, text: str) -> Any:
     """Convert an environment variable's text to the setting's type."""
     if key in ("host", "log_level"):
         return text
+    if key == "insecure_cookies":
+        if text.lower() not in BOOLEAN_TEXTS:
+            raise ServerSettingsError(source, key, text, "write true or false")
+        return BOOLEAN_TEXTS[text.lower()]
     try:
         return int(text)
     except ValueError:
@@ -142,6 +168,9 @@ def check_settings(settings: ApiSettings, source: str) -> None:
         "port": (1, 65535),
         "workers": (1, 64),
         "max_body_bytes": (1024, 1 << 30),
+        # Five minutes to 30 days.
+        "session_lifetime_minutes": (5, 43_200),
+        "session_idle_minutes": (5, 43_200),
     }
     for key, (low, high) in integer_ranges.items():
         value = getattr(settings, key)
@@ -157,6 +186,32 @@ def check_settings(settings: ApiSettings, source: str) -> None:
             "log_level",
             settings.log_level,
             f"use one of {', '.join(LOG_LEVELS)}",
+        )
+    check_session_settings(settings, source)
+
+
+def check_session_settings(settings: ApiSettings, source: str) -> None:
+    """Reject an idle timeout above the lifetime, and insecure cookies off loopback."""
+    if settings.session_idle_minutes > settings.session_lifetime_minutes:
+        raise ServerSettingsError(
+            source,
+            "session_idle_minutes",
+            settings.session_idle_minutes,
+            "use at most session_lifetime_minutes "
+            f"({settings.session_lifetime_minutes})",
+        )
+    if not isinstance(settings.insecure_cookies, bool):
+        raise ServerSettingsError(
+            source, "insecure_cookies", settings.insecure_cookies, "write true or false"
+        )
+    if settings.insecure_cookies and settings.host not in LOOPBACK_HOSTS:
+        raise ServerSettingsError(
+            source,
+            "insecure_cookies",
+            settings.insecure_cookies,
+            f"cookies without Secure are allowed only on a loopback host "
+            f"({', '.join(LOOPBACK_HOSTS)}), not on {settings.host!r}; serve "
+            "HTTPS and leave insecure_cookies false",
         )
 
 

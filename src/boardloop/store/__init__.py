@@ -61,6 +61,11 @@ from boardloop.store._records import (
     KpiValueChanges,
     StoredInitiative,
 )
+from boardloop.store._sessions import (
+    ActiveSession,
+    InvalidSessionError,
+    OpenedSession,
+)
 from boardloop.store._settings import CompanySettings
 from boardloop.store._store import Store
 from boardloop.store._workspace import (
@@ -79,6 +84,7 @@ __all__ = [
     "CONFIG_FILE_NAME",
     "DATABASE_URL_VARIABLE",
     "DEFAULT_DATABASE_FILE",
+    "ActiveSession",
     "Backup",
     "BackupDigestError",
     "BackupError",
@@ -95,12 +101,14 @@ __all__ = [
     "ImportRecord",
     "IncompleteBackupError",
     "InvalidCredentialsError",
+    "InvalidSessionError",
     "InvalidSettingsError",
     "InvalidTokenError",
     "InvalidUserError",
     "InvalidWindowError",
     "IssuedToken",
     "KpiValueChanges",
+    "OpenedSession",
     "RestoreFailedError",
     "RestoreResult",
     "StaleVersionError",

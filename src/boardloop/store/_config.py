@@ -51,7 +51,16 @@ TOP_LEVEL_KEYS = (
 )
 # The [server] table's values are checked by the API server's settings; the
 # workspace checks only that its keys are known.
-SERVER_KEYS = ("host", "port", "workers", "max_body_bytes", "log_level")
+SERVER_KEYS = (
+    "host",
+    "port",
+    "workers",
+    "max_body_bytes",
+    "log_level",
+    "session_lifetime_minutes",
+    "session_idle_minutes",
+    "insecure_cookies",
+)
 COMPANY_KEYS = ("name",)
 FISCAL_KEYS = ("start_month", "naming")
 DATA_KEYS = (

@@ -44,6 +44,7 @@ __all__ = [
     "InitiativeRow",
     "KpiValueRow",
     "MembershipRow",
+    "SessionRow",
     "UserRow",
     "UtcDateTime",
 ]
@@ -296,3 +297,27 @@ class ApiTokenRow(Base):
     expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class SessionRow(Base):
+    """A signed-in browser session of one user.
+
+    Only the SHA-256 of the session id is stored; the id itself lives in the
+    browser's cookie. `csrf_token` is the secret that every unsafe request of
+    the session must send back in the X-CSRF-Token header. A session ends at
+    `expires_at`, or earlier when `last_seen_at` is older than the idle timeout.
+    """
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        Index("ix_sessions_user_id", "user_id"),
+        Index("ix_sessions_expires_at", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    id_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

@@ -69,6 +69,7 @@ from boardloop.store._rows import (
     write_kpi_value_row,
 )
 from boardloop.store._schema import CompanyRow, ImportRow, InitiativeRow, KpiValueRow
+from boardloop.store._sessions import SessionsMixin
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -85,11 +86,12 @@ SQLITE_BUSY_SECONDS = 30
 """How long a SQLite transaction waits for another one's lock before failing."""
 
 
-class Store(AccountsMixin, EditWritesMixin):
+class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
     """The database behind a workspace, addressed by a SQLAlchemy URL.
 
     Users, roles, API tokens and company settings come from `AccountsMixin`;
-    single edits with their events from `EditWritesMixin`.
+    sign-in sessions from `SessionsMixin`; single edits with their events from
+    `EditWritesMixin`.
     """
 
     def __init__(self, url: str | URL) -> None:

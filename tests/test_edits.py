@@ -632,3 +632,30 @@ def test_revise_target_needs_reason(store: Store) -> None:
             reason="",
         )
     assert store.get_initiative(COMPANY, KEY).version == 1
+
+
+# --- ids and text a URL or a database cannot carry -----------------------------
+
+
+@pytest.mark.parametrize("key", ["../../etc/passwd", "a/b", "50%", ".hidden", "a\x00b"])
+def test_create_rejects_key_outside_url_segment(key: str, tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'keys.db'}")
+    store.migrate()
+    store.ensure_company("Acme")
+    store.add_user("ed", "Ed Editor")
+    store.grant_role("ed", "Acme", Role.EDITOR)
+    principal = Principal("ed", "Ed Editor", {"Acme": Role.EDITOR})
+    with pytest.raises(InvalidEditError, match="letters, digits"):
+        create_initiative(
+            store, principal, "Acme", InitiativeDraft(name="Probe", key=key)
+        )
+    assert store.load_register("Acme").initiatives == ()
+
+
+def test_create_rejects_nul_in_name(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'nul.db'}")
+    store.migrate()
+    store.ensure_company("Acme")
+    principal = Principal("ed", "Ed Editor", {"Acme": Role.EDITOR})
+    with pytest.raises(InvalidEditError, match="NUL character"):
+        create_initiative(store, principal, "Acme", InitiativeDraft(name="NUL\x00byte"))

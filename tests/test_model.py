@@ -42,6 +42,14 @@ def test_launch_sets_launch_date() -> None:
     assert launched.launched_on == AT.date()
 
 
+def test_transition_updates_status_text() -> None:
+    written = Initiative(
+        id="x", name="Health score v2", status=Status.IN_PROGRESS, status_text="WIP"
+    )
+    launched = transition(written, Status.LAUNCHED, at=AT, actor="a")
+    assert launched.status_text == "launched"
+
+
 def test_launch_keeps_stated_launch_date() -> None:
     stated = dt.date(2026, 8, 3)
     initiative = Initiative(

@@ -413,6 +413,8 @@ def transition(
     return replace(
         initiative,
         status=new,
+        # The source's wording of the old status no longer describes the new one.
+        status_text=None if initiative.status_text is None else new.value,
         launched_on=launched_on,
         history=(*initiative.history, event),
     )

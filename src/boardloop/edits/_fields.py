@@ -16,11 +16,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EDITABLE_FIELDS",
+    "NO_NUL",
     "apply_fields",
     "check_date",
     "check_text",
     "required_text",
 ]
+
+
+NO_NUL = "remove the NUL character (U+0000), which no database text can hold"
 
 
 def check_text(key: str, field: str, value: object) -> str | None:
@@ -29,6 +33,8 @@ def check_text(key: str, field: str, value: object) -> str | None:
         return None
     if not isinstance(value, str):
         raise InvalidEditError(key, field, value, "give it as text")
+    if "\x00" in value:
+        raise InvalidEditError(key, field, value, NO_NUL)
     return value.strip() or None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +35,7 @@ from boardloop.edits._errors import (
     PermissionDeniedError,
     StatusChangeError,
 )
-from boardloop.edits._fields import apply_fields, check_text, required_text
+from boardloop.edits._fields import NO_NUL, apply_fields, check_text, required_text
 from boardloop.store import (
     StaleVersionError,
     UnknownCompanyError,
@@ -457,7 +458,14 @@ def required_reason(key: str, reason: str) -> str:
         raise InvalidEditError(
             key, "reason", reason, "say why, as the board reads it in the history"
         )
+    if "\x00" in text:
+        raise InvalidEditError(key, "reason", reason, NO_NUL)
     return text
+
+
+# An id is one path segment of the API's URLs, so it holds no slash, percent
+# sign or other character that a URL would have to escape.
+KEY_PATTERN = re.compile(r"\w[\w.-]{0,199}")
 
 
 def check_key(key: str | None, name: str) -> str:
@@ -466,9 +474,13 @@ def check_key(key: str | None, name: str) -> str:
 
         return slugify(name)
     text = key.strip()
-    if not text or any(character.isspace() for character in text) or len(text) > 200:
+    if not KEY_PATTERN.fullmatch(text):
         raise InvalidEditError(
-            key, "id", key, "use up to 200 characters without spaces, or leave it out"
+            key,
+            "id",
+            key,
+            "use up to 200 letters, digits, '.', '_' or '-', starting with a letter "
+            "or digit, or leave it out",
         )
     return text
 

@@ -463,7 +463,7 @@ def required_reason(key: str, reason: str) -> str:
     return text
 
 
-# An id is one path segment of the API's URLs, so it holds no slash, percent
+# An id is one path segment of the API's URLs, so it contains no slash, percent
 # sign or other character that a URL would have to escape.
 KEY_PATTERN = re.compile(r"\w[\w.-]{0,199}")
 

@@ -84,7 +84,7 @@ def test_demo_writes_three_formats(tmp_path: Path) -> None:
     assert "Onboarding revamp for new SMB accounts" in names
     assert "Infinity" not in markdown + html
 
-    # An earlier board date sees the values measured up to it, and the later
+    # An earlier board date reads the values measured up to it, and the later
     # computed values are not flagged as mis-keyed dates.
     earlier = run(
         "report", "-w", str(folder), "--as-of", "2026-09-30", "--since", "2026-07-01"

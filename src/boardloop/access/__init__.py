@@ -1,4 +1,4 @@
-"""Who may do what: roles per company, token scopes and the permission check."""
+"""Permissions: roles per company, token scopes and the permission check."""
 
 from __future__ import annotations
 

@@ -23,10 +23,10 @@ request started is always seen. The fingerprint is read before the data. So a
 write that lands during a build can leave an entry newer than its fingerprint,
 which the next request rebuilds, but never an entry older than it.
 
-NOTE: SQLite may reuse the row ids of deleted rows. A restore that replaces a
-company there with a backup holding as many events and imports as the rows it
-replaces, with the same highest ids, goes unnoticed; restart the server after
-a restore. PostgreSQL never reuses ids.
+NOTE: SQLite may reuse the row ids of deleted rows. A restore there can replace
+a company with a backup that has as many events and imports, with the same
+highest ids, so the fingerprint does not change. Restart the server after a
+restore. PostgreSQL does not reuse ids.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """`boardloop user`: add users, set passwords, grant and revoke roles, list users.
 
-These commands act with the database access of whoever runs them, so they are
-for the people who administer the workspace's database.
+These commands act with the database access of the person who runs them, so
+they are for the people who administer the workspace's database.
 """
 
 from __future__ import annotations

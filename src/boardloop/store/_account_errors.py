@@ -68,7 +68,7 @@ class UnknownCompanyError(StoreError, LookupError):
 
 
 class InvalidCredentialsError(StoreError):
-    """A sign-in that failed; the message never says which part was wrong."""
+    """A failed sign-in, whose message does not name the part that was wrong."""
 
     http_status = 401
 

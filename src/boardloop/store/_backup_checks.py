@@ -42,8 +42,8 @@ RECORD_TYPES: dict[str, type[Any]] = {
     "membership": MembershipRecord,
 }
 SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
-# What the codec raises on data it cannot decode. Decimal raises InvalidOperation,
-# an ArithmeticError, on text that is not a number.
+# Exceptions the codec raises on data it cannot decode. Decimal raises
+# InvalidOperation, an ArithmeticError, on text that is not a number.
 DECODE_ERRORS = (
     CodecError,
     KeyError,

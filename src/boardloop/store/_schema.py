@@ -246,7 +246,7 @@ ROLE_CHECK = "role IN ('admin', 'editor', 'owner', 'board')"
 
 
 class UserRow(Base):
-    """A person who signs in or holds API tokens.
+    """A person who signs in or has API tokens.
 
     `password_hash` is an scrypt hash with its salt and parameters, or NULL for a
     user who only uses tokens. A user with `disabled_at` set can do nothing.

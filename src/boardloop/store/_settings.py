@@ -35,7 +35,7 @@ class CompanySettings:
 
     `catalog_pin` is the KPI catalog version the company's reports use, or None
     for the bundled catalog. `data_sources` maps a source name (such as
-    "ledger" or "nps") to a path, table name or URL. `extra` holds keys this
+    "ledger" or "nps") to a path, table name or URL. `extra` contains keys this
     version of boardloop does not know.
     """
 

@@ -199,14 +199,18 @@ FOCUSED_SCRIPT = """
   const style = getComputedStyle(element);
   const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
   const shadow = style.boxShadow !== "none";
+  const labelled = element.labels && element.labels.length ? element.labels[0].innerText : "";
+  const label = labelled || element.getAttribute("aria-label") || element.innerText || element.value || "";
   return {
+    label: label.trim().slice(0, 80),
     tag: element.tagName.toLowerCase(),
     name: element.getAttribute("name") || "",
     id: element.id || "",
-    text: (element.innerText || element.value || "").trim().slice(0, 60),
     href: element.getAttribute("href") || "",
     visible_focus: outline || shadow,
-    matches_focus_visible: element.matches(":focus-visible"),
+    // Focus on a part of the browser's own control inside the element, such as
+    // the calendar button of a date field: the element itself is not :focus.
+    focus_in_shadow: !element.matches(":focus"),
   };
 }
 """
@@ -215,11 +219,17 @@ FOCUSED_SCRIPT = """
 def focus_order(page: Page, presses: int = MAX_TABS) -> list[dict[str, Any]]:
     """Press Tab and return each element focused in turn, until focus comes round.
 
-    Call it right after loading the page, so the first Tab starts at the top.
-    Each entry has the element's tag, name, id, text, href and whether its
-    focus is drawn (an outline or a box shadow while focused).
+    Call it right after loading the page, so the first Tab starts at the top; an
+    element focused on load (autofocus) comes first. Each entry has the
+    element's accessible label (its label element, aria-label or text), tag,
+    name, id, href, whether its focus is drawn (an outline or a box shadow),
+    and whether the focus sits inside it on a part of the browser's own control
+    (`focus_in_shadow`), which the browser draws itself.
     """
     seen: list[dict[str, Any]] = []
+    initial: dict[str, Any] | None = page.evaluate(FOCUSED_SCRIPT)
+    if initial is not None:
+        seen.append(initial)
     for _ in range(presses):
         page.keyboard.press("Tab")
         focused: dict[str, Any] | None = page.evaluate(FOCUSED_SCRIPT)

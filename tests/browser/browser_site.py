@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BOARD_DATE",
     "COMPANY",
+    "COMPANY_PATH",
     "PASSWORD",
     "USERS",
     "Site",
@@ -39,6 +40,8 @@ __all__ = [
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 COMPANY = "Harbourline Analytics"
+# The company's pages and API routes name it URL-encoded.
+COMPANY_PATH = "/companies/Harbourline%20Analytics"
 # The board meeting the pages are judged at, and the one before it.
 BOARD_DATE = dt.date(2026, 11, 16)
 SINCE = dt.date(2026, 8, 17)

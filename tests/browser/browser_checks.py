@@ -199,8 +199,12 @@ FOCUSED_SCRIPT = """
   const style = getComputedStyle(element);
   const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
   const shadow = style.boxShadow !== "none";
-  const labelled = element.labels && element.labels.length ? element.labels[0].innerText : "";
-  const label = labelled || element.getAttribute("aria-label") || element.innerText || element.value || "";
+  const labels = element.labels && element.labels.length ? element.labels : null;
+  const label = (labels ? labels[0].innerText : "")
+    || element.getAttribute("aria-label")
+    || element.innerText
+    || element.value
+    || "";
   return {
     label: label.trim().slice(0, 80),
     tag: element.tagName.toLowerCase(),

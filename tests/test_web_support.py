@@ -7,6 +7,7 @@ run in the same app as the API, over a real SQLite file.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from boardloop.access import Role
+from boardloop.access import Principal, Role
 from boardloop.api import ApiSettings, create_app
 from boardloop.api._settings import open_api_workspace
 from test_api_support import COMPANY, FOREIGN, add_users, build_workspace, database_for
@@ -36,6 +37,7 @@ __all__ = [
     "HTTPS",
     "PASSWORDS",
     "WebWorld",
+    "add_initiative",
     "csrf_of",
     "field_value",
     "initiative_path",
@@ -131,3 +133,30 @@ def web_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebWorld]:
     root = tmp_path_factory.mktemp("web") / "workspace"
     with database_for("sqlite"):
         yield from serve_web(root)
+
+
+ADMIN = Principal("ada", "Ada Brandt", {COMPANY: Role.ADMIN})
+
+
+def add_initiative(
+    world: WebWorld,
+    key: str,
+    *,
+    name: str | None = None,
+    owner: str = "Maya Okafor",
+    target: str = "+2pp lift in GRR by Q4 2027",
+    status: str = "in-progress",
+) -> None:
+    """Add an initiative through the edit operation, as an admin would."""
+    from boardloop import edits
+
+    draft = edits.InitiativeDraft(
+        name=name or key.replace("-", " ").capitalize(),
+        key=key,
+        owner_person=owner,
+        owner_function="CS",
+        target=target,
+        status=status,
+        next_checkpoint=dt.date(2027, 1, 15),
+    )
+    edits.create_initiative(world.store, ADMIN, COMPANY, draft, reason="test setup")

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import jinja2
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from boardloop.access import Action, Principal, Role, may
 from boardloop.api._sessions import (
@@ -163,7 +164,19 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     templates.filters["segment"] = path_segment
+    templates.filters["code_spans"] = code_spans_html
     return templates
+
+
+def code_spans_html(text: str) -> Markup:
+    """Escape a lint hint, showing its `setting` names as <code> elements."""
+    from boardloop.report._text import code_spans
+
+    parts = (
+        Markup("<code>{}</code>").format(part) if is_code else Markup.escape(part)
+        for part, is_code in code_spans(text)
+    )
+    return Markup("").join(parts)
 
 
 def path_segment(value: str) -> str:

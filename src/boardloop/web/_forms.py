@@ -55,6 +55,7 @@ class FormState:
 
     values: dict[str, str] = field(default_factory=dict)
     error: str | None = None
+    stale: bool = False
     current: list[tuple[str, str]] = field(default_factory=list)
 
     def get(self, name: str, default: str = "") -> str:

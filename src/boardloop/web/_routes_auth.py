@@ -18,6 +18,7 @@ from boardloop.api._sessions import (
     set_session_cookie,
 )
 from boardloop.web._context import check_form_csrf, page_user, render, state_of
+from boardloop.web._posting import Form  # noqa: TC001 - a route annotation
 
 __all__ = ["router", "safe_next"]
 
@@ -96,15 +97,12 @@ async def sign_in_form(request: Request) -> Response:
 
 
 @router.post("/sign-out")
-async def sign_out(request: Request) -> RedirectResponse:
+def sign_out(request: Request, form: Form) -> RedirectResponse:
     """End the session, clear its cookie and show the sign-in page."""
     user = page_user(request)
-    form = await request.form()
     check_form_csrf(request, user, form)
     state = state_of(request)
-    await run_in_threadpool(
-        state.workspace.store.end_session, request.cookies[SESSION_COOKIE]
-    )
+    state.workspace.store.end_session(request.cookies[SESSION_COOKIE])
     response = RedirectResponse("/sign-in", status_code=303)
     clear_session_cookie(response, state.settings)
     return response

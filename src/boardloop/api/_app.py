@@ -20,6 +20,7 @@ from boardloop.api._routes_reports import router as reports_router
 from boardloop.api._schemas import ErrorOut
 from boardloop.api._sessions import install_session_errors
 from boardloop.api._settings import ApiSettings, load_settings, open_api_workspace
+from boardloop.web import install_web
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -88,6 +89,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.include_router(auth_router)
     for router in (register_router, edits_router, reports_router):
         app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    install_web(app)
     return app
 
 

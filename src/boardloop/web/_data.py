@@ -1,0 +1,122 @@
+"""Read helpers of the pages: the board section of a company and register rows.
+
+The board section's view model already holds every label the pages show (the
+target in canonical words, the verdict, the findings), so the pages read it
+instead of computing their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from boardloop.access import names_match
+from boardloop.api._common import company_workspace, resolve_as_of
+from boardloop.domain.model import Status
+
+if TYPE_CHECKING:
+    from boardloop.api._access import ApiState
+    from boardloop.domain.model import Initiative
+    from boardloop.report import BoardSection
+    from boardloop.report._view import (
+        ClosedInitiative,
+        FindingItem,
+        OpenInitiative,
+    )
+    from boardloop.store import StoredInitiative
+
+__all__ = [
+    "CompanyPage",
+    "RegisterRow",
+    "company_page",
+    "findings_by_initiative",
+    "is_stale",
+    "register_rows",
+]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterRow:
+    """One initiative of the register page: its stored record and section view."""
+
+    initiative: Initiative
+    version: int
+    open_view: OpenInitiative | None
+    closed_view: ClosedInitiative | None
+    findings: tuple[FindingItem, ...]
+
+    @property
+    def verdict(self) -> str | None:
+        """The verdict value of an open initiative, or None when not evaluated."""
+        view = self.open_view
+        return view.verdict.verdict if view and view.verdict else None
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyPage:
+    """A company's board section at the as-of date, and its stored initiatives."""
+
+    company: str
+    as_of: dt.date
+    section: BoardSection
+    stored: dict[str, StoredInitiative]
+
+
+def company_page(state: ApiState, company: str) -> CompanyPage:
+    """Build the company's board section at the board date, else today.
+
+    NOTE: the section is built on every page request, without the API's
+    cache, which takes seconds for a register of 1,000 initiatives.
+    """
+    from boardloop.api._cache import register_snapshot
+    from boardloop.service import build_section
+
+    workspace = company_workspace(state, company)
+    day = resolve_as_of(None, workspace)
+    stored = register_snapshot(workspace.store, company).stored
+    section = build_section(workspace, as_of=day, since=workspace.config.since)
+    return CompanyPage(company=company, as_of=day, section=section, stored=stored)
+
+
+def findings_by_initiative(
+    section: BoardSection,
+) -> dict[str | None, tuple[FindingItem, ...]]:
+    """Group the section's errors and warnings by initiative; None keys the register."""
+    return {group.initiative_id: group.items for group in section.findings.groups}
+
+
+def register_rows(page: CompanyPage) -> list[RegisterRow]:
+    """Return a row per stored initiative, by id, with its section view and findings."""
+    opened = {item.id: item for item in page.section.open_initiatives}
+    closed = {item.id: item for item in page.section.closed_initiatives}
+    findings = findings_by_initiative(page.section)
+    rows = [
+        RegisterRow(
+            initiative=stored.initiative,
+            version=stored.version,
+            open_view=opened.get(key),
+            closed_view=closed.get(key),
+            findings=findings.get(key, ()),
+        )
+        for key, stored in page.stored.items()
+    ]
+    rows.sort(key=lambda row: row.initiative.id)
+    return rows
+
+
+def is_stale(initiative: Initiative, day: dt.date) -> bool:
+    """Tell whether an open initiative's next checkpoint is before `day`."""
+    checkpoint = initiative.next_checkpoint
+    return initiative.is_open and checkpoint is not None and checkpoint < day
+
+
+def owner_matches(initiative: Initiative, owner: str) -> bool:
+    person = initiative.owner.person
+    return person is not None and names_match(person, owner)
+
+
+STATUS_VALUES = tuple(status.value for status in Status)

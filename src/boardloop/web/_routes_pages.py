@@ -1,0 +1,173 @@
+"""Read pages: the portfolio, a company's register, an initiative, the board view."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from boardloop.access import Action
+from boardloop.api._cache import board_section_body
+from boardloop.api._common import company_workspace, resolve_as_of
+from boardloop.evaluate import Verdict
+from boardloop.web._context import company_role, page_user, render, state_of
+from boardloop.web._data import (
+    STATUS_VALUES,
+    company_page,
+    findings_by_initiative,
+    is_stale,
+    owner_matches,
+    register_rows,
+)
+from boardloop.web._initiative import initiative_context
+
+if TYPE_CHECKING:
+    from boardloop.api._access import ApiState
+    from boardloop.web._data import RegisterRow
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+VERDICT_VALUES = tuple(item.value for item in Verdict)
+# The board section is one self-contained page with inline CSS and nothing else.
+BOARD_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+
+
+@router.get("/")
+def portfolio(request: Request) -> HTMLResponse:
+    """List the user's companies with their counts by verdict and of findings."""
+    user = page_user(request)
+    state = state_of(request)
+    companies = []
+    for company, role in sorted(user.principal.roles.items()):
+        if not user.may(Action.READ, company):
+            continue
+        summary = company_page(state, company).section.summary
+        companies.append({"name": company, "role": role.value, "summary": summary})
+    return render(request, "portfolio.html.j2", {"companies": companies}, user=user)
+
+
+@router.get("/companies/{company}")
+def register(request: Request, company: str) -> HTMLResponse:
+    """List one company's initiatives, filtered by the query, with their findings."""
+    user = page_user(request)
+    role = company_role(user, company)
+    state = state_of(request)
+    query = request.query_params
+    filters = {
+        "status": [value for value in query.getlist("status") if value],
+        "owner": query.get("owner", "").strip(),
+        "kpi": query.get("kpi", "").strip(),
+        "verdict": query.get("verdict", "").strip(),
+        "stale": query.get("stale", "").strip(),
+    }
+    problems = filter_problems(state, filters)
+    page = company_page(state, company)
+    rows = [] if problems else filtered(state, register_rows(page), filters, page)
+    context = {
+        "company": company,
+        "role": role.value,
+        "as_of": page.as_of,
+        "rows": rows,
+        "total": len(page.stored),
+        "filters": filters,
+        "problems": problems,
+        "statuses": STATUS_VALUES,
+        "verdicts": VERDICT_VALUES,
+        "register_findings": findings_by_initiative(page.section).get(None, ()),
+        "can_create": user.may(Action.EDIT, company),
+    }
+    status = 422 if problems else 200
+    return render(request, "register.html.j2", context, status=status, user=user)
+
+
+def filter_problems(state: ApiState, filters: dict[str, Any]) -> list[str]:
+    """Name each filter value that cannot be used, with the values it takes."""
+    problems = []
+    for status in filters["status"]:
+        if status not in STATUS_VALUES:
+            problems.append(
+                f"unknown status {status!r}; use one of {', '.join(STATUS_VALUES)}"
+            )
+    if filters["verdict"] and filters["verdict"] not in VERDICT_VALUES:
+        problems.append(
+            f"unknown verdict {filters['verdict']!r}; use one of "
+            f"{', '.join(VERDICT_VALUES)}"
+        )
+    if filters["kpi"] and state.catalog.get(filters["kpi"]) is None:
+        problems.append(
+            f"unknown KPI {filters['kpi']!r}; use a KPI id or alias of the catalog, "
+            "such as GRR or NPS"
+        )
+    if filters["stale"] not in ("", "true", "false"):
+        problems.append(f"invalid stale {filters['stale']!r}; use true or false")
+    return problems
+
+
+def filtered(
+    state: ApiState, rows: list[RegisterRow], filters: dict[str, Any], page: Any
+) -> list[RegisterRow]:
+    """Keep the rows that pass every filter given."""
+    if filters["status"]:
+        rows = [
+            row
+            for row in rows
+            if row.initiative.status
+            and row.initiative.status.value in filters["status"]
+        ]
+    if filters["owner"]:
+        rows = [row for row in rows if owner_matches(row.initiative, filters["owner"])]
+    if filters["kpi"]:
+        kpi = state.catalog.get(filters["kpi"])
+        assert kpi is not None
+        rows = [row for row in rows if kpi_id_of(state, row) == kpi.id]
+    if filters["stale"]:
+        wanted = filters["stale"] == "true"
+        rows = [row for row in rows if is_stale(row.initiative, page.as_of) == wanted]
+    if filters["verdict"]:
+        rows = [row for row in rows if row.verdict == filters["verdict"]]
+    return rows
+
+
+def status_of(row: RegisterRow) -> str | None:
+    status = row.initiative.status
+    return status.value if status is not None else None
+
+
+def kpi_id_of(state: ApiState, row: RegisterRow) -> str | None:
+    kpi_id = row.initiative.target.kpi_id
+    if kpi_id is None:
+        return None
+    kpi = state.catalog.get(kpi_id)
+    return kpi.id if kpi else kpi_id
+
+
+@router.get("/companies/{company}/initiatives/{key}")
+def initiative(request: Request, company: str, key: str) -> HTMLResponse:
+    """Show one initiative: target, chart, verdict, checkpoints and history."""
+    user = page_user(request)
+    company_role(user, company)
+    context = initiative_context(state_of(request), user, company, key)
+    return render(request, "initiative.html.j2", context, user=user)
+
+
+@router.get("/companies/{company}/board")
+def board(request: Request, company: str) -> Response:
+    """Serve the company's board section exactly as `boardloop report` writes it."""
+    user = page_user(request)
+    company_role(user, company)
+    state = state_of(request)
+    workspace = company_workspace(state, company)
+    body = board_section_body(
+        workspace,
+        company=company,
+        as_of=resolve_as_of(None, workspace),
+        since=workspace.config.since,
+        output_format="html",
+    )
+    response = Response(body, media_type="text/html; charset=utf-8")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = BOARD_CSP
+    return response

@@ -230,6 +230,12 @@ def focus_order(page: Page, presses: int = MAX_TABS) -> list[dict[str, Any]]:
     and whether the focus sits inside it on a part of the browser's own control
     (`focus_in_shadow`), which the browser draws itself.
     """
+    # Chromium moves the focus to an autofocus element at its next rendering
+    # step, which may come after the load event.
+    page.wait_for_function(
+        "() => { const element = document.querySelector('[autofocus]');"
+        " return !element || document.activeElement === element; }"
+    )
     seen: list[dict[str, Any]] = []
     initial: dict[str, Any] | None = page.evaluate(FOCUSED_SCRIPT)
     if initial is not None:

@@ -1,0 +1,103 @@
+"""A board member reads every page and finds nothing to edit, and edits are refused.
+
+The board role may read everything and change nothing. Its pages must offer
+no form that posts a change, no button but "Sign out", no link to an edit page
+and no htmx attribute that sends a change; a change posted by hand is refused
+with 403, whatever the page offered.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from browser_checks import DESKTOP
+from browser_site import COMPANY_PATH, sign_in
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from browser_site import Site
+    from playwright.sync_api import BrowserContext, Page
+
+INITIATIVE_IDS = (
+    "onboarding-revamp",
+    "health-score-v2",
+    "renewal-risk-desk",
+    "customer-love",
+)
+# The last path segment of every route that changes the register.
+EDIT_SEGMENT = re.compile(r"/(new|edit|close|status|checkpoints|target)/?(\?|#|$)")
+
+CONTROLS_SCRIPT = """
+() => ({
+  posting_forms: [...document.querySelectorAll("form")]
+    .filter(form => form.method.toLowerCase() !== "get")
+    .map(form => form.getAttribute("action") || "(no action)"),
+  // Buttons of a GET form (the register's filters) change nothing.
+  buttons: [...document.querySelectorAll("button, input[type=submit], [type=button]")]
+    .filter(button => !button.closest("form[method=get i]"))
+    .map(button => (button.innerText || button.value || "").trim()),
+  links: [...document.querySelectorAll("a[href]")].map(link => link.href),
+  htmx: [...document.querySelectorAll("[hx-post], [hx-put], [hx-patch], [hx-delete]")]
+    .map(element => element.outerHTML.slice(0, 120)),
+})
+"""
+
+
+def board_pages() -> list[str]:
+    """Return the path of every page a board member can open."""
+    initiatives = [f"{COMPANY_PATH}/initiatives/{key}" for key in INITIATIVE_IDS]
+    return ["/", COMPANY_PATH, f"{COMPANY_PATH}/board", *initiatives]
+
+
+def check_read_only(page: Page) -> None:
+    """Assert that the page offers the board member no way to change anything."""
+    controls = page.evaluate(CONTROLS_SCRIPT)
+    assert controls["posting_forms"] == ["/sign-out"], page.url
+    assert controls["buttons"] == ["Sign out"], page.url
+    edit_links = [link for link in controls["links"] if EDIT_SEGMENT.search(link)]
+    assert edit_links == [], page.url
+    assert controls["htmx"] == [], page.url
+
+
+def test_board_pages_offer_no_edits(
+    open_context: Callable[..., BrowserContext], site: Site
+) -> None:
+    context = open_context(DESKTOP, base_url=site.base_url)
+    sign_in(context, "bo")
+    page = context.new_page()
+    for path in board_pages():
+        response = page.goto(path)
+        assert response is not None
+        assert response.status == 200, path
+        if path.endswith("/board"):
+            # The board section is the report's own page, without the header.
+            controls = page.evaluate(CONTROLS_SCRIPT)
+            assert controls["posting_forms"] == []
+            assert controls["buttons"] == []
+            continue
+        assert page.get_by_text("Signed in as Bo Laurent (bo)").is_visible()
+        check_read_only(page)
+
+
+def test_board_register_links_only_read(
+    open_context: Callable[..., BrowserContext], site: Site
+) -> None:
+    """Every link on the register leads to a page the board member may read."""
+    context = open_context(DESKTOP, base_url=site.base_url)
+    sign_in(context, "bo")
+    page = context.new_page()
+    page.goto(COMPANY_PATH)
+    links = page.evaluate(CONTROLS_SCRIPT)["links"]
+    # The skip link points at #main on the same page, which loads nothing new.
+    own = sorted(
+        {link.split("#")[0] for link in links if link.startswith(site.base_url)}
+    )
+    assert own, "the register links nowhere"
+    for link in own:
+        response = page.goto(link)
+        assert response is not None
+        assert response.status == 200, link
+        if "/board" not in link:
+            check_read_only(page)

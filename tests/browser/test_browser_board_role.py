@@ -8,9 +8,11 @@ with 403, whatever the page offered.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import TYPE_CHECKING
 
+import pytest
 from browser_checks import DESKTOP
 from browser_site import COMPANY_PATH, sign_in
 
@@ -101,3 +103,84 @@ def test_board_register_links_only_read(
         assert response.status == 200, link
         if "/board" not in link:
             check_read_only(page)
+
+
+def csrf_token(page: Page) -> str:
+    """Return the session's CSRF token from the sign-out form of a page."""
+    token = page.locator("form[action='/sign-out'] input[name=csrf_token]")
+    value = token.input_value()
+    assert value
+    return value
+
+
+def version_of(context: BrowserContext, key: str) -> int:
+    response = context.request.get(f"/api/v1{COMPANY_PATH}/initiatives/{key}")
+    assert response.status == 200, response.text()
+    version: int = response.json()["version"]
+    return version
+
+
+@pytest.mark.parametrize(
+    ("route", "fields"),
+    [
+        ("/initiatives", {"name": "Board pet project", "target": "GRR 95%+"}),
+        ("/initiatives/onboarding-revamp/edit", {"name": "Renamed", "reason": "x"}),
+        (
+            "/initiatives/onboarding-revamp/target",
+            {"target": "+1pp GRR", "reason": "x"},
+        ),
+        (
+            "/initiatives/onboarding-revamp/status",
+            {"status": "launched", "reason": "x"},
+        ),
+        ("/initiatives/onboarding-revamp/checkpoints", {"note": "board note"}),
+        (
+            "/initiatives/onboarding-revamp/close",
+            {"result": "abandoned", "reason": "x"},
+        ),
+    ],
+    ids=["create", "edit", "target", "status", "checkpoint", "close"],
+)
+def test_board_post_refused(
+    open_context: Callable[..., BrowserContext],
+    site: Site,
+    route: str,
+    fields: dict[str, str],
+) -> None:
+    context = open_context(DESKTOP, base_url=site.base_url)
+    sign_in(context, "bo")
+    page = context.new_page()
+    page.goto(COMPANY_PATH)
+    before = version_of(context, "onboarding-revamp")
+    form = {**fields, "csrf_token": csrf_token(page), "version": str(before)}
+    response = context.request.post(f"{COMPANY_PATH}{route}", form=form)
+    assert response.status == 403, response.text()
+    # Refused for the role, not for a missing CSRF token.
+    assert "your role 'board'" in html.unescape(response.text())
+    assert version_of(context, "onboarding-revamp") == before
+    listed = context.request.get(f"/api/v1{COMPANY_PATH}/initiatives")
+    names = [item["name"] for item in listed.json()["items"]]
+    assert "Board pet project" not in names
+
+
+def test_owner_status_on_other_refused(
+    open_context: Callable[..., BrowserContext], site: Site
+) -> None:
+    """An owner may change the status of her own initiatives only."""
+    context = open_context(DESKTOP, base_url=site.base_url)
+    sign_in(context, "maya")
+    page = context.new_page()
+    page.goto(f"{COMPANY_PATH}/initiatives/health-score-v2")
+    assert page.locator("#status-form").count() == 0
+    before = version_of(context, "health-score-v2")
+    form = {
+        "status": "measuring",
+        "reason": "not hers",
+        "csrf_token": csrf_token(page),
+        "version": str(before),
+    }
+    route = f"{COMPANY_PATH}/initiatives/health-score-v2/status"
+    response = context.request.post(route, form=form)
+    assert response.status == 403, response.text()
+    assert "your role 'owner'" in html.unescape(response.text())
+    assert version_of(context, "health-score-v2") == before

@@ -12,6 +12,8 @@ import pytest
 from browser_checks import DESKTOP, PHONE, assert_no_overflow, focus_order
 from browser_site import COMPANY_PATH, sign_in
 
+expect = pytest.importorskip("playwright.sync_api").expect
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -90,3 +92,21 @@ def test_tab_reaches_controls(
     for entry in focused:
         if not entry["focus_in_shadow"]:
             assert entry["visible_focus"], f"no visible focus on {entry}"
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_live_lint_layout(
+    open_context: Callable[..., BrowserContext],
+    site: Site,
+    screenshot: Callable[[Page, str], None],
+    size: tuple[int, int],
+) -> None:
+    """The add form with a vague target typed in, and the live lint beside it."""
+    page = open_page(open_context, site, "new-form", size)
+    page.get_by_label("Name", exact=True).fill("Customer love week")
+    page.get_by_label("Target", exact=True).press_sequentially("improve retention")
+    preview = page.locator("#lint-preview")
+    expect(preview).to_contain_text("not readable")
+    expect(preview).to_contain_text("TG201")
+    assert_no_overflow(page)
+    screenshot(page, f"new-form-live-lint-{size[0]}")

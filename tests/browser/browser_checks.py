@@ -2,8 +2,8 @@
 
 A screenshot is compared with its baseline in `screenshots/` pixel by pixel. A
 pixel differs when any of its red, green or blue channels is off by more than
-CHANNEL_THRESHOLD levels, which tolerates anti-aliasing noise; the comparison
-fails when more than MAX_DIFFERING_SHARE of the pixels differ. With
+CHANNEL_THRESHOLD levels, so anti-aliasing noise passes. The comparison fails
+when more than MAX_DIFFERING_SHARE of the pixels differ. With
 BOARDLOOP_UPDATE_SNAPSHOTS=1 the baselines are rewritten instead.
 """
 
@@ -139,13 +139,16 @@ def check_screenshot(page: Page, name: str, output: Path) -> None:
 
 
 # Elements inside a container that scrolls or clips horizontally may be wider than
-# the viewport, because the container keeps them inside it; the container itself
-# is checked.
+# the viewport, because the container keeps them inside it. The container itself
+# is checked. The body and the root element do not count as such a container,
+# because `overflow-x: hidden` there only hides content cut off at the edge.
 WIDE_ELEMENTS_SCRIPT = """
 () => {
-  const limit = window.innerWidth;
+  const limit = document.documentElement.clientWidth;
   const clips = (element) => {
-    for (let node = element.parentElement; node; node = node.parentElement) {
+    const page = [document.body, document.documentElement];
+    for (let node = element.parentElement; node && !page.includes(node);
+         node = node.parentElement) {
       const overflow = getComputedStyle(node).overflowX;
       if (overflow !== "visible") return true;
     }
@@ -173,16 +176,21 @@ WIDE_ELEMENTS_SCRIPT = """
 
 
 def wide_elements(page: Page) -> list[str]:
-    """Describe each visible element wider than the viewport or past its right edge."""
+    """Describe each visible element wider than the layout viewport or past its edge."""
     found: list[str] = page.evaluate(WIDE_ELEMENTS_SCRIPT)
     return found
 
 
 def assert_no_overflow(page: Page) -> None:
-    """Assert that the page does not scroll sideways and no element sticks out."""
+    """Assert that the page does not scroll sideways and no element sticks out.
+
+    The viewport's width is the root element's client width. On a phone,
+    `window.innerWidth` grows to the width of content that overflows, because
+    the browser zooms the page out to show it, so it cannot serve as the limit.
+    """
     widths: dict[str, int] = page.evaluate(
         "() => ({scroll: document.scrollingElement.scrollWidth,"
-        " viewport: window.innerWidth})"
+        " viewport: document.documentElement.clientWidth})"
     )
     assert widths["scroll"] <= widths["viewport"], (
         f"{page.url} scrolls sideways at {widths['viewport']} px: "
@@ -226,9 +234,9 @@ def focus_order(page: Page, presses: int = MAX_TABS) -> list[dict[str, Any]]:
     Call it right after loading the page, so the first Tab starts at the top; an
     element focused on load (autofocus) comes first. Each entry has the
     element's accessible label (its label element, aria-label or text), tag,
-    name, id, href, whether its focus is drawn (an outline or a box shadow),
-    and whether the focus sits inside it on a part of the browser's own control
-    (`focus_in_shadow`), which the browser draws itself.
+    name, id, href, and whether its focus is drawn (an outline or a box
+    shadow). `focus_in_shadow` marks focus on a part of the browser's own
+    control inside the element, whose focus the browser draws itself.
     """
     # Chromium moves the focus to an autofocus element at its next rendering
     # step, which may come after the load event.

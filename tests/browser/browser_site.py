@@ -48,7 +48,7 @@ SINCE = dt.date(2026, 8, 17)
 IMPORTED_AT = dt.datetime(2026, 10, 1, 9, 0, tzinfo=dt.UTC)
 # One password for every test user; at least 8 characters, as the store requires.
 PASSWORD = "correct horse battery"
-# Seconds `boardloop serve` may take to answer /readyz; a start takes about two.
+# Seconds `boardloop serve` may take until /readyz returns 200.
 READY_TIMEOUT_SECONDS = 60
 
 # Login, display name and role. The owner's display name is the owner of
@@ -262,10 +262,9 @@ def wait_until_ready(site: Site, process: subprocess.Popen[bytes]) -> None:
             if httpx.get(site.url("/readyz"), timeout=2).status_code == 200:
                 return
         time.sleep(0.1)
-    process.terminate()
     raise RuntimeError(
-        f"boardloop serve did not answer /readyz within {READY_TIMEOUT_SECONDS} s; "
-        f"see {site.log}"
+        "boardloop serve timed out: /readyz did not return 200 within "
+        f"{READY_TIMEOUT_SECONDS} s; see {site.log}"
     )
 
 

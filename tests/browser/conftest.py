@@ -140,7 +140,8 @@ def listen(page: Page, watch: PageWatch) -> None:
     page.on("pageerror", lambda error: watch.script_errors.append(str(error)))
 
     def console(message: Any) -> None:
-        # A 4xx or 5xx answer is logged as a failed resource; tests check statuses.
+        # Chromium logs a 4xx or 5xx response as a failed resource, and the
+        # tests check statuses themselves.
         if message.type == "error" and not message.text.startswith(
             "Failed to load resource"
         ):

@@ -1,8 +1,8 @@
-"""A board member reads every page and finds nothing to edit, and edits are refused.
+"""A board member reads every page and finds nothing to edit, and edits are rejected.
 
 The board role may read everything and change nothing. Its pages must offer
 no form that posts a change, no button but "Sign out", no link to an edit page
-and no htmx attribute that sends a change; a change posted by hand is refused
+and no htmx attribute that sends a change. A change posted by hand is rejected
 with 403, whatever the page offered.
 """
 
@@ -141,7 +141,7 @@ def version_of(context: BrowserContext, key: str) -> int:
     ],
     ids=["create", "edit", "target", "status", "checkpoint", "close"],
 )
-def test_board_post_refused(
+def test_board_post_rejected(
     open_context: Callable[..., BrowserContext],
     site: Site,
     route: str,
@@ -155,7 +155,7 @@ def test_board_post_refused(
     form = {**fields, "csrf_token": csrf_token(page), "version": str(before)}
     response = context.request.post(f"{COMPANY_PATH}{route}", form=form)
     assert response.status == 403, response.text()
-    # Refused for the role, not for a missing CSRF token.
+    # Rejected for the role, not for a missing CSRF token.
     assert "your role 'board'" in html.unescape(response.text())
     assert version_of(context, "onboarding-revamp") == before
     listed = context.request.get(f"/api/v1{COMPANY_PATH}/initiatives")
@@ -163,7 +163,7 @@ def test_board_post_refused(
     assert "Board pet project" not in names
 
 
-def test_owner_status_on_other_refused(
+def test_owner_other_status_rejected(
     open_context: Callable[..., BrowserContext], site: Site
 ) -> None:
     """An owner may change the status of her own initiatives only."""

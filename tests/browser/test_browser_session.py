@@ -103,9 +103,9 @@ def test_logout_needs_csrf_token(
     )
     token = signed_in["json"]["csrf_token"]
 
-    refused = fetch(page, "/auth/logout", "POST")
-    assert refused["status"] == 403
-    assert refused["json"]["code"] == "csrf_failed"
+    rejected = fetch(page, "/auth/logout", "POST")
+    assert rejected["status"] == 403
+    assert rejected["json"]["code"] == "csrf_failed"
     assert fetch(page, "/auth/session")["status"] == 200
 
     ended = fetch(page, "/auth/logout", "POST", headers={"X-CSRF-Token": token})
@@ -114,7 +114,7 @@ def test_logout_needs_csrf_token(
     assert fetch(page, "/auth/session")["status"] == 401
 
 
-def test_board_user_edit_refused(
+def test_board_user_edit_rejected(
     open_context: Callable[..., BrowserContext], site: Site
 ) -> None:
     page = site_page(open_context, site)
@@ -138,7 +138,7 @@ def test_board_user_edit_refused(
     assert fetch(page, path)["json"]["version"] == version
 
 
-def test_cross_site_sign_in_refused(
+def test_cross_site_sign_in_rejected(
     open_context: Callable[..., BrowserContext], site: Site
 ) -> None:
     # http://localhost and http://127.0.0.1 are different sites to a browser, so

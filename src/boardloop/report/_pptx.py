@@ -12,5 +12,11 @@ __all__ = ["render_pptx"]
 
 
 def render_pptx(section: BoardSection, brand: BrandView) -> bytes:
-    """Render the section as a deck."""
-    raise NotImplementedError
+    """Render the section as a deck of summary, table, initiative and record slides.
+
+    python-pptx is imported on the first call, so importing the report
+    package stays fast for the faces that never write a deck.
+    """
+    from boardloop.report._pptx_slides import build_deck
+
+    return build_deck(section, brand)

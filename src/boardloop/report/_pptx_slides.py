@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Final, TypeVar
 from pptx import Presentation as open_presentation
 from pptx.util import Emu, Inches
 
-from boardloop.report._format import date_label
-from boardloop.report._pptx_chart import add_line_chart
+from boardloop.report._pptx_initiative import add_initiative_slide, open_note
 from boardloop.report._pptx_shapes import (
     CONTENT_WIDTH,
     MARGIN,
@@ -56,8 +55,6 @@ _NAME = 70
 _TITLE = 90
 _CELL = 80
 _LESSON = 120
-_EXPLANATION = 600
-_NOTE = 240
 
 
 def build_deck(section: BoardSection, brand: BrandView) -> bytes:
@@ -69,7 +66,7 @@ def build_deck(section: BoardSection, brand: BrandView) -> bytes:
     _open_table_slides(deck, section.open_initiatives, brand)
     _closed_table_slides(deck, section.closed_initiatives, brand)
     for item in section.open_initiatives:
-        _initiative_slide(deck, item, brand)
+        add_initiative_slide(_new_slide(deck), item, brand)
     if section.track_record is not None:
         _track_record_slides(deck, section.track_record, brand)
     output = io.BytesIO()
@@ -138,7 +135,7 @@ def _summary_slide(deck: Presentation, section: BoardSection, brand: BrandView) 
         [[str(number) for _, number in counts]],
         brand,
         row_height=0.55,
-        size=14,
+        size=12,
     )
     headlines = [Line(clip(section.summary.text, 700), size=14)]
     headlines.append(Line(clip(section.findings.summary, 300), size=14))
@@ -210,15 +207,7 @@ def _open_table_slides(
                 [Line("No active or planned initiatives.")],
                 brand,
             )
-        set_notes(slide, [_open_note(item) for item in page])
-
-
-def _open_note(item: OpenInitiative) -> str:
-    return (
-        f"{item.name} | target: {item.target.display} | owner: "
-        f"{item.owner.display} | {item.status_label} | next checkpoint: "
-        f"{item.next_checkpoint_label} | {item.verdict_label}"
-    )
+        set_notes(slide, [open_note(item) for item in page])
 
 
 def _closed_table_slides(
@@ -260,85 +249,6 @@ def _closed_table_slides(
             for item in page
         ]
         set_notes(slide, notes)
-
-
-def _initiative_slide(
-    deck: Presentation, item: OpenInitiative, brand: BrandView
-) -> None:
-    """Add one open initiative: its facts on the left, its chart on the right."""
-    slide = _new_slide(deck)
-    add_title(slide, clip(item.name, _TITLE), brand, size=22)
-    facts = [
-        Line(clip(item.target.display, 200), label="Target", size=12),
-        Line(clip(item.owner.display, 100), label="Owner", size=12),
-        Line(
-            clip(
-                f"{item.status_label}; next checkpoint {item.next_checkpoint_label}",
-                120,
-            ),
-            label="Status",
-            size=12,
-        ),
-    ]
-    verdict = item.verdict
-    if verdict is None:
-        facts.append(Line(item.verdict_label, label="Verdict", size=12))
-    else:
-        facts.append(
-            Line(
-                clip(f"{verdict.label}: {verdict.explanation}", _EXPLANATION),
-                label="Verdict",
-                size=12,
-            )
-        )
-        movement = (
-            f"{verdict.movement_label} ({verdict.relative_change_label} relative); "
-            f"{verdict.attainment_label} of target"
-        )
-        facts.append(Line(movement, label="Movement", size=12))
-    if item.progress_note:
-        facts.append(Line(clip(item.progress_note, _NOTE), label="Progress", size=12))
-    add_text(slide, (MARGIN, Inches(1.5), Inches(5.3), Inches(5.6)), facts, brand)
-
-    chart = item.chart
-    left = MARGIN + Inches(5.6)
-    width = CONTENT_WIDTH - Inches(5.6)
-    if chart is None:
-        add_text(
-            slide,
-            (left, Inches(1.5), width, Inches(0.6)),
-            [Line("No chart: fewer than two values measured.", muted=True)],
-            brand,
-        )
-    else:
-        add_line_chart(slide, (left, Inches(1.5), width, Inches(4.7)), chart, brand)
-        add_text(
-            slide,
-            (left, Inches(6.3), width, Inches(0.85)),
-            [Line(clip(_chart_caption(item), 260), size=10, muted=True)],
-            brand,
-        )
-    notes = [item.name, _open_note(item)]
-    if verdict is not None:
-        notes.append(verdict.explanation)
-    if item.progress_note:
-        notes.append(f"Progress: {item.progress_note}")
-    set_notes(slide, notes)
-
-
-def _chart_caption(item: OpenInitiative) -> str:
-    """Name the chart and the dates the native chart cannot draw as rules."""
-    chart = item.chart
-    if chart is None:
-        return ""
-    parts = [chart.title + (f" ({chart.unit})" if chart.unit else "")]
-    if chart.launched_on is not None:
-        parts.append(f"launched {date_label(chart.launched_on)}")
-    if chart.lag_until is not None:
-        parts.append(f"lag until {date_label(chart.lag_until)}")
-    if chart.deadline is not None:
-        parts.append(f"deadline {date_label(chart.deadline)}")
-    return "; ".join(parts) + "."
 
 
 def _track_record_slides(

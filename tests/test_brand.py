@@ -83,7 +83,7 @@ def test_brand_commented_when_absent() -> None:
 
 
 @pytest.mark.parametrize(
-    ("line", "key", "shown", "remedy"),
+    ("line", "key", "written", "remedy"),
     [
         ('primary = "blue"', "brand.primary", '"blue"', "six hex digits"),
         ('accent = "#12345"', "brand.accent", '"#12345"', "six hex digits"),
@@ -93,12 +93,12 @@ def test_brand_commented_when_absent() -> None:
     ],
 )
 def test_brand_invalid_value_named(
-    line: str, key: str, shown: str, remedy: str
+    line: str, key: str, written: str, remedy: str
 ) -> None:
     message = config_error(f'[company]\nname = "Acme Ltd"\n\n[brand]\n{line}\n')
     assert message.startswith("acme/boardloop.toml: invalid value ")
     assert f"for key {key};" in message
-    assert shown in message
+    assert written in message
     assert remedy in message
 
 
@@ -140,7 +140,11 @@ def test_logo_svg_accepted() -> None:
 @pytest.mark.parametrize(
     ("data", "name", "expected"),
     [
-        (png(image_format="JPEG"), "logo.png", "is a JPEG image but its name says PNG"),
+        (
+            png(image_format="JPEG"),
+            "logo.png",
+            "is a JPEG image, but its name ends like a PNG file",
+        ),
         (b"not an image", "logo.png", "not a readable PNG image"),
         (png()[:40], "logo.png", "not a readable PNG image"),
         (b"<html/>", "logo.svg", "root element is <html>"),

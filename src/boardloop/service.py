@@ -248,7 +248,7 @@ def load_brand(workspace: Workspace) -> BrandView:
     """Read the workspace's [brand] table and logo file for the PDF and PPTX packs.
 
     Raises ConfigError naming boardloop.toml, `brand.logo` and the file when
-    the logo is missing, unreadable or not the image its name says.
+    the logo is missing or unreadable, or is not the image type its name ends in.
     """
     from boardloop.report import (
         DEFAULT_ACCENT,

@@ -105,7 +105,7 @@ def _raster_logo(data: bytes, media_type: str) -> Logo:
         ) from error
     if found != expected:
         raise InvalidLogoError(
-            f"the file is a {found} image but its name says {expected}; "
+            f"the file is a {found} image, but its name ends like a {expected} file; "
             "rename it or convert it"
         )
     if media_type == "image/png":

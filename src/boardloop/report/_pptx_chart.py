@@ -1,6 +1,6 @@
 """An initiative's chart as a native PowerPoint line chart, editable in PowerPoint.
 
-The chart is built from the view model's points, so its data sheet holds the
+The chart is built from the view model's points, so its data sheet contains the
 values themselves: the KPI series, the 95 % interval bounds, the target level
 and the control segment, over a date axis.
 """

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["add_initiative_slide", "open_note"]
 
-# Longest texts, in characters, that the boxes hold at their font sizes.
+# Maximum text lengths, in characters, that fit the boxes at their font sizes.
 _TITLE: Final = 90
 _EXPLANATION: Final = 600
 _NOTE: Final = 240

@@ -58,10 +58,10 @@ class Line:
 
 def clip(text: str, limit: int) -> str:
     """Cut `text` to at most `limit` characters, ending an abridged one with "…"."""
-    shown = show_bidi_controls(text)
-    if len(shown) <= limit:
-        return shown
-    return shown[: limit - 1].rstrip() + "…"
+    visible = show_bidi_controls(text)
+    if len(visible) <= limit:
+        return visible
+    return visible[: limit - 1].rstrip() + "…"
 
 
 def colour(hex_colour: str) -> RGBColor:

@@ -50,7 +50,7 @@ Row = TypeVar("Row")
 
 # Table rows a slide holds: each row has room for three lines of 10 pt text.
 ROWS_PER_SLIDE: Final = 8
-# Longest texts, in characters, that the boxes hold at their font sizes.
+# Maximum text lengths, in characters, that fit the boxes at their font sizes.
 _NAME = 70
 _TITLE = 90
 _CELL = 80
@@ -96,8 +96,8 @@ def _summary_slide(deck: Presentation, section: BoardSection, brand: BrandView) 
     logo = brand.logo
     title_width = int(CONTENT_WIDTH)
     add_title(slide, "Customer Success Initiatives", brand, size=30)
-    # NOTE: python-pptx embeds raster images only, so an SVG logo (which has
-    # no pixel size) is left out of the deck; the PDF pack shows it.
+    # NOTE: python-pptx embeds raster images only, so the deck leaves out an
+    # SVG logo. The PDF pack shows it.
     if logo is not None and logo.width and logo.height:
         title_width = CONTENT_WIDTH - Inches(2.2)
         scale = min(Inches(2.0) / logo.width, Inches(0.9) / logo.height)

@@ -152,7 +152,7 @@ def test_board_section_json_matches_schema(read_world: ApiWorld) -> None:
 
 def test_board_section_unknown_format_is_422(read_world: ApiWorld) -> None:
     response = read_world.client.get(
-        f"{company_path()}/board-section?format=pdf", headers=read_world.headers("bo")
+        f"{company_path()}/board-section?format=docx", headers=read_world.headers("bo")
     )
     assert response.status_code == 422
     assert response.json()["code"] == "validation_failed"

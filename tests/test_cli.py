@@ -64,7 +64,7 @@ def make_workspace(tmp_path: Path) -> Path:
     return workspace
 
 
-def test_demo_writes_three_formats(tmp_path: Path) -> None:
+def test_demo_writes_the_board_pack(tmp_path: Path) -> None:
     folder = tmp_path / "demo"
     result = run("demo", str(folder))
     assert result.exit_code == 0, output_of(result)
@@ -83,6 +83,9 @@ def test_demo_writes_three_formats(tmp_path: Path) -> None:
     names = {entry["name"] for entry in document["kpiField"]}
     assert "Onboarding revamp for new SMB accounts" in names
     assert "Infinity" not in markdown + html
+    assert (folder / "board-section.pdf").read_bytes().startswith(b"%PDF-")
+    # A PPTX file is a ZIP archive.
+    assert (folder / "board-section.pptx").read_bytes().startswith(b"PK\x03\x04")
 
     # An earlier board date reads the values measured up to it, and the later
     # computed values are not flagged as mis-keyed dates.

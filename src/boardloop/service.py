@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from boardloop.evaluate import Evaluation
     from boardloop.io import ImportResult
     from boardloop.lint import LintReport
-    from boardloop.report import BoardSection
+    from boardloop.report import BoardSection, BrandView
     from boardloop.store import ImportChanges, Workspace
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "evaluate_register",
     "import_files",
     "lint_register",
+    "load_brand",
     "load_workspace_catalog",
     "read_files",
 ]
@@ -240,6 +241,51 @@ def build_section(
         format_target=lambda target: format_target(target, kpi_labels=labels),
         calendar_label=calendar.quarter_label(fiscal_year, quarter),
         track_record=track_record_window(calendar, as_of),
+    )
+
+
+def load_brand(workspace: Workspace) -> BrandView:
+    """Read the workspace's [brand] table and logo file for the PDF and PPTX packs.
+
+    Raises ConfigError naming boardloop.toml, `brand.logo` and the file when
+    the logo is missing or unreadable, or is not the image type its name ends in.
+    """
+    from boardloop.report import (
+        DEFAULT_ACCENT,
+        DEFAULT_PRIMARY,
+        BrandView,
+        InvalidLogoError,
+        logo_from_bytes,
+    )
+    from boardloop.store import ConfigError
+
+    brand = workspace.config.brand
+    logo = None
+    if brand.logo is not None:
+        path = workspace.resolve(brand.logo)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise ConfigError(
+                workspace.config_path,
+                "brand.logo",
+                str(brand.logo),
+                f"cannot read {path} ({error.strerror}); put the logo there "
+                "or fix the path, which is relative to the workspace folder",
+            ) from error
+        try:
+            logo = logo_from_bytes(data, path.name)
+        except InvalidLogoError as error:
+            raise ConfigError(
+                workspace.config_path,
+                "brand.logo",
+                str(brand.logo),
+                f"{path}: {error}; use a PNG, JPEG or SVG file",
+            ) from error
+    return BrandView(
+        primary=brand.primary or DEFAULT_PRIMARY,
+        accent=brand.accent or DEFAULT_ACCENT,
+        logo=logo,
     )
 
 

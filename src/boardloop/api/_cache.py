@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from collections.abc import Hashable
 
     from boardloop.domain.model import Register
-    from boardloop.report import BoardSection
+    from boardloop.report import BoardSection, BrandView
     from boardloop.store import Store, StoredInitiative, Workspace
 
 __all__ = [
@@ -166,14 +166,16 @@ def board_section_body(
     as_of: dt.date,
     since: dt.date | None,
     output_format: str,
+    brand: BrandView | None = None,
 ) -> bytes:
     """Return the board section rendered in `output_format`, from the cache when fresh.
 
     The key contains everything else the section depends on: the as-of and since
-    dates, the fiscal calendar and the catalog file's size and modification
-    time. Concurrent requests for the same key wait for one build.
+    dates, the fiscal calendar, the catalog file's size and modification
+    time, and the brand (logo bytes and colours) of the PDF and PPTX packs.
+    Concurrent requests for the same key wait for one build.
     """
-    from boardloop.report import render
+    from boardloop.report import render_bytes
     from boardloop.service import build_section
 
     key = (
@@ -183,6 +185,7 @@ def board_section_body(
         since,
         workspace.config.fiscal,
         catalog_stamp(workspace),
+        brand,
     )
     entry = _sections.entry(key)
     built = entry.fresh(company_fingerprint(workspace.store, company))
@@ -200,7 +203,7 @@ def board_section_body(
             built = entry.built = _Built(fingerprint, section)
         body = built.renderings.get(output_format)
         if body is None:
-            body = render(built.value, output_format).encode("utf-8")
+            body = render_bytes(built.value, output_format, brand)
             built.renderings[output_format] = body
         return body
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -35,6 +36,7 @@ from boardloop.api._views import (
     kpi_value_out,
 )
 from boardloop.domain.model import Severity
+from boardloop.report import BINARY_RENDERERS, MEDIA_TYPES
 
 if TYPE_CHECKING:
     from boardloop.domain.model import KpiValue
@@ -44,11 +46,9 @@ __all__ = ["BOARD_SECTION_MEDIA_TYPES", "router"]
 router = APIRouter()
 
 # Format name (as the CLI's --format) -> media type of the response.
-BOARD_SECTION_MEDIA_TYPES = {
-    "md": "text/markdown; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "json": "application/json",
-}
+BOARD_SECTION_MEDIA_TYPES = MEDIA_TYPES
+# Binary packs are downloads; the text formats show in a browser.
+ATTACHMENT_FORMATS = frozenset(BINARY_RENDERERS)
 
 
 @router.get("/companies/{company}/findings", tags=["lint"])
@@ -239,12 +239,19 @@ def get_catalog_kpi(
     response_class=Response,
     responses={
         200: {
-            "description": "The board section in the requested format.",
+            "description": "The board section in the requested format. PDF and "
+            "PPTX come as attachments named "
+            "`board-section-{company}-{as_of}.{format}`.",
             "content": {
-                media_type.split(";")[0]: {"schema": {"type": "string"}}
-                for media_type in BOARD_SECTION_MEDIA_TYPES.values()
+                media_type.split(";")[0]: {
+                    "schema": {"type": "string"}
+                    if name not in ATTACHMENT_FORMATS
+                    else {"type": "string", "format": "binary"}
+                }
+                for name, media_type in BOARD_SECTION_MEDIA_TYPES.items()
             },
-        }
+        },
+        400: {"description": "The [brand] logo of boardloop.toml cannot be used."},
     },
 )
 def board_section(
@@ -252,7 +259,11 @@ def board_section(
     principal: CurrentPrincipal,
     state: State,
     format: Annotated[
-        Literal["md", "html", "json"], Query(description="Markdown, HTML or JSON.")
+        Literal["md", "html", "json", "pdf", "pptx"],
+        Query(
+            description="Markdown, HTML or JSON section, or a PDF or PPTX board "
+            "pack drawn with the workspace's [brand] logo and colours."
+        ),
     ] = "json",
     as_of: AsOf = None,
     since: Annotated[
@@ -261,14 +272,28 @@ def board_section(
     ] = None,
 ) -> Response:
     """Render the board section, as `boardloop report` writes it."""
+    from boardloop.service import load_brand
+
     authorize(principal, Action.READ, company)
     workspace = company_workspace(state, company)
     day = resolve_as_of(as_of, workspace)
+    attachment = format in ATTACHMENT_FORMATS
     body = board_section_body(
         workspace,
         company=company,
         as_of=day,
         since=since or workspace.config.since,
         output_format=format,
+        brand=load_brand(workspace) if attachment else None,
     )
-    return Response(body, media_type=BOARD_SECTION_MEDIA_TYPES[format])
+    headers = {}
+    if attachment:
+        name = download_name(company, day, format)
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return Response(body, media_type=BOARD_SECTION_MEDIA_TYPES[format], headers=headers)
+
+
+def download_name(company: str, day: dt.date, output_format: str) -> str:
+    """Return a file name that needs no quoting: ASCII letters, digits, hyphens."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", company).strip("-").lower() or "company"
+    return f"board-section-{slug[:60]}-{day.isoformat()}.{output_format}"

@@ -19,7 +19,7 @@ EXAMPLE_FILES = (
     "customers.csv",
     "nps.csv",
 )
-REPORT_FORMATS = ("md", "html", "json")
+REPORT_FORMATS = ("md", "html", "json", "pdf", "pptx")
 
 
 def copy_example(directory: Path, *, force: bool) -> None:
@@ -35,13 +35,14 @@ def copy_example(directory: Path, *, force: bool) -> None:
 
 
 def run_demo(directory: Path, *, force: bool, actor: str) -> list[Path]:
-    """Create the example workspace, compute its KPIs and write the board section.
+    """Create the example workspace, compute its KPIs and write the board pack.
 
     The KPIs come from the example's raw ledger, customers and NPS responses.
     The reports are judged at the example's board date, so the demo reads the
     same on any day it runs.
     """
-    from boardloop.report import render
+    from boardloop.report import render_bytes
+    from boardloop.service import load_brand
     from boardloop.store import open_workspace
 
     copy_example(directory, force=force)
@@ -54,9 +55,10 @@ def run_demo(directory: Path, *, force: bool, actor: str) -> list[Path]:
     compute_kpis(workspace)
 
     section = build_section(workspace, as_of=board_date, since=config.since)
+    brand = load_brand(workspace)
     outputs = []
     for output_format in REPORT_FORMATS:
         path = directory / f"board-section.{output_format}"
-        path.write_text(render(section, output_format), encoding="utf-8")
+        path.write_bytes(render_bytes(section, output_format, brand))
         outputs.append(path)
     return outputs

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from boardloop.catalog import Catalog
     from boardloop.domain.fiscal import FiscalCalendar
     from boardloop.domain.model import KpiValue, Register, Target
-    from boardloop.report import BoardSection
+    from boardloop.report import BoardSection, BrandView
     from boardloop.service import FileImport
     from boardloop.store import Workspace
 
@@ -29,7 +29,9 @@ __all__ = ["main"]
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
-REPORT_FORMATS = ("md", "html", "json")
+REPORT_FORMATS = ("md", "html", "json", "pdf", "pptx")
+# Formats whose output is a binary document, never written to a terminal.
+BINARY_REPORT_FORMATS = ("pdf", "pptx")
 
 # Dates a register can be judged at. Rules add and subtract years around the
 # as-of date, so the range keeps clear of the limits of Python's date type.
@@ -467,12 +469,15 @@ def format_deadline(parsed: Target) -> str:
     type=click.Choice(REPORT_FORMATS),
     default="md",
     show_default=True,
+    help="Markdown, HTML or JSON section, or a PDF or PPTX board pack with the "
+    "[brand] logo and colours.",
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of stdout.",
+    help="Write to this file instead of stdout; needed for pdf and pptx when "
+    "stdout is a terminal.",
 )
 def report(
     workspace_dir: Path,
@@ -482,8 +487,15 @@ def report(
     output: Path | None,
 ) -> None:
     """Render the board's Customer Success Initiatives section."""
-    from boardloop.report import render
+    from boardloop.report import render_bytes
 
+    binary = output_format in BINARY_REPORT_FORMATS
+    if binary and output is None and sys.stdout.isatty():
+        fail(
+            f"--format {output_format} writes a binary file, not text for a "
+            f"terminal; pass -o board-pack.{output_format}, or redirect stdout "
+            "to a file"
+        )
     workspace = open_workspace_or_fail(workspace_dir)
     as_of = resolve_as_of(as_of_text, workspace)
     since = parse_date(since_text, "--since") or workspace.config.since
@@ -492,13 +504,28 @@ def report(
             f"the since date {since} is after the as-of date {as_of}; pass an "
             "earlier --since, or a later --as-of"
         )
+    brand = load_brand_or_fail(workspace) if binary else None
     section = build_section_or_fail(workspace, as_of=as_of, since=since)
-    text = render(section, output_format)
-    if output is None:
-        click.echo(text, nl=not text.endswith("\n"))
-    else:
-        write_atomically(output, text)
+    body = render_bytes(section, output_format, brand)
+    if output is not None:
+        write_atomically(output, body)
         click.echo(f"Wrote {output}", err=True)
+    elif binary:
+        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.flush()
+    else:
+        text = body.decode("utf-8")
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+def load_brand_or_fail(workspace: Workspace) -> BrandView:
+    from boardloop.service import load_brand
+    from boardloop.store import ConfigError
+
+    try:
+        return load_brand(workspace)
+    except ConfigError as error:
+        fail(str(error))
 
 
 def build_section_or_fail(
@@ -512,7 +539,7 @@ def build_section_or_fail(
         fail(describe_error(error, workspace))
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, content: str | bytes) -> None:
     """Write through a temporary file so a failed write leaves no half file."""
     if path.parent.exists() and not path.parent.is_dir():
         fail(f"cannot write {path}: {path.parent} is a file, not a folder")
@@ -522,7 +549,10 @@ def write_atomically(path: Path, text: str) -> None:
         )
     temporary = path.with_name(f".{path.name}.tmp")
     try:
-        temporary.write_text(text, encoding="utf-8")
+        if isinstance(content, bytes):
+            temporary.write_bytes(content)
+        else:
+            temporary.write_text(content, encoding="utf-8")
         temporary.replace(path)
     except OSError as error:
         temporary.unlink(missing_ok=True)

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from boardloop.domain.fiscal import FiscalCalendar
+from boardloop.store._config_brand import BrandConfig, read_brand, render_brand
 from boardloop.store._config_metrics import MetricsConfig, read_metrics, render_metrics
 from boardloop.store._toml import (
     toml_array,
@@ -47,6 +48,7 @@ TOP_LEVEL_KEYS = (
     "lint",
     "metrics",
     "report",
+    "brand",
     "server",
 )
 # The [server] table's values are checked by the API server's settings; the
@@ -119,7 +121,8 @@ class WorkspaceConfig:
     `database_url` is None when the file names no database; `Workspace` resolves
     both. `ledger`, `customers`, `segment_field`, `nps`, `fx_rates` and
     `currency` (the reporting currency of `fx_rates`) are None when absent.
-    `lint` is the raw `[lint]` table, read by the lint settings.
+    `lint` is the raw `[lint]` table, read by the lint settings. `brand` is
+    the [brand] table; its logo file is read only when a board pack is built.
     """
 
     company: str
@@ -138,6 +141,7 @@ class WorkspaceConfig:
     lint: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     board_date: dt.date | None = None
     since: dt.date | None = None
+    brand: BrandConfig = field(default_factory=BrandConfig)
 
 
 def load_config(path: Path) -> WorkspaceConfig:
@@ -191,6 +195,7 @@ def config_from_document(
         lint=MappingProxyType(lint),
         board_date=read_date(path, report, "report.board_date"),
         since=read_date(path, report, "report.since"),
+        brand=read_brand(path, document),
     )
 
 
@@ -463,6 +468,7 @@ def render_config(config: WorkspaceConfig) -> str:
         "# Date of the previous board meeting: the report lists changes since then.",
         render_optional_date("since", config.since, "2025-12-10"),
         "",
+        *render_brand(config.brand),
     ]
     lines += render_lint(config.lint)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,293 @@
+"""The PPTX board pack: decks of the example and of a crowded, multilingual register."""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from boardloop.report import BoardSection, BrandView, logo_from_bytes, render_pptx
+from boardloop.report._pptx_chart import SERIES_NAMES
+from boardloop.report._pptx_slides import ROWS_PER_SLIDE
+from test_report_pdf import (
+    BRAND,
+    HOSTILE_TOKENS,
+    LONG_NAME,
+    NON_LATIN,
+    crowded_section,
+    example_section,
+)
+
+if TYPE_CHECKING:
+    from pptx.presentation import Presentation as Deck
+    from pptx.slide import Slide
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[BoardSection, BrandView]:
+    return example_section(tmp_path_factory.mktemp("example"))
+
+
+def open_deck(section: BoardSection, brand: BrandView) -> Deck:
+    return Presentation(io.BytesIO(render_pptx(section, brand)))
+
+
+def pages(count: int) -> int:
+    return max(1, math.ceil(count / ROWS_PER_SLIDE))
+
+
+def expected_slides(section: BoardSection) -> int:
+    """Summary, open and closed tables, one slide per open initiative, track record."""
+    record = section.track_record
+    record_rows = 0
+    if record is not None and record.total.closed:
+        record_rows = len(record.by_program) + len(record.by_owner) + 1
+    return (
+        1
+        + pages(len(section.open_initiatives))
+        + pages(len(section.closed_initiatives))
+        + len(section.open_initiatives)
+        + (pages(record_rows) if record is not None else 0)
+    )
+
+
+def notes(slide: Slide) -> str:
+    frame = slide.notes_slide.notes_text_frame
+    assert frame is not None
+    return frame.text
+
+
+def slide_text(slide: Slide) -> str:
+    """All text of a slide's text boxes and table cells."""
+    parts = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            parts.append(shape.text_frame.text)
+        if shape.has_table:
+            parts += [cell.text for row in shape.table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def initiative_slides(deck: Deck, section: BoardSection) -> list[Slide]:
+    first = (
+        1
+        + pages(len(section.open_initiatives))
+        + pages(len(section.closed_initiatives))
+    )
+    return list(deck.slides)[first : first + len(section.open_initiatives)]
+
+
+def outside_shapes(deck: Deck) -> list[str]:
+    width, height = deck.slide_width, deck.slide_height
+    assert width is not None
+    assert height is not None
+    problems = []
+    for number, slide in enumerate(deck.slides, start=1):
+        for shape in slide.shapes:
+            left, top = shape.left or 0, shape.top or 0
+            right, bottom = left + (shape.width or 0), top + (shape.height or 0)
+            if left < 0 or top < 0 or right > width or bottom > height:
+                problems.append(
+                    f"slide {number}: {shape.name} at {left},{top} to {right},{bottom}"
+                )
+    return problems
+
+
+def chart_series(slide: Slide) -> dict[str, list[float | None]]:
+    charts = [shape.chart for shape in slide.shapes if shape.has_chart]
+    assert len(charts) == 1
+    return {series.name: list(series.values) for series in charts[0].plots[0].series}
+
+
+# The example company
+
+
+def test_example_deck_slide_count(example: tuple[BoardSection, BrandView]) -> None:
+    section, brand = example
+    deck = open_deck(section, brand)
+    assert len(deck.slides) == expected_slides(section)
+
+
+def test_example_deck_is_16_by_9(example: tuple[BoardSection, BrandView]) -> None:
+    section, brand = example
+    deck = open_deck(section, brand)
+    assert deck.slide_width is not None
+    assert deck.slide_height is not None
+    assert deck.slide_width * 9 == pytest.approx(deck.slide_height * 16, rel=1e-3)
+
+
+def test_example_deck_summary_counts(example: tuple[BoardSection, BrandView]) -> None:
+    section, brand = example
+    summary = open_deck(section, brand).slides[0]
+    tables = [shape.table for shape in summary.shapes if shape.has_table]
+    assert len(tables) == 1
+    header = [cell.text for cell in tables[0].rows[0].cells]
+    values = [cell.text for cell in tables[0].rows[1].cells]
+    counts = dict(zip(header, values, strict=True))
+    verdicts = section.summary.verdicts
+    assert counts["On track"] == str(verdicts.on_track)
+    assert counts["Too early"] == str(verdicts.too_early)
+    assert counts["Inconclusive"] == str(verdicts.inconclusive)
+    assert counts["Closed"] == str(section.summary.closed)
+    assert section.summary.text in slide_text(summary)
+
+
+def test_example_chart_values_match(example: tuple[BoardSection, BrandView]) -> None:
+    section, brand = example
+    deck = open_deck(section, brand)
+    slides = initiative_slides(deck, section)
+    charted = 0
+    for item, slide in zip(section.open_initiatives, slides, strict=True):
+        assert item.name in notes(slide)
+        if item.chart is None:
+            assert not any(shape.has_chart for shape in slide.shapes)
+            continue
+        charted += 1
+        series = chart_series(slide)
+        main = [value for value in series[item.chart.title] if value is not None]
+        assert main == [float(point.value) for point in item.chart.points]
+        if item.chart.target_level is not None:
+            level = float(item.chart.target_level)
+            assert set(series[SERIES_NAMES["target"]]) == {level}
+        if item.chart.control_points:
+            control = next(name for name in series if name.startswith("Control: "))
+            shown = [value for value in series[control] if value is not None]
+            assert shown == [float(point.value) for point in item.chart.control_points]
+    assert charted >= 3
+
+
+def test_example_shapes_inside_slides(example: tuple[BoardSection, BrandView]) -> None:
+    section, brand = example
+    assert outside_shapes(open_deck(section, brand)) == []
+
+
+# The crowded register
+
+
+def test_crowded_deck_slide_count() -> None:
+    section = crowded_section()
+    deck = open_deck(section, BRAND)
+    assert len(section.open_initiatives) == 32
+    assert len(section.closed_initiatives) == 8
+    assert len(deck.slides) == expected_slides(section)
+
+
+def test_crowded_shapes_inside_slides() -> None:
+    assert outside_shapes(open_deck(crowded_section(), BRAND)) == []
+
+
+def test_crowded_table_rows_bounded() -> None:
+    deck = open_deck(crowded_section(), BRAND)
+    tables = [
+        shape.table
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_table
+    ]
+    assert len(tables) >= 6
+    for table in tables:
+        assert len(table.rows) <= ROWS_PER_SLIDE + 1
+
+
+def test_crowded_open_table_continues() -> None:
+    deck = open_deck(crowded_section(), BRAND)
+    titles = [slide.shapes[0].text_frame.text for slide in deck.slides]
+    assert "Active and planned initiatives (1 of 4)" in titles
+    assert "Active and planned initiatives (4 of 4)" in titles
+
+
+def test_crowded_notes_keep_full_names() -> None:
+    section = crowded_section()
+    deck = open_deck(section, BRAND)
+    all_notes = "\n".join(notes(slide) for slide in deck.slides)
+    for item in (*section.open_initiatives, *section.closed_initiatives):
+        assert item.name in all_notes, item.name
+    for item, slide in zip(
+        section.open_initiatives, initiative_slides(deck, section), strict=True
+    ):
+        assert item.name in notes(slide)
+
+
+def test_crowded_long_name_cut_on_slide() -> None:
+    section = crowded_section()
+    deck = open_deck(section, BRAND)
+    slides = initiative_slides(deck, section)
+    index = next(
+        i for i, item in enumerate(section.open_initiatives) if item.name == LONG_NAME
+    )
+    title = slides[index].shapes[0].text_frame.text
+    assert title.endswith("…")
+    assert len(title) < len(LONG_NAME)
+    assert LONG_NAME.startswith(title[:-1])
+    assert LONG_NAME not in "\n".join(slide_text(slide) for slide in deck.slides)
+
+
+def test_crowded_non_latin_text_kept() -> None:
+    deck = open_deck(crowded_section(), BRAND)
+    text = "\n".join(slide_text(slide) for slide in deck.slides)
+    for name in NON_LATIN:
+        assert name in text, name
+
+
+def test_crowded_hostile_text_literal() -> None:
+    deck = open_deck(crowded_section(), BRAND)
+    text = "\n".join(slide_text(slide) + notes(slide) for slide in deck.slides)
+    for token in HOSTILE_TOKENS:
+        assert token in text, token
+
+
+def test_crowded_chart_values_match() -> None:
+    section = crowded_section()
+    deck = open_deck(section, BRAND)
+    for item, slide in zip(
+        section.open_initiatives, initiative_slides(deck, section), strict=True
+    ):
+        if item.chart is None:
+            continue
+        series = chart_series(slide)
+        assert series[item.chart.title] == [float(p.value) for p in item.chart.points]
+        low = [float(p.low) for p in item.chart.points if p.low is not None]
+        assert series[SERIES_NAMES["low"]] == low
+
+
+# Branding
+
+
+def png_logo(width: int, height: int) -> bytes:
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (width, height), "#1f4e79").save(picture, format="PNG")
+    return picture.getvalue()
+
+
+def first_run_colour(slide: Slide) -> Any:
+    return slide.shapes[0].text_frame.paragraphs[0].runs[0].font.color.rgb
+
+
+def test_brand_colours_and_logo_in_deck() -> None:
+    logo = logo_from_bytes(png_logo(300, 100), "logo.png")
+    brand = BrandView(primary="#1f4e79", accent="#c55a11", logo=logo)
+    deck = open_deck(crowded_section(), brand)
+    summary = deck.slides[0]
+    assert str(first_run_colour(summary)) == "1F4E79"
+    pictures = [
+        shape for shape in summary.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE
+    ]
+    assert len(pictures) == 1
+    # The logo keeps its 3:1 shape.
+    assert pictures[0].width == pytest.approx(3 * pictures[0].height, rel=0.01)
+    assert outside_shapes(deck) == []
+
+
+def test_svg_logo_left_out_of_deck() -> None:
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+    brand = BrandView(logo=logo_from_bytes(svg, "logo.svg"))
+    summary = open_deck(crowded_section(), brand).slides[0]
+    assert not any(
+        shape.shape_type == MSO_SHAPE_TYPE.PICTURE for shape in summary.shapes
+    )

@@ -268,14 +268,28 @@ def wait_until_ready(site: Site, process: subprocess.Popen[bytes]) -> None:
     )
 
 
-def sign_in(context: BrowserContext, login: str) -> dict[str, Any]:
+# Sessions already opened, by server URL and login: their cookies and session body.
+SESSIONS: dict[tuple[str, str], tuple[list[Any], dict[str, Any]]] = {}
+
+
+def sign_in(context: BrowserContext, site: Site, login: str) -> dict[str, Any]:
     """Sign the context in through POST /auth/login; return the session body.
 
-    The session cookie lands in the context's cookie jar, as after a form sign-in.
+    The session cookie lands in the context's cookie jar, as after a form
+    sign-in. The first sign-in of a login on a server opens a session, and
+    later contexts share it, because each password check runs scrypt, which is
+    slow by design. A test that signs out must therefore sign in through the
+    form instead.
     """
+    cached = SESSIONS.get((site.base_url, login))
+    if cached is not None:
+        cookies, body = cached
+        context.add_cookies(cookies)
+        return body
     response = context.request.post(
         "/auth/login", data={"login": login, "password": PASSWORD}
     )
     assert response.status == 200, response.text()
-    body: dict[str, Any] = response.json()
+    body = response.json()
+    SESSIONS[(site.base_url, login)] = (context.cookies(), body)
     return body

@@ -16,6 +16,8 @@ import pytest
 from browser_checks import DESKTOP
 from browser_site import COMPANY_PATH, sign_in
 
+pytestmark = pytest.mark.browser
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -67,7 +69,7 @@ def test_board_pages_offer_no_edits(
     open_context: Callable[..., BrowserContext], site: Site
 ) -> None:
     context = open_context(DESKTOP, base_url=site.base_url)
-    sign_in(context, "bo")
+    sign_in(context, site, "bo")
     page = context.new_page()
     for path in board_pages():
         response = page.goto(path)
@@ -88,7 +90,7 @@ def test_board_register_links_only_read(
 ) -> None:
     """Every link on the register leads to a page the board member may read."""
     context = open_context(DESKTOP, base_url=site.base_url)
-    sign_in(context, "bo")
+    sign_in(context, site, "bo")
     page = context.new_page()
     page.goto(COMPANY_PATH)
     links = page.evaluate(CONTROLS_SCRIPT)["links"]
@@ -148,7 +150,7 @@ def test_board_post_rejected(
     fields: dict[str, str],
 ) -> None:
     context = open_context(DESKTOP, base_url=site.base_url)
-    sign_in(context, "bo")
+    sign_in(context, site, "bo")
     page = context.new_page()
     page.goto(COMPANY_PATH)
     before = version_of(context, "onboarding-revamp")
@@ -168,7 +170,7 @@ def test_owner_other_status_rejected(
 ) -> None:
     """An owner may change the status of her own initiatives only."""
     context = open_context(DESKTOP, base_url=site.base_url)
-    sign_in(context, "maya")
+    sign_in(context, site, "maya")
     page = context.new_page()
     page.goto(f"{COMPANY_PATH}/initiatives/health-score-v2")
     assert page.locator("#status-form").count() == 0

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from browser_site import Site
     from playwright.sync_api import BrowserContext, Page
 
+pytestmark = pytest.mark.browser
+
 expect = pytest.importorskip("playwright.sync_api").expect
 
 NAME = "Renewal call programme"
@@ -79,7 +81,7 @@ def test_initiative_life(
     open_context: Callable[..., BrowserContext], editable_site: Site
 ) -> None:
     context = open_context(DESKTOP, base_url=editable_site.base_url)
-    sign_in(context, "eli")
+    sign_in(context, editable_site, "eli")
     page = context.new_page()
 
     # Add it with a vague target: the page shows the target's findings.

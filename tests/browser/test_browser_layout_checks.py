@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import pytest
 from browser_checks import PHONE, assert_no_overflow, focus_order, wide_elements
 
+pytestmark = pytest.mark.browser
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 

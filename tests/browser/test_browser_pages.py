@@ -12,6 +12,8 @@ import pytest
 from browser_checks import DESKTOP, PHONE, assert_no_overflow, focus_order
 from browser_site import COMPANY_PATH, sign_in
 
+pytestmark = pytest.mark.browser
+
 expect = pytest.importorskip("playwright.sync_api").expect
 
 if TYPE_CHECKING:
@@ -56,7 +58,7 @@ def open_page(
     path, heading = PAGES[name]
     context = open_context(size, base_url=site.base_url, phone=size == PHONE)
     if name != "sign-in":
-        sign_in(context, "eli")
+        sign_in(context, site, "eli")
     page = context.new_page()
     response = page.goto(path)
     assert response is not None

@@ -16,6 +16,8 @@ import pytest
 from browser_checks import DESKTOP, PHONE, assert_no_overflow
 from browser_site import COMPANY, REPOSITORY, sign_in
 
+pytestmark = pytest.mark.browser
+
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
@@ -111,7 +113,7 @@ def test_served_section_matches_file(
     section_file: Path,
 ) -> None:
     context = open_context(PHONE, base_url=site.base_url, phone=True)
-    sign_in(context, "bo")
+    sign_in(context, site, "bo")
     page = context.new_page()
     response = page.goto(SECTION_PATH)
     assert response is not None

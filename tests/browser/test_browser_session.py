@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from browser_checks import DESKTOP
 from browser_site import PASSWORD
+
+pytestmark = pytest.mark.browser
 
 if TYPE_CHECKING:
     from collections.abc import Callable

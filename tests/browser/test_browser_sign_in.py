@@ -9,6 +9,8 @@ import pytest
 from browser_checks import DESKTOP
 from browser_site import COMPANY_PATH, PASSWORD
 
+pytestmark = pytest.mark.browser
+
 expect = pytest.importorskip("playwright.sync_api").expect
 
 if TYPE_CHECKING:

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from boardloop.store import DATABASE_URL_VARIABLE
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -35,6 +37,7 @@ __all__ = [
     "build_workspace",
     "free_port",
     "serve",
+    "server_environment",
     "sign_in",
 ]
 
@@ -172,7 +175,11 @@ def build_workspace(root: Path) -> None:
     (root / "boardloop.toml").write_text(CONFIG, encoding="utf-8")
     (root / "initiatives.yaml").write_text(REGISTER, encoding="utf-8")
     (root / "kpi_values.csv").write_text(kpi_values(), encoding="utf-8")
-    with contextlib.chdir(root), open_workspace(root) as workspace:
+    with (
+        local_database(),
+        contextlib.chdir(root),
+        open_workspace(root) as workspace,
+    ):
         import_files(
             workspace,
             [Path("initiatives.yaml"), Path("kpi_values.csv")],
@@ -184,6 +191,31 @@ def build_workspace(root: Path) -> None:
         for login, display_name, role in USERS:
             workspace.store.add_user(login, display_name, password=PASSWORD)
             workspace.store.grant_role(login, COMPANY, Role(role))
+
+
+@contextlib.contextmanager
+def local_database() -> Iterator[None]:
+    """Unset BOARDLOOP_DATABASE_URL for the block, so the workspace's SQLite is used.
+
+    The server runs without the variable too, so both see the same database.
+    """
+    saved = os.environ.pop(DATABASE_URL_VARIABLE, None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ[DATABASE_URL_VARIABLE] = saved
+
+
+def server_environment() -> dict[str, str]:
+    """Return the environment of a boardloop subprocess that runs this checkout."""
+    paths = [str(REPOSITORY / "src"), os.environ.get("PYTHONPATH", "")]
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(path for path in paths if path),
+    }
+    environment.pop(DATABASE_URL_VARIABLE, None)
+    return environment
 
 
 def free_port() -> int:
@@ -215,13 +247,7 @@ def serve(root: Path) -> Iterator[Site]:
     """
     port = free_port()
     log_path = root.parent / f"{root.name}-serve.log"
-    paths = [str(REPOSITORY / "src"), os.environ.get("PYTHONPATH", "")]
-    environment = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(path for path in paths if path),
-        "BOARDLOOP_INSECURE_COOKIES": "true",
-    }
-    environment.pop("BOARDLOOP_DATABASE_URL", None)
+    environment = {**server_environment(), "BOARDLOOP_INSECURE_COOKIES": "true"}
     command = [
         sys.executable,
         "-m",

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 from browser_checks import DESKTOP, PHONE, assert_no_overflow
-from browser_site import COMPANY, REPOSITORY, sign_in
+from browser_site import COMPANY, server_environment, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def section_file(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = subprocess.run(
         [*command, "-o", str(output)],
         cwd=site.root,
-        env={"PYTHONPATH": str(REPOSITORY / "src"), "PATH": "/usr/bin:/bin"},
+        env=server_environment(),
         capture_output=True,
         text=True,
         check=False,

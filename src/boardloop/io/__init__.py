@@ -1,4 +1,4 @@
-"""Readers: register files (YAML, CSV, Markdown) and KPI value CSVs.
+"""Readers: register files (YAML, CSV, Markdown, XLSX) and KPI value CSVs.
 
 Every reader returns register objects that keep their source lines, with an
 import summary of what was recognised, guessed and dropped. A file that cannot
@@ -56,6 +56,8 @@ FORMATS: dict[str, str] = {
     ".md": "Markdown",
     ".markdown": "Markdown",
     ".mdx": "Markdown",
+    ".xlsx": "XLSX",
+    ".xlsm": "XLSX",
 }
 
 
@@ -65,11 +67,14 @@ def read_register_file(
     calendar: FiscalCalendar,
     as_of: dt.date | None = None,
     kpi_aliases: Mapping[str, str] | None = None,
+    sheet: str | None = None,
 ) -> ImportResult:
     """Read a register file, choosing the reader by the file's extension.
 
     `kpi_aliases` maps a lower-case KPI name or alias to a catalog id; the
-    bundled catalog's aliases are used when it is None.
+    bundled catalog's aliases are used when it is None. `sheet` names the
+    worksheet of an XLSX file to read (default: the first); other formats
+    reject it.
     """
     path = Path(path)
     file_format = FORMATS.get(path.suffix.casefold())
@@ -78,7 +83,14 @@ def read_register_file(
         raise ReadError(
             path, None, f"unknown file type '{path.suffix}'", f"use one of {known}"
         )
-    text = read_text(path)
+    if sheet is not None and file_format != "XLSX":
+        raise ReadError(
+            path,
+            None,
+            f"--sheet '{sheet}' applies only to XLSX workbooks",
+            "leave out --sheet for this file",
+        )
+    text = read_text(path) if file_format != "XLSX" else ""
     if kpi_aliases is None:
         from boardloop.catalog import load_catalog
 
@@ -93,6 +105,10 @@ def read_register_file(
         initiatives = read_yaml_text(text, ctx)
     elif file_format == "CSV":
         initiatives = read_csv_text(text, ctx)
+    elif file_format == "XLSX":
+        from boardloop.io._xlsx import read_xlsx_file  # openpyxl loads slowly
+
+        initiatives = read_xlsx_file(path, ctx, sheet)
     else:
         initiatives, period = read_markdown_text(text, ctx)
     initiatives = dedupe_ids(initiatives, summary)

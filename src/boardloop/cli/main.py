@@ -732,6 +732,9 @@ def _show_n(n: int | None, min_n: int) -> str:
 # Commands kept in their own modules register themselves on `main` when imported;
 # each module imports `main` from here.
 import boardloop.cli._backup  # noqa: E402
+import boardloop.cli._calendar  # noqa: E402
+import boardloop.cli._digest  # noqa: E402
+import boardloop.cli._export  # noqa: E402
 import boardloop.cli._history  # noqa: E402
 import boardloop.cli._mcp  # noqa: E402
 import boardloop.cli._serve  # noqa: E402

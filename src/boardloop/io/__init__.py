@@ -12,6 +12,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from boardloop.io._csv import read_csv_text
+from boardloop.io._export import (
+    FINDING_COLUMNS,
+    REGISTER_COLUMNS,
+    Table,
+    findings_table,
+    is_formula_like,
+    register_table,
+)
+from boardloop.io._export_files import (
+    EXPORT_FORMATS,
+    ExportError,
+    table_to_csv,
+    table_to_xlsx,
+)
 from boardloop.io._fields import ReadContext, dedupe_ids
 from boardloop.io._kpi_values import (
     UNCAPPED_RATE_IDS,
@@ -31,17 +45,27 @@ if TYPE_CHECKING:
     from boardloop.domain.model import Initiative
 
 __all__ = [
+    "EXPORT_FORMATS",
+    "FINDING_COLUMNS",
     "FORMATS",
+    "REGISTER_COLUMNS",
     "UNCAPPED_RATE_IDS",
+    "ExportError",
     "ImportResult",
     "ImportSummary",
     "Notice",
     "Period",
     "ReadError",
+    "Table",
     "ValueRange",
+    "findings_table",
+    "is_formula_like",
     "kpi_value_ranges",
     "read_kpi_values",
     "read_register_file",
+    "register_table",
+    "table_to_csv",
+    "table_to_xlsx",
 ]
 
 logger = logging.getLogger(__name__)

@@ -12,6 +12,7 @@ from openpyxl.utils.datetime import (  # type: ignore[import-untyped]
     from_excel,
 )
 
+from boardloop.io._export import decimal_text
 from boardloop.io._table import DATE_FIELDS
 
 if TYPE_CHECKING:
@@ -19,19 +20,13 @@ if TYPE_CHECKING:
 
 Cell = Any
 
-__all__ = ["CellReader", "decimal_text"]
+__all__ = ["Cell", "CellReader"]
 
 # Fields whose cells hold dates, so a plain number in them is a date serial.
 _DATE_COLUMNS = frozenset({*DATE_FIELDS, "deadline", "baseline_as_of"})
 
 # Serial numbers that are dates in both date systems: 1 to 9999-12-31.
 _MAX_SERIAL = 2958465
-
-
-def decimal_text(value: Decimal) -> str:
-    """Write a decimal without exponent or trailing zeros: 5.00 is '5', 1E+2 '100'."""
-    text = format(value.normalize(), "f")
-    return "0" if text == "-0" else text
 
 
 class CellReader:

@@ -10,7 +10,24 @@ import json
 from typing import TYPE_CHECKING
 
 from boardloop.report._build import EvaluationLike, build_board_section
+from boardloop.report._digest import (
+    Digest,
+    DigestCheckpoint,
+    DigestFinding,
+    DigestInputs,
+    StaleInitiative,
+    VerdictChange,
+    build_digest,
+)
+from boardloop.report._digest_render import DIGEST_FORMATS, render_digest
 from boardloop.report._html import render_html
+from boardloop.report._ics import (
+    ICS_MEDIA_TYPE,
+    LINK_PLACEHOLDER,
+    CalendarOptions,
+    checkpoint_calendar,
+    owner_matches,
+)
 from boardloop.report._json import render_json
 from boardloop.report._markdown import escape_markdown, render_markdown
 from boardloop.report._view import (
@@ -25,17 +42,31 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 __all__ = [
+    "DIGEST_FORMATS",
+    "ICS_MEDIA_TYPE",
     "KPI_FIELD_ID",
+    "LINK_PLACEHOLDER",
     "RENDERERS",
     "SCHEMA_ID",
     "SCHEMA_VERSION",
     "BoardSection",
+    "CalendarOptions",
+    "Digest",
+    "DigestCheckpoint",
+    "DigestFinding",
+    "DigestInputs",
     "EvaluationLike",
+    "StaleInitiative",
+    "VerdictChange",
     "build_board_section",
+    "build_digest",
+    "checkpoint_calendar",
     "escape_markdown",
     "json_schema",
     "json_schema_text",
+    "owner_matches",
     "render",
+    "render_digest",
     "render_html",
     "render_json",
     "render_markdown",

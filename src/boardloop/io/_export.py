@@ -9,7 +9,6 @@ cannot carry).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -34,10 +33,9 @@ __all__ = [
 
 CellValue = str | Decimal | dt.date | None
 
-# Characters that make a spreadsheet program read a text cell as a formula, or
-# that some programs strip before doing so (tab, carriage return).
+# Characters that make a spreadsheet program read a text cell as a formula or
+# a number, or that some programs strip before doing so (tab, carriage return).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 def decimal_text(value: Decimal) -> str:
@@ -47,12 +45,13 @@ def decimal_text(value: Decimal) -> str:
 
 
 def is_formula_like(text: str) -> bool:
-    """Tell whether a text cell would run as a formula when a spreadsheet opens it.
+    """Tell whether a spreadsheet program would read a text cell as a formula.
 
-    Text that is a plain number ("-2", "+5", "0.5") is read as that number and
-    runs nothing, so it is not formula-like.
+    Text such as "+1" or "-2" counts too: a spreadsheet would turn it into a
+    number, or a formula once edited. Numbers of the register (a baseline of
+    -2) are number cells, not text, and are never made inert.
     """
-    return text.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text)
+    return text.startswith(_FORMULA_STARTS)
 
 
 @dataclass(frozen=True, slots=True)

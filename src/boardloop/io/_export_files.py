@@ -1,11 +1,12 @@
 """Tables written as CSV text or XLSX bytes, with formula injection made inert.
 
 A text cell that starts with `=`, `+`, `-`, `@`, tab or carriage return would
-run as a formula when a spreadsheet program opens the file, unless the text is
-a plain number such as `-2`. In CSV such a cell gets a leading apostrophe,
-which spreadsheet programs show as text and the CSV reader removes again. In
-XLSX every text cell is a string cell, never a formula, and such a cell also
-gets the quote-prefix style, so editing it keeps it text.
+run as a formula, or turn into a number, when a spreadsheet program opens the
+file. In CSV such a cell gets a leading apostrophe, which spreadsheet programs
+show as text and the CSV reader removes again. In XLSX every text cell is a
+string cell, never a formula, and such a cell also gets the quote-prefix
+style, so editing it keeps it text. Numbers of the register (baselines,
+actual movements) are written as numbers, so a baseline of -2 stays -2.
 """
 
 from __future__ import annotations

@@ -101,8 +101,8 @@ def test_date_serials_follow_the_date_system(tmp_path: Path, epoch: str) -> None
         workbook.epoch = CALENDAR_MAC_1904
     sheet = sheet_of(workbook)
     sheet.append(["Name", "Next checkpoint", "Launched"])
-    # A date cell is stored as a serial in the workbook's date system; a plain
-    # number in a date column is read as a serial in that system too.
+    # A date cell is stored as a serial number in the workbook's date system.
+    # A plain number in a date column is read as a serial in that system too.
     serial = 46095 if epoch == "1900" else 44633
     sheet.append(["Renewal playbook", dt.date(2026, 3, 14), serial])
     result = read(save(workbook, tmp_path / f"plan{epoch}.xlsx"))

@@ -1,7 +1,7 @@
 """Service functions for exports, the checkpoint calendar and the weekly digest.
 
-The CLI and the REST API call these with a workspace (as the API sees one
-company of it) and the catalog, and only send or write what they return.
+The CLI and the REST API call these with a workspace (for the API, the view
+of one company of it) and the catalog, and only send or write what they return.
 """
 
 from __future__ import annotations

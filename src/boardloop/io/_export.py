@@ -1,9 +1,9 @@
 """Register and findings as tables of cells, ready for CSV or XLSX.
 
-The register table has one column per field the CSV and XLSX readers read,
-named so that the readers map each header back to its field: an export read
-back gives the same initiatives (see `docs/exports.md` for what a table
-cannot carry).
+The register table has one column per field the CSV and XLSX readers read.
+Each column is named so that the readers map it back to its field, so an
+export read back gives the same initiatives. `docs/exports.md` lists what a
+table cannot carry.
 """
 
 from __future__ import annotations
@@ -63,10 +63,6 @@ class Table:
     rows: tuple[tuple[CellValue, ...], ...]
 
 
-def _date(value: dt.date | None) -> CellValue:
-    return value
-
-
 # Header name (as the readers read it) -> the cell of one initiative.
 REGISTER_COLUMNS: tuple[tuple[str, Callable[[Initiative], CellValue]], ...] = (
     ("id", lambda i: i.id),
@@ -78,12 +74,12 @@ REGISTER_COLUMNS: tuple[tuple[str, Callable[[Initiative], CellValue]], ...] = (
     ("kpi", lambda i: i.target.kpi_id),
     ("segment", lambda i: i.target.segment),
     ("deadline", lambda i: _deadline(i)),
-    ("next checkpoint", lambda i: _date(i.next_checkpoint)),
+    ("next checkpoint", lambda i: i.next_checkpoint),
     ("baseline", lambda i: i.baseline.value if i.baseline else None),
-    ("baseline date", lambda i: _date(i.baseline.as_of if i.baseline else None)),
+    ("baseline date", lambda i: i.baseline.as_of if i.baseline else None),
     ("program", lambda i: i.program),
-    ("launched on", lambda i: _date(i.launched_on)),
-    ("created on", lambda i: _date(i.created_on)),
+    ("launched on", lambda i: i.launched_on),
+    ("created on", lambda i: i.created_on),
     ("progress", lambda i: i.progress_note),
     ("notes", lambda i: i.notes or None),
     ("control segment", lambda i: i.control_segment),

@@ -99,7 +99,7 @@ def _set_text(cell: Any, text: str, row: int, column_name: str) -> None:
     """Store text as a string cell, which a spreadsheet never runs as a formula."""
     if _ILLEGAL_XML.search(text):
         raise ExportError(
-            f"row {row}, column '{column_name}': the text {text[:40]!r} holds a "
+            f"row {row}, column '{column_name}': the text {text[:40]!r} contains a "
             "control character that XLSX cannot store; remove it, or export as CSV"
         )
     cell.value = text

@@ -2,10 +2,10 @@
 
 The header is the first row with a value. When a merged cell in it spans
 columns (a group label above a second header row) or rows, the header is two
-rows: each column's name is the group label and the second row's name joined
-("Baseline" over "Date" reads as "Baseline Date"), else the second row's name
-alone when the joined name is no register field, else the group label for a
-column with nothing in the second row.
+rows. A column's name is then the group label and the second row's name
+joined ("Baseline" over "Date" reads as "Baseline Date"). When the joined name
+is no register field but the second row's name is one, the second row's name
+alone is used. A column with nothing in the second row keeps the group label.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ def _plain(text: str) -> str:
 
 
 def render_digest(digest: Digest, output_format: str) -> str:
-    """Render the digest as 'text' or 'markdown'; an empty section says none."""
+    """Render the digest as 'text' or 'markdown'; an empty section reads "none"."""
     if output_format not in DIGEST_FORMATS:
         raise ValueError(
             f"unknown digest format {output_format!r}; use one of "

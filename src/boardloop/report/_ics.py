@@ -37,7 +37,7 @@ LINK_PLACEHOLDER = "{boardloop_url}"
 
 @dataclass(frozen=True, slots=True)
 class CalendarOptions:
-    """What to put in a checkpoint calendar and how to word its targets.
+    """Settings of a checkpoint calendar: which events, and the text in them.
 
     `owner` keeps only the initiatives of that person (any case and spacing).
     `stamp` is the DTSTAMP of every event, the time the feed was made, in UTC.

@@ -84,12 +84,16 @@ def test_percent_cells_are_percent(tmp_path: Path) -> None:
     sheet.append(["Renewal playbook", 0.915, 0.05, -2])
     sheet["B2"].number_format = "0.0%"
     sheet["C2"].number_format = "0%"
+    sheet.append(["Literal percent sign", 91.5])
+    sheet["B3"].number_format = '0.0"%"'
     result = read(save(workbook, tmp_path / "plan.xlsx"))
 
-    (initiative,) = result.initiatives
+    initiative, literal = result.initiatives
     assert initiative.baseline is not None
     assert initiative.baseline.value == Decimal("91.5")
     assert initiative.target.text == "5%"
+    assert literal.baseline is not None
+    assert literal.baseline.value == Decimal("91.5")
     assert initiative.outcome is not None
     assert initiative.outcome.actual_movement == Decimal(-2)
 
@@ -148,6 +152,43 @@ def test_merged_header_over_second_row(tmp_path: Path) -> None:
     assert initiative.extra == {"Dates Notes2": "x"}
     assert initiative.source is not None
     assert initiative.source.line == 3
+
+
+def test_title_rows_above_header(tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = sheet_of(workbook)
+    sheet.append(["FY27 customer success plan"])
+    sheet.append(["Owner: CS leadership", None, "Updated weekly"])
+    sheet.append(["Initiative", "Owner"])
+    sheet.append(["Renewal playbook", "Dana Reyes"])
+    result = read(save(workbook, tmp_path / "plan.xlsx"))
+
+    (initiative,) = result.initiatives
+    assert initiative.owner.person == "Dana Reyes"
+    dropped = [str(notice) for notice in result.summary.dropped]
+    assert any(
+        text.endswith(
+            ":1: row above the header not read: 'FY27 customer success "
+            "plan' (the header is the first row with a name column)"
+        )
+        for text in dropped
+    ), dropped
+    assert any("'Owner: CS leadership | Updated weekly'" in text for text in dropped)
+
+
+def test_merged_title_row(tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = sheet_of(workbook)
+    sheet.append(["FY27 plan", None, None])
+    sheet.merge_cells("A1:C1")
+    sheet.append(["Initiative", "Owner", "Next review"])
+    sheet.append(["Renewal playbook", "Dana Reyes", "2026-03-14"])
+    result = read(save(workbook, tmp_path / "plan.xlsx"))
+
+    (initiative,) = result.initiatives
+    assert initiative.owner.person == "Dana Reyes"
+    assert initiative.next_checkpoint == dt.date(2026, 3, 14)
+    assert str(initiative.source).endswith("plan.xlsx:Sheet!A3")
 
 
 def test_formula_reads_cached_value(tmp_path: Path) -> None:

@@ -56,6 +56,7 @@ def read_xlsx_file(
             "add a header row and one row per initiative, or choose another "
             "sheet with --sheet",
         )
+    header_at = _find_header(worksheet, rows, header_at, ctx)
     headers, header_rows = _headers(worksheet, rows, header_at)
     header_line = rows[header_at][0].row or 1
     columns = map_headers(headers, header_line, ctx)
@@ -143,6 +144,37 @@ def _choose_sheet(workbook: Workbook, sheet: str | None, path: Path) -> Workshee
 
 def _has_value(row: Row) -> bool:
     return any(cell.value is not None and str(cell.value).strip() for cell in row)
+
+
+# Rows searched for the header: a sheet often starts with a title or notes.
+_HEADER_SEARCH_ROWS = 10
+
+
+def _find_header(
+    worksheet: Worksheet, rows: list[Row], first: int, ctx: ReadContext
+) -> int:
+    """Return the index of the first row with a name column among the first rows.
+
+    Rows with values above it (a title, a note) are listed as dropped. Without
+    such a row the first row with a value is the header, and the caller
+    reports its missing name column.
+    """
+    candidates = [i for i in range(first, len(rows)) if _has_value(rows[i])]
+    for index in candidates[:_HEADER_SEARCH_ROWS]:
+        headers, _ = _headers(worksheet, rows, index)
+        if any(match_header(header) == "name" for header in headers):
+            for above in candidates:
+                if above >= index:
+                    break
+                texts = [_text(cell.value) for cell in rows[above]]
+                text = " | ".join(text for text in texts if text)
+                ctx.summary.drop(
+                    rows[above][0].row,
+                    f"row above the header not read: '{text}'",
+                    "the header is the first row with a name column",
+                )
+            return index
+    return first
 
 
 def _headers(

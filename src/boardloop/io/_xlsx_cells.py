@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,10 @@ __all__ = ["Cell", "CellReader"]
 
 # Fields whose cells hold dates, so a plain number in them is a date serial.
 _DATE_COLUMNS = frozenset({*DATE_FIELDS, "deadline", "baseline_as_of"})
+
+# Quoted text and backslash-escaped characters of a number format, such as the
+# '"%"' of 0.0"%", are shown as written and do not make the cell a percentage.
+_QUOTED = re.compile(r'"[^"]*"|\\.')
 
 # Serial numbers that are dates in both date systems: 1 to 9999-12-31.
 _MAX_SERIAL = 2958465
@@ -96,7 +101,7 @@ class CellReader:
 
     def _number_text(self, value: float, cell: Cell, field_name: str | None) -> str:
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        if "%" in (cell.number_format or ""):
+        if "%" in _QUOTED.sub("", cell.number_format or ""):
             # A percentage cell stores a fraction: 0.05 is shown, and meant, as 5 %.
             return decimal_text(number * 100) + "%"
         if field_name in _DATE_COLUMNS and 1 <= number <= _MAX_SERIAL:

@@ -191,6 +191,27 @@ def test_merged_title_row(tmp_path: Path) -> None:
     assert str(initiative.source).endswith("plan.xlsx:Sheet!A3")
 
 
+def test_merged_data_cells_fill_down(tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = sheet_of(workbook)
+    sheet.append(["Program", "Initiative", "Notes", "Status"])
+    sheet.append(["Retention", "Renewal playbook", "Shared note", "Done"])
+    sheet.append([None, "Health score v2", None, "Done"])
+    sheet.append([None, "Onboarding revamp", None, None])
+    sheet.merge_cells("A2:A4")
+    sheet.merge_cells("C2:D2")
+    result = read(save(workbook, tmp_path / "plan.xlsx"))
+
+    assert [item.program for item in result.initiatives] == ["Retention"] * 3
+    first, second, third = result.initiatives
+    assert first.notes == "Shared note"
+    assert second.notes == ""
+    # The status cell that the notes range covers sideways stays empty.
+    assert first.status is Status.PLANNED
+    assert second.status is Status.CLOSED
+    assert third.status is Status.PLANNED
+
+
 def test_formula_reads_cached_value(tmp_path: Path) -> None:
     workbook = Workbook()
     sheet = sheet_of(workbook)

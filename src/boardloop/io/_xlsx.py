@@ -71,14 +71,22 @@ def read_xlsx_file(
 
     cells = CellReader(ctx.summary, values.epoch)
     fields = {column.index: column.field for column in columns}
+    merged_down = _merged_down(worksheet, header_line + header_rows)
+    texts_of: dict[tuple[int, int], str] = {}
     table: list[tuple[int, list[str]]] = []
     empty_rows: list[int] = []
     for row in rows[header_at + header_rows :]:
         line = row[0].row or 0
-        texts = [
-            cells.text(cell, _formula_cell(formula_sheet, cell), fields.get(index))
-            for index, cell in enumerate(row)
-        ]
+        texts = []
+        for index, cell in enumerate(row):
+            text = cells.text(
+                cell, _formula_cell(formula_sheet, cell), fields.get(index)
+            )
+            top = merged_down.get((line, index + 1))
+            if top is not None:
+                text = texts_of.get(top, "")
+            texts_of[line, index + 1] = text
+            texts.append(text)
         if any(text.strip() for text in texts):
             table.append((line, texts))
         else:
@@ -223,6 +231,24 @@ def _formula_cell(sheet: Worksheet, cell: Cell) -> Cell | None:
         return None
     found: Cell = sheet.cell(cell.row, cell.column)
     return found
+
+
+def _merged_down(
+    worksheet: Worksheet, first_row: int
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """Map each cell below the top of a merged range to the range's top cell.
+
+    A cell merged down over several rows (a program named once for three
+    initiatives) applies to every row it covers. Cells covered sideways stay
+    empty, because the value belongs to the range's first column only.
+    """
+    covered: dict[tuple[int, int], tuple[int, int]] = {}
+    for item in worksheet.merged_cells.ranges:
+        if item.min_row < first_row:
+            continue
+        for row in range(item.min_row + 1, item.max_row + 1):
+            covered[row, item.min_col] = (item.min_row, item.min_col)
+    return covered
 
 
 def _report_empty_rows(

@@ -436,3 +436,36 @@ def test_api_exports_need_access(read_world: ApiWorld) -> None:
         f"{company_path()}/exports/users", headers=read_world.headers("bo")
     )
     assert unknown.status_code == 422
+
+
+# --- properties -------------------------------------------------------------
+
+from hypothesis import example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from boardloop.io._csv import read_csv_text  # noqa: E402
+from boardloop.io._export_files import csv_cell  # noqa: E402
+from boardloop.io._fields import ReadContext  # noqa: E402
+from boardloop.io._summary import ImportSummary  # noqa: E402
+
+
+@given(st.text())
+def test_csv_cell_never_starts_formula(text: str) -> None:
+    cell = csv_cell(text)
+    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert cell in (text, "'" + text)
+
+
+@settings(max_examples=200)
+@example("'=SUM(A1)")
+@example("''+1")
+@example("'plain")
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))).map(str.strip))
+def test_csv_name_round_trips(name: str) -> None:
+    if not name:
+        return
+    table = register_table(Register("Acme", (Initiative(id="x", name=name),)))
+    summary = ImportSummary("export.csv", "CSV")
+    context = ReadContext("export.csv", FiscalCalendar(1, "end"), AS_OF, {}, summary)
+    (initiative,) = read_csv_text(table_to_csv(table), context)
+    assert initiative.name == name

@@ -7,7 +7,7 @@ import io
 import re
 from typing import TYPE_CHECKING
 
-from boardloop.io._export import is_formula_like
+from boardloop.io._export import needs_apostrophe
 from boardloop.io._fields import DateOrder
 from boardloop.io._summary import ReadError
 from boardloop.io._table import TableReader, map_headers
@@ -82,6 +82,6 @@ def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
 
 
 def _unquote_formula(cell: str) -> str:
-    if cell.startswith("'") and is_formula_like(cell[1:]):
+    if cell.startswith("'") and needs_apostrophe(cell[1:]):
         return cell[1:]
     return cell

@@ -28,6 +28,7 @@ __all__ = [
     "decimal_text",
     "findings_table",
     "is_formula_like",
+    "needs_apostrophe",
     "register_table",
 ]
 
@@ -52,6 +53,16 @@ def is_formula_like(text: str) -> bool:
     -2) are number cells, not text, and are never made inert.
     """
     return text.startswith(_FORMULA_STARTS)
+
+
+def needs_apostrophe(text: str) -> bool:
+    """Tell whether a CSV export puts an apostrophe before a text cell.
+
+    Formula-like text gets one, and so does text whose own leading apostrophes
+    precede formula-like text (`'=x`), so the reader, which removes exactly one
+    apostrophe from such a cell, gives the text back as written.
+    """
+    return is_formula_like(text.lstrip("'"))
 
 
 @dataclass(frozen=True, slots=True)

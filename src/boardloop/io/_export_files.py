@@ -18,7 +18,7 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from boardloop.io._export import decimal_text, is_formula_like
+from boardloop.io._export import decimal_text, is_formula_like, needs_apostrophe
 
 if TYPE_CHECKING:
     from boardloop.io._export import CellValue, Table
@@ -48,7 +48,7 @@ def csv_cell(value: CellValue) -> str:
         return decimal_text(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    return "'" + value if is_formula_like(value) else value
+    return "'" + value if needs_apostrophe(value) else value
 
 
 def table_to_csv(table: Table) -> str:

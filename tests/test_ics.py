@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+import pytest
 from click.testing import CliRunner, Result
 from icalendar import Calendar
 
@@ -82,6 +83,14 @@ def test_events_are_all_day() -> None:
     assert "DTSTART;VALUE=DATE:20260401" in text
     assert "TZID" not in text
     assert "DTSTAMP:20260301T120000Z" in text
+
+
+def test_naive_stamp_is_rejected() -> None:
+    naive = CalendarOptions(
+        stamp=dt.datetime(2026, 3, 1, 12, 0), describe_target=lambda target: ""
+    )
+    with pytest.raises(ValueError, match="has no time zone"):
+        checkpoint_calendar(register(), naive)
 
 
 def test_open_checkpoints_only_by_date() -> None:

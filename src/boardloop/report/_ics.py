@@ -64,6 +64,11 @@ def checkpoint_calendar(register: Register, options: CalendarOptions) -> bytes:
     """
     from icalendar import Calendar
 
+    if options.stamp.tzinfo is None:
+        raise ValueError(
+            f"calendar stamp {options.stamp} has no time zone; pass an aware "
+            "datetime such as datetime.now(UTC)"
+        )
     calendar = Calendar()
     calendar.add("prodid", "-//boardloop//checkpoint calendar//EN")
     calendar.add("version", "2.0")

@@ -56,22 +56,22 @@ def render_digest(digest: Digest, output_format: str) -> str:
 def _sections(
     digest: Digest, escape: Callable[[str], str]
 ) -> list[tuple[str, list[str]]]:
-    def who(name: str, owner: str, initiative_id: str) -> str:
+    def initiative_text(name: str, owner: str, initiative_id: str) -> str:
         return f"{escape(name)} ({escape(owner)}; id {escape(initiative_id)})"
 
     due = [
-        f"{item.on}: {who(item.name, item.owner, item.initiative_id)}"
+        f"{item.on}: {initiative_text(item.name, item.owner, item.initiative_id)}"
         for item in digest.due_this_week
     ]
     overdue = [
         f"{item.on}, {item.days_overdue} "
         f"{'day' if item.days_overdue == 1 else 'days'} overdue: "
-        f"{who(item.name, item.owner, item.initiative_id)}"
+        f"{initiative_text(item.name, item.owner, item.initiative_id)}"
         for item in digest.overdue
     ]
     stale = [
         (
-            f"{who(item.name, item.owner, item.initiative_id)}: "
+            f"{initiative_text(item.name, item.owner, item.initiative_id)}: "
             + (
                 "no update recorded"
                 if item.last_update is None

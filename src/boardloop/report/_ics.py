@@ -31,7 +31,7 @@ __all__ = [
 
 ICS_MEDIA_TYPE = "text/calendar; charset=utf-8"
 
-# Start of the link in each description; a deployment replaces it with its URL.
+# Start of each event's link when no server URL is given (`--link-base`).
 LINK_PLACEHOLDER = "{boardloop_url}"
 
 
@@ -40,7 +40,8 @@ class CalendarOptions:
     """Settings of a checkpoint calendar: which events, and the text in them.
 
     `owner` keeps only the initiatives of that person (any case and spacing).
-    `stamp` is the DTSTAMP of every event, the time the feed was made, in UTC.
+    `stamp` is the DTSTAMP of every event: the time the feed was made, with a
+    time zone, written in UTC.
     `link_base` starts each initiative's link; the default is a placeholder.
     """
 
@@ -109,7 +110,7 @@ def _event(initiative: Initiative, company: str, options: CalendarOptions) -> Ev
 
 
 def _uid(initiative_id: str, day: dt.date, company: str) -> str:
-    # Ids may hold '/', spaces or '@'; percent-encoding keeps the UID one token.
+    # Ids may contain '/', spaces or '@', so percent-encoding keeps the UID one token.
     return (
         f"{quote(initiative_id, safe='')}-{day:%Y%m%d}-{quote(company, safe='')}"
         "@boardloop"
@@ -118,9 +119,9 @@ def _uid(initiative_id: str, day: dt.date, company: str) -> str:
 
 def _description(initiative: Initiative, company: str, options: CalendarOptions) -> str:
     owner = initiative.owner
-    who = owner.person or "no owner named"
+    owner_text = owner.person or "no owner named"
     if owner.function:
-        who = f"{who} ({owner.function})"
+        owner_text = f"{owner_text} ({owner.function})"
     target = options.describe_target(initiative.target)
     link = (
         f"{options.link_base}/api/v1/companies/{quote(company, safe='')}"
@@ -128,7 +129,7 @@ def _description(initiative: Initiative, company: str, options: CalendarOptions)
     )
     return "\n".join(
         (
-            f"Owner: {who}",
+            f"Owner: {owner_text}",
             f"Target: {target or 'none stated'}",
             f"Status: {initiative.status or 'unknown'}",
             f"Link: {link}",

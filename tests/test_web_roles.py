@@ -1,6 +1,6 @@
 """Roles on the pages: what each role sees and what the edit routes let it post.
 
-The board role sees no edit control at all and every edit post is refused
+The board role gets no edit control at all and every edit post is rejected
 with 403; an owner sees only the status and checkpoint forms, and only on
 initiatives that name them; another company's pages are 404.
 """
@@ -83,7 +83,7 @@ def test_board_cannot_open_edit_pages(web_world: WebWorld) -> None:
         assert response.status_code == 403, suffix
 
 
-def test_board_posts_are_refused(web_world: WebWorld) -> None:
+def test_board_posts_rejected(web_world: WebWorld) -> None:
     add_initiative(web_world, "board-target")
     before = web_world.store.get_initiative(COMPANY, "board-target")
     statuses = post_forms(web_world, "bo", "board-target")
@@ -123,7 +123,7 @@ def test_owner_posts_on_own(web_world: WebWorld) -> None:
         assert statuses[name] == 403, name
 
 
-def test_owner_posts_on_others_refused(web_world: WebWorld) -> None:
+def test_owner_posts_on_others_rejected(web_world: WebWorld) -> None:
     add_initiative(web_world, "owner-other", owner="Jon Reyes")
     before = web_world.store.get_initiative(COMPANY, "owner-other")
     statuses = post_forms(web_world, "maya", "owner-other")

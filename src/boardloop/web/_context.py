@@ -1,4 +1,4 @@
-"""What every page needs: the signed-in user, the CSRF check and the templates."""
+"""Shared parts of every page: the signed-in user, the CSRF check, the templates."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Read helpers of the pages: the board section of a company and register rows.
 
-The board section's view model already holds every label the pages show (the
+The board section's view model already contains every label the pages show (the
 target in canonical words, the verdict, the findings), so the pages read it
 instead of computing their own.
 """

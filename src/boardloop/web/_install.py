@@ -28,7 +28,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def install_web(app: FastAPI) -> None:
-    """Add the pages, /static and the handlers that answer page errors as HTML."""
+    """Add the pages, /static and the handlers that render page errors as HTML."""
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR), name="static")
     # The edit routes come first: "/initiatives/new" is not an initiative id.
     for router in (auth_router, edits_router, actions_router, pages_router):
@@ -48,7 +48,7 @@ async def sign_in_redirect(request: Request, error: Exception) -> RedirectRespon
 
 
 async def error_page(request: Request, error: Exception) -> HTMLResponse:
-    """Answer a failed page request with an HTML page naming what failed."""
+    """Render a failed page request as an HTML page naming what failed."""
     assert isinstance(error, PageError)
     try:
         user = page_user(request)

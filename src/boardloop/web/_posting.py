@@ -85,6 +85,7 @@ def failure_state(
     from boardloop.store import StaleVersionError, StoreError, UnknownInitiativeError
 
     state = FormState(values=form_values(form, names))
+    logger.info("form post failed: %s: %s", type(error).__name__, error)
     if isinstance(error, PermissionDeniedError):
         raise PageError(403, "Not allowed", str(error)) from error
     if isinstance(error, UnknownInitiativeError):

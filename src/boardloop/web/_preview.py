@@ -27,7 +27,7 @@ UNNAMED_KEY = "new-initiative"
 
 @dataclass(frozen=True, slots=True)
 class DraftPreview:
-    """What the preview shows: the phrase as read back and the findings."""
+    """The preview of a draft: its target phrase as read back, and its findings."""
 
     text: str
     canonical: str | None

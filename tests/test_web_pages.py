@@ -28,6 +28,36 @@ def test_page_redirects_to_sign_in(web_world: WebWorld) -> None:
     assert quote(register_path(), safe="") in location
 
 
+def test_htmx_request_gets_hx_redirect(web_world: WebWorld) -> None:
+    response = web_world.browser().get(
+        register_path() + "/lint-preview?target=x", headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 401
+    assert response.headers["hx-redirect"] == "/sign-in"
+
+
+def test_post_without_session_returns_to_form(web_world: WebWorld) -> None:
+    page = "https://testserver" + initiative_path("onboarding-revamp")
+    response = web_world.browser().post(
+        initiative_path("onboarding-revamp") + "/checkpoints",
+        data={"note": "n"},
+        headers={"Referer": page},
+    )
+    assert response.status_code == 303
+    expected = quote(initiative_path("onboarding-revamp"), safe="")
+    assert response.headers["location"] == f"/sign-in?next={expected}"
+
+
+def test_post_from_other_site_returns_home(web_world: WebWorld) -> None:
+    response = web_world.browser().post(
+        register_path() + "/initiatives",
+        data={"name": "n"},
+        headers={"Referer": "https://other.example/companies/x"},
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/sign-in?next=%2F"
+
+
 def test_sign_in_form_sets_session(web_world: WebWorld) -> None:
     browser = web_world.browser()
     page = browser.get("/sign-in?next=/companies")

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from boardloop.api._sessions import clear_session_cookie
@@ -37,11 +37,17 @@ def install_web(app: FastAPI) -> None:
     app.add_exception_handler(PageError, error_page)
 
 
-async def sign_in_redirect(request: Request, error: Exception) -> RedirectResponse:
+async def sign_in_redirect(request: Request, error: Exception) -> Response:
     """Redirect to the sign-in page, which sends the browser back after signing in."""
     assert isinstance(error, SignInRequiredError)
     query = urlencode({"next": error.next_path})
-    response = RedirectResponse(f"/sign-in?{query}", status_code=303)
+    response: Response
+    if request.headers.get("hx-request") == "true":
+        # htmx would swap the sign-in page into the fragment's box; HX-Redirect
+        # makes it load the sign-in page as the whole page instead.
+        response = Response(status_code=401, headers={"HX-Redirect": "/sign-in"})
+    else:
+        response = RedirectResponse(f"/sign-in?{query}", status_code=303)
     if error.clear_cookie:
         clear_session_cookie(response, state_of(request).settings)
     return response

@@ -14,6 +14,7 @@ from boardloop.web._context import page_user, render, state_of
 from boardloop.web._errors import PageError, SignInRequiredError
 from boardloop.web._routes_actions import router as actions_router
 from boardloop.web._routes_auth import router as auth_router
+from boardloop.web._routes_close import router as close_router
 from boardloop.web._routes_edits import router as edits_router
 from boardloop.web._routes_pages import router as pages_router
 
@@ -31,7 +32,8 @@ def install_web(app: FastAPI) -> None:
     """Add the pages, /static and the handlers that render page errors as HTML."""
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR), name="static")
     # The edit routes come first: "/initiatives/new" is not an initiative id.
-    for router in (auth_router, edits_router, actions_router, pages_router):
+    routers = (auth_router, edits_router, close_router, actions_router, pages_router)
+    for router in routers:
         app.include_router(router, include_in_schema=False)
     app.add_exception_handler(SignInRequiredError, sign_in_redirect)
     app.add_exception_handler(PageError, error_page)

@@ -126,8 +126,8 @@ def filtered(
         assert kpi is not None
         rows = [row for row in rows if kpi_id_of(state, row) == kpi.id]
     if filters["stale"]:
-        wanted = filters["stale"] == "true"
-        rows = [row for row in rows if is_stale(row.initiative, page.as_of) == wanted]
+        expected = filters["stale"] == "true"
+        rows = [row for row in rows if is_stale(row.initiative, page.as_of) == expected]
     if filters["verdict"]:
         rows = [row for row in rows if row.verdict == filters["verdict"]]
     return rows

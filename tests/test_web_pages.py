@@ -275,3 +275,14 @@ def test_static_files_served(web_world: WebWorld) -> None:
     style = browser.get("/static/web.css")
     assert style.status_code == 200
     assert ":focus-visible" in style.text
+
+
+def test_register_shows_edit_made_elsewhere(web_world: WebWorld) -> None:
+    from test_web_support import add_initiative
+
+    browser = web_world.signed_in("eli")
+    first = browser.get(register_path())
+    assert "Made elsewhere" not in first.text
+    add_initiative(web_world, "made-elsewhere", name="Made elsewhere")
+    second = browser.get(register_path())
+    assert "Made elsewhere" in second.text

@@ -184,6 +184,7 @@ def test_edit_stale_saves_nothing(web_world: WebWorld) -> None:
     )
     assert response.status_code == 409
     assert STALE in response.text
+    assert "The values stored now:" in response.text
     assert "Saved first" in response.text
     assert 'value="Saved second"' in response.text
     _, item = stored(web_world, "edit-stale")
@@ -250,6 +251,7 @@ def test_revise_target_stale(web_world: WebWorld) -> None:
     )
     assert response.status_code == 409
     assert STALE in response.text
+    assert "The values stored now:" in response.text
     _, item = stored(web_world, "target-stale")
     assert item.target.text == "+2pp lift in GRR by Q4 2027"  # type: ignore[attr-defined]
 
@@ -311,6 +313,7 @@ def test_checkpoint_stale(web_world: WebWorld) -> None:
     )
     assert response.status_code == 409
     assert STALE in response.text
+    assert "The values stored now:" in response.text
     assert "my late note</textarea>" in response.text
     _, item = stored(web_world, "note-stale")
     notes = [point.note for point in item.checkpoints]  # type: ignore[attr-defined]
@@ -374,6 +377,7 @@ def test_status_stale(web_world: WebWorld) -> None:
     )
     assert response.status_code == 409
     assert STALE in response.text
+    assert "The values stored now:" in response.text
     _, item = stored(web_world, "status-stale")
     assert item.status.value == "in-progress"  # type: ignore[attr-defined]
 
@@ -443,6 +447,7 @@ def test_close_stale(web_world: WebWorld) -> None:
     )
     assert response.status_code == 409
     assert STALE in response.text
+    assert "The values stored now:" in response.text
     _, item = stored(web_world, "close-stale")
     assert item.outcome is None  # type: ignore[attr-defined]
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 from urllib.parse import quote
+
+import pytest
 
 from test_web_support import (
     COMPANY,
@@ -26,6 +29,36 @@ def test_page_redirects_to_sign_in(web_world: WebWorld) -> None:
     location = response.headers["location"]
     assert location.startswith("/sign-in?next=")
     assert quote(register_path(), safe="") in location
+
+
+def test_htmx_request_gets_hx_redirect(web_world: WebWorld) -> None:
+    response = web_world.browser().get(
+        register_path() + "/lint-preview?target=x", headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 401
+    assert response.headers["hx-redirect"] == "/sign-in"
+
+
+def test_post_without_session_returns_to_form(web_world: WebWorld) -> None:
+    page = "https://testserver" + initiative_path("onboarding-revamp")
+    response = web_world.browser().post(
+        initiative_path("onboarding-revamp") + "/checkpoints",
+        data={"note": "n"},
+        headers={"Referer": page},
+    )
+    assert response.status_code == 303
+    expected = quote(initiative_path("onboarding-revamp"), safe="")
+    assert response.headers["location"] == f"/sign-in?next={expected}"
+
+
+def test_post_from_other_site_returns_home(web_world: WebWorld) -> None:
+    response = web_world.browser().post(
+        register_path() + "/initiatives",
+        data={"name": "n"},
+        headers={"Referer": "https://other.example/companies/x"},
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/sign-in?next=%2F"
 
 
 def test_sign_in_form_sets_session(web_world: WebWorld) -> None:
@@ -175,3 +208,81 @@ def test_board_view_is_board_section(web_world: WebWorld) -> None:
     )
     assert api.status_code == 200
     assert page.content == api.content
+
+
+PAGES = (
+    "/",
+    register_path(),
+    initiative_path("onboarding-revamp"),
+    register_path() + "/initiatives/new",
+    initiative_path("onboarding-revamp") + "/edit",
+    initiative_path("onboarding-revamp") + "/close",
+)
+
+
+class FormControls(HTMLParser):
+    """Collect visible form controls without a label, and links to other sites.
+
+    A control is labelled by a <label for> naming its id or by sitting inside a
+    <label>.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.controls: list[str] = []
+        self.labelled: set[str] = set()
+        self.external: list[str] = []
+        self.label_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "label":
+            self.label_depth += 1
+            self.labelled.add(values.get("for") or "")
+        visible = values.get("type") != "hidden"
+        if tag in ("input", "select", "textarea") and visible and not self.label_depth:
+            name = values.get("id") or f"<{tag} name={values.get('name')}>"
+            self.controls.append(name)
+        for name in ("src", "href", "action"):
+            link = values.get(name) or ""
+            if "//" in link:
+                self.external.append(link)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label":
+            self.label_depth -= 1
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_controls_have_labels(web_world: WebWorld, path: str) -> None:
+    page = web_world.signed_in("ada").get(path)
+    assert page.status_code == 200
+    parser = FormControls()
+    parser.feed(page.text)
+    unlabelled = [item for item in parser.controls if item not in parser.labelled]
+    assert unlabelled == []
+    assert parser.external == []
+    assert '<meta name="viewport" content="width=device-width' in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["cache-control"] == "no-store"
+
+
+def test_static_files_served(web_world: WebWorld) -> None:
+    browser = web_world.browser()
+    script = browser.get("/static/htmx.min.js")
+    assert script.status_code == 200
+    assert 'version:"2.' in script.text
+    style = browser.get("/static/web.css")
+    assert style.status_code == 200
+    assert ":focus-visible" in style.text
+
+
+def test_register_shows_edit_made_elsewhere(web_world: WebWorld) -> None:
+    from test_web_support import add_initiative
+
+    browser = web_world.signed_in("eli")
+    first = browser.get(register_path())
+    assert "Made elsewhere" not in first.text
+    add_initiative(web_world, "made-elsewhere", name="Made elsewhere")
+    second = browser.get(register_path())
+    assert "Made elsewhere" in second.text

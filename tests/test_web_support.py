@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from boardloop.access import Principal, Role
 from boardloop.api import ApiSettings, create_app
 from boardloop.api._settings import open_api_workspace
+from store_backends import BACKENDS
 from test_api_support import COMPANY, FOREIGN, add_users, build_workspace, database_for
 
 if TYPE_CHECKING:
@@ -127,11 +128,16 @@ def serve_web(root: Path) -> Iterator[WebWorld]:
         yield WebWorld(app=app)
 
 
-@pytest.fixture(scope="module")
-def web_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebWorld]:
-    """Serve one workspace on SQLite for the tests of one module."""
+@pytest.fixture(scope="module", params=BACKENDS)
+def web_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[WebWorld]:
+    """Serve one workspace for the tests of one module, on SQLite and PostgreSQL.
+
+    The PostgreSQL run is skipped when the server is unreachable.
+    """
     root = tmp_path_factory.mktemp("web") / "workspace"
-    with database_for("sqlite"):
+    with database_for(request.param):
         yield from serve_web(root)
 
 

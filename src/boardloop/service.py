@@ -40,6 +40,7 @@ __all__ = [
 ]
 
 KPI_VALUE_COLUMNS = frozenset({"kpi", "segment", "period_end", "value"})
+XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,18 +87,21 @@ def read_files(
     catalog: Catalog,
     as_of: dt.date,
     calendar: FiscalCalendar | None = None,
+    sheet: str | None = None,
 ) -> list[ImportResult]:
     """Read register files without a store, as `lint FILE...` does.
 
     The fiscal calendar is `calendar` when given, else the workspace's, else a
-    calendar year.
+    calendar year. `sheet` names the worksheet to read from XLSX files.
     """
     from boardloop.io import read_register_file
 
     calendar = calendar or fiscal_calendar_of(workspace)
     aliases = catalog.aliases()
     return [
-        read_register_file(path, calendar=calendar, as_of=as_of, kpi_aliases=aliases)
+        read_register_file(
+            path, calendar=calendar, as_of=as_of, kpi_aliases=aliases, sheet=sheet
+        )
         for path in paths
     ]
 
@@ -108,11 +112,13 @@ def import_files(
     *,
     actor: str,
     at: dt.datetime,
+    sheet: str | None = None,
 ) -> list[FileImport]:
     """Import register files and KPI value files into the workspace store.
 
     Each file is one transaction: a file that fails to read or store leaves
-    nothing behind, and files before it stay imported.
+    nothing behind, and files before it stay imported. `sheet` names the
+    worksheet to read from XLSX files (default: the first).
     """
     from boardloop.io import kpi_value_ranges, read_kpi_values
 
@@ -131,7 +137,11 @@ def import_files(
             imports.append(FileImport(path, None, None, kpi_value_count=len(values)))
             continue
         (result,) = read_files(
-            [path], workspace=workspace, catalog=catalog, as_of=phrase_date
+            [path],
+            workspace=workspace,
+            catalog=catalog,
+            as_of=phrase_date,
+            sheet=sheet if path.suffix.casefold() in XLSX_SUFFIXES else None,
         )
         changes = workspace.store.import_initiatives(
             company,

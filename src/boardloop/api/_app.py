@@ -14,6 +14,7 @@ from boardloop.api._errors import install_error_handlers
 from boardloop.api._middleware import RequestMiddleware
 from boardloop.api._routes_auth import router as auth_router
 from boardloop.api._routes_edits import router as edits_router
+from boardloop.api._routes_exports import router as exports_router
 from boardloop.api._routes_health import router as health_router
 from boardloop.api._routes_register import router as register_router
 from boardloop.api._routes_reports import router as reports_router
@@ -87,7 +88,8 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
     app.include_router(health_router)
     app.include_router(auth_router)
-    for router in (register_router, edits_router, reports_router):
+    routers = (register_router, edits_router, reports_router, exports_router)
+    for router in routers:
         app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     install_web(app)
     return app

@@ -195,8 +195,15 @@ def init(
 )
 @workspace_option
 @click.option("--actor", default=default_actor, help="Name recorded in the history.")
-def import_command(files: tuple[Path, ...], workspace_dir: Path, actor: str) -> None:
-    """Import register files and KPI value CSVs into the workspace."""
+@click.option(
+    "--sheet",
+    metavar="NAME",
+    help="Worksheet to read from XLSX files. Default: the first sheet.",
+)
+def import_command(
+    files: tuple[Path, ...], workspace_dir: Path, actor: str, sheet: str | None
+) -> None:
+    """Import register files (YAML, CSV, Markdown, XLSX) and KPI value CSVs."""
     from boardloop.service import import_files
 
     for path in files:
@@ -209,7 +216,7 @@ def import_command(files: tuple[Path, ...], workspace_dir: Path, actor: str) -> 
     # a later file still reports what the earlier ones stored.
     for done, path in enumerate(files):
         try:
-            (item,) = import_files(workspace, [path], actor=actor, at=now)
+            (item,) = import_files(workspace, [path], actor=actor, at=now, sheet=sheet)
         except read_error_types() as error:
             kept = (
                 f"; the {done} file(s) before it were imported and kept"
@@ -755,6 +762,9 @@ def _show_n(n: int | None, min_n: int) -> str:
 # Commands kept in their own modules register themselves on `main` when imported;
 # each module imports `main` from here.
 import boardloop.cli._backup  # noqa: E402
+import boardloop.cli._calendar  # noqa: E402
+import boardloop.cli._digest  # noqa: E402
+import boardloop.cli._export  # noqa: E402
 import boardloop.cli._history  # noqa: E402
 import boardloop.cli._mcp  # noqa: E402
 import boardloop.cli._serve  # noqa: E402

@@ -35,6 +35,7 @@ __all__ = [
     "Status",
     "Target",
     "Unit",
+    "sheet_reference",
     "transition",
 ]
 
@@ -117,13 +118,32 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Origin of a record: a file and line, or a store record id."""
+    """Origin of a record: a file and line, or a store record id.
+
+    A spreadsheet cell also has its `sheet` and `column` letter, and prints as
+    `plan.xlsx:Plan!B7`, where `line` is the row number.
+    """
 
     path: str
     line: int | None = None
+    sheet: str | None = None
+    column: str | None = None
 
     def __str__(self) -> str:
-        return self.path if self.line is None else f"{self.path}:{self.line}"
+        if self.line is None:
+            return self.path
+        if self.sheet is None:
+            return f"{self.path}:{self.line}"
+        row = str(self.line)
+        cell = f"{self.column}{row}" if self.column else f"{row}:{row}"
+        return f"{self.path}:{sheet_reference(self.sheet)}!{cell}"
+
+
+def sheet_reference(name: str) -> str:
+    """Quote a sheet name as spreadsheet formulas do when it is not one plain word."""
+    if name.replace("_", "").isalnum():
+        return name
+    return "'" + name.replace("'", "''") + "'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,8 +244,9 @@ class Initiative:
     `id` is a stable key: the id given in the source, or one derived from the
     name, so that importing the same file again updates instead of duplicating.
     `field_lines` maps a field name to the source line it was read from, so a
-    finding can point at the exact line. `extra` keeps source fields that have no
-    place in the model.
+    finding can point at the exact line; `field_columns` maps a field name to
+    the column letter of its spreadsheet cell, for registers read from XLSX.
+    `extra` keeps source fields that have no place in the model.
     """
 
     id: str
@@ -248,6 +269,7 @@ class Initiative:
     source: Source | None = None
     field_lines: dict[str, int] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    field_columns: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_open(self) -> bool:
@@ -262,7 +284,8 @@ class Initiative:
         if self.source is None:
             return None
         line = self.field_lines.get(field_name, self.source.line)
-        return Source(self.source.path, line)
+        column = self.field_columns.get(field_name, self.source.column)
+        return Source(self.source.path, line, self.source.sheet, column)
 
 
 @dataclass(frozen=True, slots=True)

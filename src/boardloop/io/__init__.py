@@ -1,4 +1,4 @@
-"""Readers: register files (YAML, CSV, Markdown) and KPI value CSVs.
+"""Readers: register files (YAML, CSV, Markdown, XLSX) and KPI value CSVs.
 
 Every reader returns register objects that keep their source lines, with an
 import summary of what was recognised, guessed and dropped. A file that cannot
@@ -12,6 +12,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from boardloop.io._csv import read_csv_text
+from boardloop.io._export import (
+    FINDING_COLUMNS,
+    REGISTER_COLUMNS,
+    Table,
+    findings_table,
+    is_formula_like,
+    register_table,
+)
+from boardloop.io._export_files import (
+    EXPORT_FORMATS,
+    ExportError,
+    table_to_csv,
+    table_to_xlsx,
+)
 from boardloop.io._fields import ReadContext, dedupe_ids
 from boardloop.io._kpi_values import (
     UNCAPPED_RATE_IDS,
@@ -31,17 +45,27 @@ if TYPE_CHECKING:
     from boardloop.domain.model import Initiative
 
 __all__ = [
+    "EXPORT_FORMATS",
+    "FINDING_COLUMNS",
     "FORMATS",
+    "REGISTER_COLUMNS",
     "UNCAPPED_RATE_IDS",
+    "ExportError",
     "ImportResult",
     "ImportSummary",
     "Notice",
     "Period",
     "ReadError",
+    "Table",
     "ValueRange",
+    "findings_table",
+    "is_formula_like",
     "kpi_value_ranges",
     "read_kpi_values",
     "read_register_file",
+    "register_table",
+    "table_to_csv",
+    "table_to_xlsx",
 ]
 
 logger = logging.getLogger(__name__)
@@ -56,6 +80,8 @@ FORMATS: dict[str, str] = {
     ".md": "Markdown",
     ".markdown": "Markdown",
     ".mdx": "Markdown",
+    ".xlsx": "XLSX",
+    ".xlsm": "XLSX",
 }
 
 
@@ -65,11 +91,14 @@ def read_register_file(
     calendar: FiscalCalendar,
     as_of: dt.date | None = None,
     kpi_aliases: Mapping[str, str] | None = None,
+    sheet: str | None = None,
 ) -> ImportResult:
     """Read a register file, choosing the reader by the file's extension.
 
     `kpi_aliases` maps a lower-case KPI name or alias to a catalog id; the
-    bundled catalog's aliases are used when it is None.
+    bundled catalog's aliases are used when it is None. `sheet` names the
+    worksheet of an XLSX file to read (default: the first); other formats
+    reject it.
     """
     path = Path(path)
     file_format = FORMATS.get(path.suffix.casefold())
@@ -78,7 +107,14 @@ def read_register_file(
         raise ReadError(
             path, None, f"unknown file type '{path.suffix}'", f"use one of {known}"
         )
-    text = read_text(path)
+    if sheet is not None and file_format != "XLSX":
+        raise ReadError(
+            path,
+            None,
+            f"--sheet '{sheet}' applies only to XLSX workbooks",
+            "leave out --sheet for this file",
+        )
+    text = read_text(path) if file_format != "XLSX" else ""
     if kpi_aliases is None:
         from boardloop.catalog import load_catalog
 
@@ -93,6 +129,10 @@ def read_register_file(
         initiatives = read_yaml_text(text, ctx)
     elif file_format == "CSV":
         initiatives = read_csv_text(text, ctx)
+    elif file_format == "XLSX":
+        from boardloop.io._xlsx import read_xlsx_file  # openpyxl loads slowly
+
+        initiatives = read_xlsx_file(path, ctx, sheet)
     else:
         initiatives, period = read_markdown_text(text, ctx)
     initiatives = dedupe_ids(initiatives, summary)

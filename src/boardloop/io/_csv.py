@@ -7,6 +7,7 @@ import io
 import re
 from typing import TYPE_CHECKING
 
+from boardloop.io._export import needs_apostrophe
 from boardloop.io._fields import DateOrder
 from boardloop.io._summary import ReadError
 from boardloop.io._table import TableReader, map_headers
@@ -64,12 +65,23 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
-    """Split CSV text into rows, each with the line it starts on."""
+    """Split CSV text into rows, each with the line it starts on.
+
+    An apostrophe that an export put before formula-like text (`'=SUM(A1)`)
+    to keep spreadsheets from running it is removed again.
+    """
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     records = []
     line = 1
-    for cells in reader:
+    for raw_cells in reader:
+        cells = [_unquote_formula(cell) for cell in raw_cells]
         if any(cell.strip() for cell in cells):
             records.append((line, cells))
         line = reader.line_num + 1
     return records
+
+
+def _unquote_formula(cell: str) -> str:
+    if cell.startswith("'") and needs_apostrophe(cell[1:]):
+        return cell[1:]
+    return cell

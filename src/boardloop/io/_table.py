@@ -39,6 +39,7 @@ __all__ = [
     "Column",
     "TableReader",
     "apply_defaults",
+    "column_letter",
     "map_headers",
     "outcome_result",
     "status_field",
@@ -122,9 +123,12 @@ class TableReader:
         rows: list[tuple[int, list[str]]],
         *,
         ambiguous_order: DateOrder,
+        sheet: str | None = None,
     ) -> None:
+        """Prepare to read `rows`; with `sheet`, sources name spreadsheet cells."""
         self.ctx = ctx
         self.columns = columns
+        self.sheet = sheet
         self.id_column = next((c for c in columns if c.field == "id"), None)
         self.lines: dict[str, int] = {}
         self.orders = self._date_orders(rows, ambiguous_order)
@@ -233,8 +237,9 @@ class TableReader:
             launched_on=dates["launched_on"],
             next_checkpoint=dates["next_checkpoint"],
             outcome=self._outcome(values, dates["closed_on"], invalid),
-            source=Source(ctx.path, line),
+            source=self._source(line),
             field_lines=dict(self.lines),
+            field_columns=self._field_columns(values),
             program=values.get("program"),
             progress_note=values.get("progress_note"),
             notes=values.get("notes", ""),
@@ -244,6 +249,29 @@ class TableReader:
         if invalid:
             initiative.extra["invalid"] = invalid
         return initiative
+
+    def _source(self, line: int) -> Source:
+        if self.sheet is None:
+            return Source(self.ctx.path, line)
+        column = next((c for c in self.columns if c.field == "name"), None)
+        letter = column_letter(column.index) if column else None
+        return Source(self.ctx.path, line, self.sheet, letter)
+
+    def _field_columns(self, values: dict[str, str]) -> dict[str, str]:
+        """Map each field to its cell's column letter, for spreadsheet sources."""
+        if self.sheet is None:
+            return {}
+        letters: dict[str, str] = {}
+        # A field's own column wins over one that only shares its line, such
+        # as the KPI column for the target.
+        for own in (True, False):
+            for column in self.columns:
+                if column.field is None or column.field not in values:
+                    continue
+                key = _LINE_FIELDS.get(column.field, column.field)
+                if (key == column.field) == own:
+                    letters.setdefault(key, column_letter(column.index))
+        return letters
 
     def _initiative_id(self, values: dict[str, str], name: str) -> str:
         """Keep an id the file states; qualify a row number or slug by the file."""
@@ -405,6 +433,16 @@ def apply_defaults(
             values[field_name] = text
             lines[field_name] = line
     return lines
+
+
+def column_letter(index: int) -> str:
+    """Return the spreadsheet letters of a zero-based column index: 0 is A, 26 AA."""
+    letters = ""
+    number = index + 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 def _cell(cells: list[str], column: Column) -> str:

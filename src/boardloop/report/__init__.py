@@ -21,7 +21,24 @@ from boardloop.report._brand import (
     logo_from_bytes,
 )
 from boardloop.report._build import EvaluationLike, build_board_section
+from boardloop.report._digest import (
+    Digest,
+    DigestCheckpoint,
+    DigestFinding,
+    DigestInputs,
+    StaleInitiative,
+    VerdictChange,
+    build_digest,
+)
+from boardloop.report._digest_render import DIGEST_FORMATS, render_digest
 from boardloop.report._html import render_html
+from boardloop.report._ics import (
+    ICS_MEDIA_TYPE,
+    LINK_PLACEHOLDER,
+    CalendarOptions,
+    checkpoint_calendar,
+    owner_matches,
+)
 from boardloop.report._json import render_json
 from boardloop.report._markdown import escape_markdown, render_markdown
 from boardloop.report._pdf import render_pdf
@@ -41,8 +58,11 @@ __all__ = [
     "BINARY_RENDERERS",
     "DEFAULT_ACCENT",
     "DEFAULT_PRIMARY",
+    "DIGEST_FORMATS",
     "FORMATS",
+    "ICS_MEDIA_TYPE",
     "KPI_FIELD_ID",
+    "LINK_PLACEHOLDER",
     "MAX_LOGO_BYTES",
     "MEDIA_TYPES",
     "RENDERERS",
@@ -50,16 +70,27 @@ __all__ = [
     "SCHEMA_VERSION",
     "BoardSection",
     "BrandView",
+    "CalendarOptions",
+    "Digest",
+    "DigestCheckpoint",
+    "DigestFinding",
+    "DigestInputs",
     "EvaluationLike",
     "InvalidLogoError",
     "Logo",
+    "StaleInitiative",
+    "VerdictChange",
     "build_board_section",
+    "build_digest",
+    "checkpoint_calendar",
     "escape_markdown",
     "json_schema",
     "json_schema_text",
     "logo_from_bytes",
+    "owner_matches",
     "render",
     "render_bytes",
+    "render_digest",
     "render_html",
     "render_json",
     "render_markdown",

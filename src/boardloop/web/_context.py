@@ -1,4 +1,4 @@
-"""What every page needs: the signed-in user, the CSRF check and the templates."""
+"""Shared parts of every page: the signed-in user, the CSRF check, the templates."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import jinja2
 from fastapi.responses import HTMLResponse
@@ -74,14 +74,7 @@ def page_user(request: Request) -> PageUser:
     Only the session cookie signs a page request in; a bearer token does not,
     because pages post forms that rely on the session's CSRF token.
     """
-    raw_path = request.scope.get("raw_path")
-    next_path = (
-        raw_path.decode("latin-1")
-        if isinstance(raw_path, bytes)
-        else quote(request.url.path)
-    )
-    if request.url.query and request.method == "GET":
-        next_path += "?" + request.url.query
+    next_path = return_path(request)
     try:
         session = request_session(request, state_of(request))
     except SessionRequiredError:
@@ -89,6 +82,27 @@ def page_user(request: Request) -> PageUser:
     except SessionRejectedError:
         raise SignInRequiredError(next_path, clear_cookie=True) from None
     return PageUser(session.principal, session.csrf_token)
+
+
+def return_path(request: Request) -> str:
+    """Return the page to come back to after signing in, as a path of this site.
+
+    A GET comes back to itself. A form post comes back to the page the form was
+    on, taken from the Referer when it is of this site, because the post's own
+    URL takes no GET.
+    """
+    if request.method == "GET":
+        raw_path = request.scope.get("raw_path")
+        path = (
+            raw_path.decode("latin-1")
+            if isinstance(raw_path, bytes)
+            else quote(request.url.path)
+        )
+        return f"{path}?{request.url.query}" if request.url.query else path
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path.startswith("/"):
+        return f"{referer.path}?{referer.query}" if referer.query else referer.path
+    return "/"
 
 
 def check_form_csrf(request: Request, user: PageUser, form: FormData) -> None:

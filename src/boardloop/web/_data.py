@@ -1,6 +1,6 @@
 """Read helpers of the pages: the board section of a company and register rows.
 
-The board section's view model already holds every label the pages show (the
+The board section's view model already contains every label the pages show (the
 target in canonical words, the verdict, the findings), so the pages read it
 instead of computing their own.
 """
@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from boardloop.access import names_match
 from boardloop.api._common import company_workspace, resolve_as_of
 from boardloop.domain.model import Status
 
 if TYPE_CHECKING:
+    from collections.abc import Hashable
+
     from boardloop.api._access import ApiState
     from boardloop.domain.model import Initiative
     from boardloop.report import BoardSection
@@ -37,6 +41,11 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+# Pages kept per worker process, least recently used dropped first.
+MAX_PAGES = 8
+_pages: OrderedDict[Hashable, tuple[tuple[Any, ...], CompanyPage]] = OrderedDict()
+_pages_lock = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,18 +76,51 @@ class CompanyPage:
 
 
 def company_page(state: ApiState, company: str) -> CompanyPage:
-    """Build the company's board section at the board date, else today.
+    """Return the company's board section at the board date, else today.
 
-    NOTE: the section is built on every page request, without the API's
-    cache, which takes seconds for a register of 1,000 initiatives.
+    Each worker keeps the last few pages built, and reuses one only while the
+    company's fingerprint (its latest event, import, KPI value and settings,
+    read before the build) is unchanged, as the API's cache does. So an edit
+    or import is seen by the next request.
     """
+    from boardloop.api._cache import catalog_stamp, company_fingerprint
+
+    workspace = company_workspace(state, company)
+    day = resolve_as_of(None, workspace)
+    since = workspace.config.since
+    key = (
+        workspace.store.url,
+        company,
+        day,
+        since,
+        workspace.config.fiscal,
+        catalog_stamp(workspace),
+    )
+    fingerprint = company_fingerprint(workspace.store, company)
+    with _pages_lock:
+        cached = _pages.get(key)
+        if cached is not None and cached[0] == fingerprint:
+            _pages.move_to_end(key)
+            return cached[1]
+
+    page = build_page(state, company, day, since)
+    with _pages_lock:
+        _pages[key] = (fingerprint, page)
+        while len(_pages) > MAX_PAGES:
+            _pages.popitem(last=False)
+    return page
+
+
+def build_page(
+    state: ApiState, company: str, day: dt.date, since: dt.date | None
+) -> CompanyPage:
     from boardloop.api._cache import register_snapshot
     from boardloop.service import build_section
 
     workspace = company_workspace(state, company)
-    day = resolve_as_of(None, workspace)
+    logger.info("building the pages' board section of %r at %s", company, day)
     stored = register_snapshot(workspace.store, company).stored
-    section = build_section(workspace, as_of=day, since=workspace.config.since)
+    section = build_section(workspace, as_of=day, since=since)
     return CompanyPage(company=company, as_of=day, section=section, stored=stored)
 
 

@@ -1,4 +1,4 @@
-"""Failures of page requests, answered as HTML pages or a redirect to sign-in."""
+"""Failures of page requests, rendered as HTML pages or a redirect to sign-in."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ class PageError(Exception):
 
 
 class SignInRequiredError(Exception):
-    """A page request without a valid session; answered with a redirect to sign-in.
+    """A page request without a valid session, which gets a redirect to sign-in.
 
     `clear_cookie` is true when the browser sent a session cookie that the store
     rejected, so the response also tells the browser to drop it.

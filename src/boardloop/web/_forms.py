@@ -19,7 +19,7 @@ __all__ = [
     "text_field",
 ]
 
-# Longest text a field of a form takes, as the API's request bodies allow.
+# Maximum length of each text field, the same as in the API's request bodies.
 MAX_LENGTHS = {
     "name": 300,
     "key": 200,
@@ -47,7 +47,7 @@ class FormInputError(ValueError):
 
 @dataclass(slots=True)
 class FormState:
-    """What a form shows again after a failed post: the input, the error, the status.
+    """The state of a form shown again after a failed post: its input and error.
 
     `current` lists the stored values after a version conflict, so the reader
     sees what the other writer saved before sending the change again.

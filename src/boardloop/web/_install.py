@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from boardloop.api._sessions import clear_session_cookie
@@ -14,6 +14,7 @@ from boardloop.web._context import page_user, render, state_of
 from boardloop.web._errors import PageError, SignInRequiredError
 from boardloop.web._routes_actions import router as actions_router
 from boardloop.web._routes_auth import router as auth_router
+from boardloop.web._routes_close import router as close_router
 from boardloop.web._routes_edits import router as edits_router
 from boardloop.web._routes_pages import router as pages_router
 
@@ -28,27 +29,34 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def install_web(app: FastAPI) -> None:
-    """Add the pages, /static and the handlers that answer page errors as HTML."""
+    """Add the pages, /static and the handlers that render page errors as HTML."""
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR), name="static")
     # The edit routes come first: "/initiatives/new" is not an initiative id.
-    for router in (auth_router, edits_router, actions_router, pages_router):
+    routers = (auth_router, edits_router, close_router, actions_router, pages_router)
+    for router in routers:
         app.include_router(router, include_in_schema=False)
     app.add_exception_handler(SignInRequiredError, sign_in_redirect)
     app.add_exception_handler(PageError, error_page)
 
 
-async def sign_in_redirect(request: Request, error: Exception) -> RedirectResponse:
+async def sign_in_redirect(request: Request, error: Exception) -> Response:
     """Redirect to the sign-in page, which sends the browser back after signing in."""
     assert isinstance(error, SignInRequiredError)
     query = urlencode({"next": error.next_path})
-    response = RedirectResponse(f"/sign-in?{query}", status_code=303)
+    response: Response
+    if request.headers.get("hx-request") == "true":
+        # htmx would swap the sign-in page into the fragment's box; HX-Redirect
+        # makes it load the sign-in page as the whole page instead.
+        response = Response(status_code=401, headers={"HX-Redirect": "/sign-in"})
+    else:
+        response = RedirectResponse(f"/sign-in?{query}", status_code=303)
     if error.clear_cookie:
         clear_session_cookie(response, state_of(request).settings)
     return response
 
 
 async def error_page(request: Request, error: Exception) -> HTMLResponse:
-    """Answer a failed page request with an HTML page naming what failed."""
+    """Render a failed page request as an HTML page naming what failed."""
     assert isinstance(error, PageError)
     try:
         user = page_user(request)

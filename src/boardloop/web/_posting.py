@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
@@ -15,6 +16,7 @@ from boardloop.web._context import (
     check_form_csrf,
     company_role,
     page_user,
+    path_segment,
     require,
 )
 from boardloop.web._errors import PageError, not_found
@@ -23,14 +25,22 @@ from boardloop.web._forms import FormInputError, FormState, form_values
 if TYPE_CHECKING:
     from boardloop.access import Action
     from boardloop.api._access import ApiState
+    from boardloop.store import StoredInitiative
 
 __all__ = [
+    "INITIATIVE",
     "Form",
     "Posted",
     "failure_state",
+    "initiative_url",
+    "load",
+    "now",
     "posted",
+    "require_on",
     "see_other",
 ]
+
+INITIATIVE = "/companies/{company}/initiatives/{key}"
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +95,7 @@ def failure_state(
     from boardloop.store import StaleVersionError, StoreError, UnknownInitiativeError
 
     state = FormState(values=form_values(form, names))
+    logger.info("form post failed: %s: %s", type(error).__name__, error)
     if isinstance(error, PermissionDeniedError):
         raise PageError(403, "Not allowed", str(error)) from error
     if isinstance(error, UnknownInitiativeError):
@@ -105,6 +116,25 @@ def failure_state(
         state.error = str(error)
         return int(getattr(error, "http_status", 400)), state
     raise error
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def initiative_url(company: str, key: str) -> str:
+    """Return the initiative page's path, each name quoted as one segment."""
+    return f"/companies/{path_segment(company)}/initiatives/{path_segment(key)}"
+
+
+def load(state: ApiState, company: str, key: str) -> StoredInitiative:
+    """Return the stored initiative; a missing one is the page's 404."""
+    from boardloop.store import UnknownInitiativeError
+
+    try:
+        return state.workspace.store.get_initiative(company, key)
+    except UnknownInitiativeError:
+        raise not_found("initiative", key) from None
 
 
 def see_other(path: str) -> RedirectResponse:

@@ -27,7 +27,7 @@ UNNAMED_KEY = "new-initiative"
 
 @dataclass(frozen=True, slots=True)
 class DraftPreview:
-    """What the preview shows: the phrase as read back and the findings."""
+    """The preview of a draft: its target phrase as read back, and its findings."""
 
     text: str
     canonical: str | None
@@ -39,6 +39,7 @@ def preview_draft(
     state: ApiState, company: str, fields: Mapping[str, str]
 ) -> DraftPreview:
     """Parse the draft's target and lint the draft inside the company's register."""
+    from boardloop.api._cache import register_snapshot
     from boardloop.api._common import company_workspace, resolve_as_of
     from boardloop.domain.targets import format_target
     from boardloop.edits._operations import parse_company_target
@@ -53,7 +54,7 @@ def preview_draft(
     # relative deadlines from today.
     target = parse_company_target(store, company, text, today)
 
-    register = store.load_register(company)
+    register = register_snapshot(store, company).register
     known = register.by_id()
     key = fields.get("key", "").strip() or (
         slugify(fields["name"]) if fields.get("name", "").strip() else UNNAMED_KEY

@@ -20,15 +20,17 @@ from boardloop.web._forms import (
 )
 from boardloop.web._initiative import current_fields, initiative_context
 from boardloop.web._posting import (
+    INITIATIVE,
     Form,
     Posted,
     failure_state,
+    initiative_url,
+    now,
     posted,
     require_on,
     see_other,
 )
 from boardloop.web._preview import preview_draft
-from boardloop.web._routes_edits import INITIATIVE, initiative_url, now
 
 __all__ = ["router"]
 

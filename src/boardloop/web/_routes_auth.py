@@ -72,7 +72,8 @@ async def sign_in_form(request: Request) -> Response:
 
     try:
         check_same_site(request)
-    except CrossSiteSignInError:
+    except CrossSiteSignInError as error:
+        logger.warning("sign-in as %r rejected: %s", login, error)
         return failed(403, "sign-in rejected: it came from a page of another site")
     if not login or not password:
         return failed(422, "enter both your login and your password")

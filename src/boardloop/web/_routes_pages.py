@@ -55,6 +55,7 @@ def register(request: Request, company: str) -> HTMLResponse:
     user = page_user(request)
     role = company_role(user, company)
     state = state_of(request)
+
     query = request.query_params
     filters = {
         "status": [value for value in query.getlist("status") if value],
@@ -66,6 +67,7 @@ def register(request: Request, company: str) -> HTMLResponse:
     problems = filter_problems(state, filters)
     page = company_page(state, company)
     rows = [] if problems else filtered(state, register_rows(page), filters, page)
+
     context = {
         "company": company,
         "role": role.value,
@@ -124,8 +126,8 @@ def filtered(
         assert kpi is not None
         rows = [row for row in rows if kpi_id_of(state, row) == kpi.id]
     if filters["stale"]:
-        wanted = filters["stale"] == "true"
-        rows = [row for row in rows if is_stale(row.initiative, page.as_of) == wanted]
+        expected = filters["stale"] == "true"
+        rows = [row for row in rows if is_stale(row.initiative, page.as_of) == expected]
     if filters["verdict"]:
         rows = [row for row in rows if row.verdict == filters["verdict"]]
     return rows

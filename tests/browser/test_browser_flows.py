@@ -151,3 +151,32 @@ def test_sign_out_ends_session(
     )
     page.goto(INITIATIVE_PATH)
     assert "/sign-in" in page.url
+
+
+def test_stale_form_rejected(
+    open_context: Callable[..., BrowserContext], editable_site: Site
+) -> None:
+    """Two tabs on one initiative: the second save, based on the old version, fails."""
+    context = open_context(DESKTOP, base_url=editable_site.base_url)
+    sign_in(context, editable_site, "eli")
+    path = f"{COMPANY_PATH}/initiatives/health-score-v2"
+    first = context.new_page()
+    first.goto(path)
+    second = context.new_page()
+    second.goto(path)
+
+    first.get_by_label("Note", exact=True).fill("Saved from the first tab.")
+    submit(first, "Post the note")
+    assert "Saved from the first tab." in section(first, "Checkpoints")
+
+    second.get_by_label("New status", exact=True).select_option("measuring")
+    second.get_by_label("Why", exact=True).fill("Saved from the second tab")
+    submit(second, "Change the status")
+    alert = second.locator("#status-form").get_by_role("alert")
+    assert alert.inner_text().startswith("Nothing was saved")
+    assert "based on version 1, it is now at version 2" in alert.inner_text()
+    assert "launched" in second.locator("dl.pairs").first.inner_text()
+    # The first tab's note is kept, and the status did not change.
+    second.goto(path)
+    assert "Saved from the first tab." in section(second, "Checkpoints")
+    assert "launched" in second.locator("dl.pairs").first.inner_text()

@@ -7,6 +7,7 @@ changes, so each screenshot shows the same register at the same board date.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from browser_checks import DESKTOP, PHONE, assert_no_overflow, focus_order
@@ -112,3 +113,20 @@ def test_live_lint_layout(
     expect(preview).to_contain_text("TG201")
     assert_no_overflow(page)
     screenshot(page, f"new-form-live-lint-{size[0]}")
+
+
+def test_register_filters_by_status(
+    open_context: Callable[..., BrowserContext], site: Site
+) -> None:
+    page = open_page(open_context, site, "register", DESKTOP)
+    page.get_by_label("closed", exact=True).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Filter").click()
+    address = urlsplit(page.url)
+    assert address.path == COMPANY_PATH
+    assert parse_qs(address.query) == {"status": ["closed"]}
+    assert page.get_by_text("1 of 4 initiatives shown.").is_visible()
+    names = page.locator("ul.register h2").all_inner_texts()
+    assert names == ["Renewal-risk desk for Mid-market"]
+    # The filter stays set on the page it leads to, so the URL can be bookmarked.
+    assert page.get_by_label("closed", exact=True).is_checked()

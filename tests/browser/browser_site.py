@@ -309,13 +309,13 @@ def sign_in(context: BrowserContext, site: Site, login: str) -> dict[str, Any]:
     """
     cached = SESSIONS.get((site.base_url, login))
     if cached is not None:
-        cookies, body = cached
+        cookies, session = cached
         context.add_cookies(cookies)
-        return body
+        return session
     response = context.request.post(
         "/auth/login", data={"login": login, "password": PASSWORD}
     )
     assert response.status == 200, response.text()
-    body = response.json()
+    body: dict[str, Any] = response.json()
     SESSIONS[(site.base_url, login)] = (context.cookies(), body)
     return body

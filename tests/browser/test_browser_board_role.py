@@ -154,7 +154,11 @@ def test_board_post_rejected(
     page = context.new_page()
     page.goto(COMPANY_PATH)
     before = version_of(context, "onboarding-revamp")
-    form = {**fields, "csrf_token": csrf_token(page), "version": str(before)}
+    form: dict[str, str | float | bool] = {
+        **fields,
+        "csrf_token": csrf_token(page),
+        "version": str(before),
+    }
     response = context.request.post(f"{COMPANY_PATH}{route}", form=form)
     assert response.status == 403, response.text()
     # Rejected for the role, not for a missing CSRF token.
@@ -175,7 +179,7 @@ def test_owner_other_status_rejected(
     page.goto(f"{COMPANY_PATH}/initiatives/health-score-v2")
     assert page.locator("#status-form").count() == 0
     before = version_of(context, "health-score-v2")
-    form = {
+    form: dict[str, str | float | bool] = {
         "status": "measuring",
         "reason": "not hers",
         "csrf_token": csrf_token(page),

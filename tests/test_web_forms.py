@@ -534,3 +534,22 @@ def test_preview_sees_duplicate_name(web_world: WebWorld) -> None:
     assert response.status_code == 200
     assert "RG701" in response.text
     assert "the same as &#39;Onboarding revamp&#39;" in response.text
+
+
+def test_csrf_header_accepted(web_world: WebWorld) -> None:
+    add_initiative(web_world, "note-header")
+    browser = web_world.signed_in("maya")
+    path = initiative_path("note-header")
+    page = browser.get(path)
+    token = csrf_of(page)
+    assert f'hx-headers=\'{{"X-CSRF-Token": "{token}"}}\'' in page.text
+    version = field_value(page, "checkpoint-form", "version")
+    response = browser.post(
+        path + "/checkpoints",
+        data={"version": version, "note": "sent by htmx"},
+        headers={"X-CSRF-Token": token, "HX-Request": "true"},
+    )
+    assert response.status_code == 303, response.text
+    _, item = stored(web_world, "note-header")
+    notes = [point.note for point in item.checkpoints]  # type: ignore[attr-defined]
+    assert notes == ["sent by htmx"]

@@ -29,9 +29,12 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 LOCAL_SCHEMES = ("file", "data", "blob", "about")
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API is open it keeps an
+# asyncio event loop running in the main thread, and the tests that start their
+# own loop later in the run (the MCP client, the load bench) would fail.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless, for the whole run."""
+    """Debian's Chromium, headless, for one test module."""
     executable = shutil.which("chromium")
     if executable is None:
         pytest.skip(

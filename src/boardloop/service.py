@@ -107,11 +107,14 @@ def import_files(
     *,
     actor: str,
     at: dt.datetime,
+    overwrite_edits: bool = False,
 ) -> list[FileImport]:
     """Import register files and KPI value files into the workspace store.
 
     Each file is one transaction: a file that fails to read or store leaves
-    nothing behind, and files before it stay imported.
+    nothing behind, and files before it stay imported. A register file that
+    would overwrite edits made since the last import raises
+    `ImportConflictError` unless `overwrite_edits` is set.
     """
     from boardloop.io import kpi_value_ranges, read_kpi_values
 
@@ -138,6 +141,7 @@ def import_files(
             source_path=str(path),
             actor=actor,
             at=at,
+            overwrite_edits=overwrite_edits,
         )
         imports.append(FileImport(path, result, changes))
     return imports

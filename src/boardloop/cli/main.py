@@ -193,21 +193,45 @@ def init(
 )
 @workspace_option
 @click.option("--actor", default=default_actor, help="Name recorded in the history.")
-def import_command(files: tuple[Path, ...], workspace_dir: Path, actor: str) -> None:
-    """Import register files and KPI value CSVs into the workspace."""
+@click.option(
+    "--overwrite-edits",
+    is_flag=True,
+    help="Replace fields edited through the API or web since the last import with "
+    "the file's values, recording the replacement in the history.",
+)
+def import_command(
+    files: tuple[Path, ...], workspace_dir: Path, actor: str, overwrite_edits: bool
+) -> None:
+    """Import register files and KPI value CSVs into the workspace.
+
+    A file that would overwrite edits made through the API or web since the last
+    import is rejected as a whole (exit 2) unless --overwrite-edits is given.
+    """
     from boardloop.service import import_files
+    from boardloop.store import ImportConflictError
 
     for path in files:
         if not path.is_file():
             fail(f"file not found: {path}")
     workspace = open_workspace_or_fail(workspace_dir)
-    now = dt.datetime.now().replace(microsecond=0)
+    # Aware UTC, as the edits record it, so the history orders imports and
+    # edits correctly whatever the machine's time zone.
+    now = dt.datetime.now(dt.UTC)
 
     # One transaction per file: report each file as it lands, so a failure in
     # a later file still reports what the earlier ones stored.
     for done, path in enumerate(files):
         try:
-            (item,) = import_files(workspace, [path], actor=actor, at=now)
+            (item,) = import_files(
+                workspace, [path], actor=actor, at=now, overwrite_edits=overwrite_edits
+            )
+        except ImportConflictError as error:
+            kept = (
+                f"\nThe {done} file(s) before it were imported and kept."
+                if done
+                else ""
+            )
+            fail(f"{error}{kept}")
         except read_error_types() as error:
             kept = (
                 f"; the {done} file(s) before it were imported and kept"

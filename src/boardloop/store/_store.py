@@ -40,6 +40,11 @@ from boardloop.store._errors import (
     UnknownInitiativeError,
     UnknownSchemaError,
 )
+from boardloop.store._import_conflicts import (
+    ImportConflictError,
+    find_edit_conflicts,
+    overwrite_reasons,
+)
 from boardloop.store._records import (
     ImportChanges,
     ImportRecord,
@@ -177,6 +182,7 @@ class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
         source_path: str,
         actor: str,
         at: dt.datetime,
+        overwrite_edits: bool = False,
     ) -> ImportChanges:
         """Create, update or keep each initiative of one file, in one transaction.
 
@@ -184,6 +190,11 @@ class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
         location, and gets an `updated` event listing the changed fields. A new
         one gets a `created` event. History events carried by the file are
         stored once. Any error rolls the whole import back.
+
+        A file that would overwrite a field edited through the API or web since
+        the initiative's last import raises `ImportConflictError`, unless
+        `overwrite_edits` is set. Then the `updated` event's reason names the
+        overwritten edits.
         """
         reject_duplicates("initiative", [item.id for item in initiatives], source_path)
         reason = f"imported from {source_path}"
@@ -195,6 +206,10 @@ class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
         with Session(self.engine) as session, session.begin():
             company_id = company_id_for_write(session, company)
             rows = initiative_rows(session, company_id)
+            conflicts = find_edit_conflicts(session, company_id, rows, initiatives)
+            if conflicts and not overwrite_edits:
+                raise ImportConflictError(source_path, conflicts)
+            overwritten = overwrite_reasons(reason, conflicts)
             signatures = event_signatures(session, company_id)
             for initiative in initiatives:
                 known = signatures.setdefault(initiative.id, set())
@@ -218,7 +233,12 @@ class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
                     row,
                     initiative,
                     new_history,
-                    Event(at=at, actor=actor, kind="updated", reason=reason),
+                    Event(
+                        at=at,
+                        actor=actor,
+                        kind="updated",
+                        reason=overwritten.get(initiative.id, reason),
+                    ),
                     expected_version=row.version,
                 ):
                     updated.append(initiative.id)
@@ -242,6 +262,14 @@ class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
                 source_path, [encode_initiative(i) for i in initiatives]
             )
             add_import(session, company_id, source_path, digest, at, actor, counts)
+        for conflict in conflicts:
+            logger.warning(
+                "import of %s overwrote %s of %r, edited by %s",
+                source_path,
+                conflict.field,
+                conflict.key,
+                conflict.actor,
+            )
         logger.info("imported %s into %r: %s", source_path, company, counts)
         return changes
 

@@ -1,4 +1,4 @@
-"""SQLite transactions: reads begin deferred and proceed while a writer holds the lock."""
+"""SQLite transactions: reads begin deferred and run while a writer holds the lock."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Edits return the initiative as they wrote it, even when a writer saves right after."""
+"""Edits return the initiative as they wrote it, even with a writer right after."""
 
 from __future__ import annotations
 
@@ -38,7 +38,11 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         store.migrate()
         store.ensure_company(COMPANY)
         create_initiative(
-            store, EDITOR, COMPANY, InitiativeDraft(key=KEY, name="Onboarding"), at=MONDAY
+            store,
+            EDITOR,
+            COMPANY,
+            InitiativeDraft(key=KEY, name="Onboarding"),
+            at=MONDAY,
         )
         yield store
         store.close()

@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from sqlalchemy.engine import Engine
-    from sqlalchemy.orm import Session
 
     from boardloop.domain.model import Initiative
     from boardloop.store._schema import InitiativeRow

@@ -133,6 +133,7 @@ def create_initiative(
         notes=check_text(key, "notes", draft.notes) or "",
         control_segment=check_text(key, "control_segment", draft.control_segment),
     )
+    reject_implausible_dates(None, initiative)
     return store.create_initiative(
         company,
         initiative,
@@ -202,6 +203,7 @@ def change_status(
         moved = transition(before, new, at=at, actor=principal.login, reason=reason)
     except InvalidTransition as error:
         raise status_change_error(key, before.status, new) from error
+    reject_implausible_dates(before, moved)
     return store.apply_edit(
         company, moved, expected_version=expected_version, event=moved.history[-1]
     )
@@ -264,6 +266,7 @@ def post_checkpoint(
         changes=changes,
         reason=reason.strip(),
     )
+    reject_implausible_dates(before, after)
     return store.apply_edit(
         company, after, expected_version=expected_version, event=event
     )
@@ -334,6 +337,7 @@ def close_initiative(
         },
         reason=reason,
     )
+    reject_implausible_dates(before, after)
     return store.apply_edit(
         company, after, expected_version=expected_version, event=event
     )
@@ -425,6 +429,7 @@ def save(
         changes=changes,
         reason=required_reason(after.id, reason),
     )
+    reject_implausible_dates(stored.initiative, after)
     return store.apply_edit(
         company, after, expected_version=stored.version, event=event
     )
@@ -447,6 +452,25 @@ def parse_company_target(
     return parse_target(
         text, calendar=calendar, as_of=at.date(), kpi_aliases=catalog.aliases()
     )
+
+
+def reject_implausible_dates(before: Initiative | None, after: Initiative) -> None:
+    """Raise when the edit sets a date outside the plausible window.
+
+    Only dates the edit brings in count, so an initiative imported before the
+    window existed can still be edited.
+    """
+    from boardloop.domain.dates import implausible_dates, plausible_range_text
+
+    known = set() if before is None else set(implausible_dates(before))
+    for field, day in implausible_dates(after):
+        if (field, day) not in known:
+            raise InvalidEditError(
+                after.id,
+                field,
+                day.isoformat(),
+                f"use a date {plausible_range_text()}",
+            )
 
 
 def reject_closed(initiative: Initiative, edit: str) -> None:

@@ -43,7 +43,9 @@ class UsageFailure(click.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file: object = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        from boardloop.cli._terminal import echo_text
+
+        echo_text(f"error: {self.format_message()}", err=True)
 
 
 def fail(message: str) -> NoReturn:
@@ -243,21 +245,23 @@ def import_command(
 
 
 def print_import(item: FileImport) -> None:
+    from boardloop.cli._terminal import echo_text
+
     if item.result is None:
         count = item.kpi_value_count
         noun = "KPI value" if count == 1 else "KPI values"
-        click.echo(f"{item.path}: {count} {noun} stored", err=True)
+        echo_text(f"{item.path}: {count} {noun} stored", err=True)
         return
-    click.echo(item.result.summary.format_text(), err=True)
+    echo_text(item.result.summary.format_text(), err=True)
     if item.changes is not None:
         changes = item.changes
-        click.echo(
+        echo_text(
             f"{item.path}: {len(changes.created)} created, {len(changes.updated)} "
             f"updated, {len(changes.unchanged)} unchanged",
             err=True,
         )
         if changes.absent:
-            click.echo(
+            echo_text(
                 f"{item.path}: {len(changes.absent)} initiative(s) stored from this "
                 f"file are no longer in it and were kept: {', '.join(changes.absent)}. "
                 "Close them with an outcome, or keep them in the file.",
@@ -318,7 +322,9 @@ def lint(
     if output_format == "json":
         click.echo(json.dumps(report_to_json(report), indent=2, ensure_ascii=False))
     else:
-        click.echo(format_text(report))
+        from boardloop.cli._terminal import echo_text
+
+        echo_text(format_text(report))
     if report.has_errors:
         sys.exit(EXIT_FINDINGS)
 
@@ -351,7 +357,9 @@ def lint_inputs(
         calendar=calendar,
     )
     for result in results:
-        click.echo(result.summary.format_text(), err=True)
+        from boardloop.cli._terminal import echo_text
+
+        echo_text(result.summary.format_text(), err=True)
     values = [
         value
         for path in value_files
@@ -688,7 +696,9 @@ def show(
     if not values:
         click.echo("no KPI values stored; run boardloop kpis compute", err=True)
         return
-    click.echo(format_kpi_table(values, min_n=workspace.config.metrics.min_n))
+    from boardloop.cli._terminal import echo_text
+
+    echo_text(format_kpi_table(values, min_n=workspace.config.metrics.min_n))
 
 
 def kpi_value_to_json(value: KpiValue) -> dict[str, object]:

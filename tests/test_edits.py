@@ -110,7 +110,7 @@ def test_create_records_created_event(store: Store) -> None:
 def test_create_derives_key_from_name(store: Store) -> None:
     draft = InitiativeDraft(name="Health score model v2", owner_person="Jon Reyes")
 
-    version = create_initiative(store, ADMIN, COMPANY, draft, reason="Q2 plan")
+    version = create_initiative(store, ADMIN, COMPANY, draft, reason="Q2 plan").version
 
     assert version == 1
     assert store.get_initiative(COMPANY, "health-score-model-v2").version == 1
@@ -234,7 +234,7 @@ def test_update_records_before_and_after(store: Store) -> None:
         changes={"owner_person": "Li Wen", "next_checkpoint": "2026-04-21"},
         reason="Maya moved to the enterprise team.",
         at=TUESDAY,
-    )
+    ).version
 
     event = history(store)[-1]
     stored = store.get_initiative(COMPANY, KEY)
@@ -258,7 +258,7 @@ def test_update_without_change_stores_nothing(store: Store) -> None:
         expected_version=1,
         changes={"name": "  Onboarding revamp "},
         reason="Tidy the name.",
-    )
+    ).version
 
     assert version == 1
     assert len(history(store)) == 1
@@ -310,7 +310,7 @@ def test_owner_changes_own_status(store: Store) -> None:
         status="launched",
         reason="All SMB accounts moved to the new flow.",
         at=TUESDAY,
-    )
+    ).version
 
     stored = store.get_initiative(COMPANY, KEY)
     event = history(store)[-1]
@@ -387,7 +387,7 @@ def test_checkpoint_note_and_next_date(store: Store) -> None:
         next_checkpoint=dt.date(2026, 5, 12),
         reason="Waiting for the second cohort.",
         at=TUESDAY,
-    )
+    ).version
 
     stored = store.get_initiative(COMPANY, KEY).initiative
     event = history(store)[-1]
@@ -444,7 +444,7 @@ def close(store: Store, version: int = 1) -> int:
         ),
         reason="Measured over the full window.",
         at=TUESDAY,
-    )
+    ).version
 
 
 def test_close_records_outcome(store: Store) -> None:
@@ -516,7 +516,7 @@ def test_closed_takes_correction_note(store: Store) -> None:
         KEY,
         expected_version=2,
         note="Correction: movement measured on the SMB cohort only.",
-    )
+    ).version
 
     assert version == 3
     with pytest.raises(ClosedInitiativeError):
@@ -562,7 +562,7 @@ def test_abandoned_needs_no_movement(store: Store) -> None:
         expected_version=1,
         outcome=Outcome(result=OutcomeResult.ABANDONED),
         reason="Replaced by the in-app guide.",
-    )
+    ).version
 
     assert version == 2
 
@@ -580,7 +580,7 @@ def test_revise_target_recorded(store: Store) -> None:
         target="+3pp lift in 90-day GRR for SMB cohort by Q2",
         reason="The pilot cohort was half the planned size.",
         at=TUESDAY,
-    )
+    ).version
 
     stored = store.get_initiative(COMPANY, KEY).initiative
     event = history(store)[-1]

@@ -79,7 +79,7 @@ def write_notes(store: Store, writer: int, barrier: Any) -> tuple[Accepted, int]
             try:
                 new_version = post_checkpoint(
                     store, EDITOR, COMPANY, KEY, expected_version=version, note=note
-                )
+                ).version
             except StaleVersionError:
                 retries += 1
                 version = store.get_initiative(COMPANY, KEY).version

@@ -45,7 +45,7 @@ from boardloop.report import (
     render_json,
     render_markdown,
 )
-from boardloop.report._text import show_bidi_controls
+from boardloop.report._text import show_control_characters
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 SCHEMA_FILE = (
@@ -533,10 +533,9 @@ def test_escape_markdown_cell_is_literal(text: str) -> None:
     literal = "".join(child.content for child in children)
     expected = re.sub(r"[\r\n\u0085\u2028\u2029\v\f]+", " ", text)
     expected = expected.replace("\t", " ").strip()
-    # CommonMark replaces U+0000 with U+FFFD for safety.
-    expected = expected.replace("\x00", "\ufffd")
-    # Bidirectional controls are shown as marks such as [U+202A], not applied.
-    assert literal == show_bidi_controls(expected)
+    # Control characters (NUL, ESC, BEL, ...) and bidirectional controls are
+    # shown as marks such as U+241B or [U+202A], not applied.
+    assert literal == show_control_characters(expected)
 
 
 # HTML

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from boardloop.catalog import Catalog
     from boardloop.domain.fiscal import FiscalCalendar
-    from boardloop.domain.model import ControlInterval, KpiValue, Register
+    from boardloop.domain.model import ControlInterval, Initiative, KpiValue, Register
     from boardloop.evaluate import Evaluation
     from boardloop.io import ImportResult
     from boardloop.lint import LintReport
@@ -113,12 +113,15 @@ def import_files(
     actor: str,
     at: dt.datetime,
     sheet: str | None = None,
+    overwrite_edits: bool = False,
 ) -> list[FileImport]:
     """Import register files and KPI value files into the workspace store.
 
     Each file is one transaction: a file that fails to read or store leaves
     nothing behind, and files before it stay imported. `sheet` names the
-    worksheet to read from XLSX files (default: the first).
+    worksheet to read from XLSX files (default: the first). A register file that
+    would overwrite edits made since the last import raises
+    `ImportConflictError` unless `overwrite_edits` is set.
     """
     from boardloop.io import kpi_value_ranges, read_kpi_values
 
@@ -143,15 +146,58 @@ def import_files(
             as_of=phrase_date,
             sheet=sheet if path.suffix.casefold() in XLSX_SUFFIXES else None,
         )
+        reject_implausible_dates(path, result.initiatives)
         changes = workspace.store.import_initiatives(
             company,
             result.initiatives,
             source_path=str(path),
             actor=actor,
             at=at,
+            overwrite_edits=overwrite_edits,
         )
         imports.append(FileImport(path, result, changes))
     return imports
+
+
+# Keys of `Initiative.field_lines` that may give the line of each checked date,
+# in order of preference; readers name lines by the file's own keys.
+DATE_LINE_KEYS = {
+    "deadline": ("deadline", "target"),
+    "launched_on": ("launched_on", "launched", "launch_date"),
+    "next_checkpoint": ("next_checkpoint",),
+    "checkpoint": ("checkpoints", "checkpoint"),
+    "closed_on": ("closed_on", "outcome"),
+}
+
+
+def reject_implausible_dates(path: Path, initiatives: Sequence[Initiative]) -> None:
+    """Raise `ReadError` at the first date outside the plausible window.
+
+    The window is `boardloop.domain.dates`; a file with such a date is not
+    imported at all.
+    """
+    from boardloop.domain.dates import implausible_dates, plausible_range_text
+    from boardloop.io import ReadError
+
+    for initiative in initiatives:
+        for field, day in implausible_dates(initiative):
+            keys = DATE_LINE_KEYS.get(field, (field,))
+            line = next(
+                (
+                    initiative.field_lines[k]
+                    for k in keys
+                    if k in initiative.field_lines
+                ),
+                None if initiative.source is None else initiative.source.line,
+            )
+            raise ReadError(
+                path,
+                line,
+                f"initiative {initiative.id!r} has {field.replace('_', ' ')} "
+                f"{day.isoformat()}, outside the plausible range "
+                f"{plausible_range_text()}",
+                "correct the date, or leave it out when there is none yet",
+            )
 
 
 def lint_register(

@@ -32,7 +32,7 @@ from boardloop.api._versions import ETAG_HEADER, etag_of, expected_version
 from boardloop.api._views import initiative_out
 from boardloop.domain.model import Outcome
 from boardloop.io._fields import slugify
-from boardloop.store import Store
+from boardloop.store import Store, StoredInitiative
 
 __all__ = ["router"]
 
@@ -43,8 +43,9 @@ IfMatch = Annotated[
     Header(description='ETag of the version the change is based on, such as "3".'),
 ]
 
-# An edit operation with everything but the version already bound.
-Edit = Callable[[Store, Principal, int, dt.datetime], int]
+# An edit operation with everything but the version already bound. It returns
+# the initiative as it wrote it.
+Edit = Callable[[Store, Principal, int, dt.datetime], StoredInitiative]
 
 WRITE_RESPONSES: dict[int | str, dict[str, object]] = {
     200: {"headers": ETAG_HEADER},
@@ -88,14 +89,14 @@ def create_initiative(
         notes=body.notes,
         control_segment=body.control_segment,
     )
-    edits.create_initiative(
+    created = edits.create_initiative(
         state.workspace.store, principal, company, draft, reason=body.reason, at=now()
     )
     response.headers["Location"] = (
         f"{API_PREFIX}/companies/{quote(company, safe='')}/initiatives/"
         f"{quote(key, safe='')}"
     )
-    return saved_initiative(state, company, key, response)
+    return saved_initiative(state, created, response)
 
 
 @router.patch(INITIATIVE, responses=WRITE_RESPONSES)
@@ -113,7 +114,9 @@ def update_initiative(
 
     changes = body.model_dump(exclude_unset=True, exclude={"reason"})
 
-    def edit(store: Store, actor: Principal, version: int, at: dt.datetime) -> int:
+    def edit(
+        store: Store, actor: Principal, version: int, at: dt.datetime
+    ) -> StoredInitiative:
         return edits.update_fields(
             store,
             actor,
@@ -143,7 +146,9 @@ def change_status(
     """Move an initiative to another status; owners may do this on their own."""
     from boardloop import edits
 
-    def edit(store: Store, actor: Principal, version: int, at: dt.datetime) -> int:
+    def edit(
+        store: Store, actor: Principal, version: int, at: dt.datetime
+    ) -> StoredInitiative:
         return edits.change_status(
             store,
             actor,
@@ -173,7 +178,9 @@ def post_checkpoint(
     """Record a checkpoint note, and move the next checkpoint date when given."""
     from boardloop import edits
 
-    def edit(store: Store, actor: Principal, version: int, at: dt.datetime) -> int:
+    def edit(
+        store: Store, actor: Principal, version: int, at: dt.datetime
+    ) -> StoredInitiative:
         return edits.post_checkpoint(
             store,
             actor,
@@ -213,7 +220,9 @@ def close_initiative(
         closed_on=body.closed_on,
     )
 
-    def edit(store: Store, actor: Principal, version: int, at: dt.datetime) -> int:
+    def edit(
+        store: Store, actor: Principal, version: int, at: dt.datetime
+    ) -> StoredInitiative:
         return edits.close_initiative(
             store,
             actor,
@@ -243,7 +252,9 @@ def revise_target(
     """Revise an initiative's target; the history keeps the previous phrase."""
     from boardloop import edits
 
-    def edit(store: Store, actor: Principal, version: int, at: dt.datetime) -> int:
+    def edit(
+        store: Store, actor: Principal, version: int, at: dt.datetime
+    ) -> StoredInitiative:
         return edits.revise_target(
             store,
             actor,
@@ -270,7 +281,7 @@ def run_edit(
     edit: Edit,
     response: Response,
 ) -> InitiativeOut:
-    """Check access and If-Match, run the edit, and return the new version.
+    """Check access and If-Match, run the edit, and return what it wrote.
 
     The order of the checks decides which failure a caller sees first: a
     company they may not see (404), a missing initiative (404), a role that does
@@ -280,15 +291,18 @@ def run_edit(
     stored = load_stored(state, company, key)
     authorize(principal, action, company, owner=stored.initiative.owner.person)
     version = expected_version(if_match, key)
-    edit(state.workspace.store, principal, version, now())
-    return saved_initiative(state, company, key, response)
+    saved = edit(state.workspace.store, principal, version, now())
+    return saved_initiative(state, saved, response)
 
 
 def saved_initiative(
-    state: State, company: str, key: str, response: Response
+    state: State, stored: StoredInitiative, response: Response
 ) -> InitiativeOut:
-    """Read the initiative back and return it, setting its ETag on the response."""
-    stored = load_stored(state, company, key)
+    """Return the initiative as the edit wrote it, setting its ETag on the response.
+
+    The edit read it inside its own transaction, so a writer that saves right
+    after never makes the response show a version this edit did not write.
+    """
     response.headers["ETag"] = etag_of(stored.version)
     return initiative_out(
         stored.initiative,

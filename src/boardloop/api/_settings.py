@@ -46,6 +46,7 @@ SERVER_KEYS = (
     "session_lifetime_minutes",
     "session_idle_minutes",
     "insecure_cookies",
+    "worker_healthcheck_seconds",
 )
 LOG_LEVELS = ("debug", "info", "warning", "error")
 BOOLEAN_TEXTS = {"true": True, "1": True, "false": False, "0": False}
@@ -64,6 +65,7 @@ ENVIRONMENT_VARIABLES = {
     "session_lifetime_minutes": "BOARDLOOP_SESSION_LIFETIME_MINUTES",
     "session_idle_minutes": "BOARDLOOP_SESSION_IDLE_MINUTES",
     "insecure_cookies": "BOARDLOOP_INSECURE_COOKIES",
+    "worker_healthcheck_seconds": "BOARDLOOP_WORKER_HEALTHCHECK_SECONDS",
 }
 
 
@@ -87,7 +89,9 @@ class ApiSettings:
     `max_body_bytes` limits every request body. A sign-in session lasts
     `session_lifetime_minutes` at most, and ends after `session_idle_minutes`
     without a request. `insecure_cookies` drops the Secure flag of the session
-    cookie, for plain-HTTP development on a loopback host only. `migrate`
+    cookie, for plain-HTTP development on a loopback host only.
+    `worker_healthcheck_seconds` is how long uvicorn waits for a worker to
+    start and to answer its health checks before it replaces it. `migrate`
     upgrades the database schema when the app starts. `boardloop serve` leaves
     it off, because it migrates once before it starts its workers.
     """
@@ -101,6 +105,9 @@ class ApiSettings:
     session_lifetime_minutes: int = 720
     session_idle_minutes: int = 120
     insecure_cookies: bool = False
+    # uvicorn's own default is 5 seconds, which a worker importing the app on a
+    # loaded machine can miss, so the server would kill it at start.
+    worker_healthcheck_seconds: int = 60
     migrate: bool = False
 
 
@@ -171,6 +178,7 @@ def check_settings(settings: ApiSettings, source: str) -> None:
         # Five minutes to 30 days.
         "session_lifetime_minutes": (5, 43_200),
         "session_idle_minutes": (5, 43_200),
+        "worker_healthcheck_seconds": (1, 3600),
     }
     for key, (low, high) in integer_ranges.items():
         value = getattr(settings, key)

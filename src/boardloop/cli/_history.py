@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from boardloop.cli._terminal import echo_text
 from boardloop.cli.main import (
     fail,
     main,
@@ -60,7 +61,9 @@ def history(
             "no events recorded" + (f" since {since}" if since else ""), err=True
         )
         return
-    click.echo(
+    # Actors, reasons and changed values are user text: show their control
+    # characters instead of letting the terminal obey them.
+    echo_text(
         "\n\n".join(format_event(event_key, event) for event_key, event in events)
     )
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import inspect
+import logging
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
 from boardloop.cli.main import fail, main
 
 __all__ = ["serve"]
+
+logger = logging.getLogger(__name__)
 
 # Seconds uvicorn waits for requests in flight after SIGTERM or SIGINT before it
 # closes their connections.
@@ -43,6 +48,12 @@ GRACEFUL_SHUTDOWN_SECONDS = 30
     "1048576.",
 )
 @click.option(
+    "--worker-healthcheck-seconds",
+    type=click.IntRange(1, 3600),
+    help="Seconds uvicorn waits for a worker to start and to answer a health check "
+    "before replacing it. Default: [server] worker_healthcheck_seconds, 60.",
+)
+@click.option(
     "--log-level",
     type=click.Choice(["debug", "info", "warning", "error"]),
     help="Lowest level of the JSON log lines. Default: [server] log_level, info.",
@@ -53,6 +64,7 @@ def serve(
     port: int | None,
     workers: int | None,
     max_body_bytes: int | None,
+    worker_healthcheck_seconds: int | None,
     log_level: str | None,
 ) -> None:
     """Serve the REST API under /api/v1 until SIGTERM or Ctrl-C."""
@@ -72,6 +84,7 @@ def serve(
             port=port,
             workers=workers,
             max_body_bytes=max_body_bytes,
+            worker_healthcheck_seconds=worker_healthcheck_seconds,
             log_level=log_level,
         )
         # Migrate once here, so that workers starting together never race to.
@@ -98,4 +111,22 @@ def serve(
         access_log=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         server_header=False,
+        **healthcheck_options(settings.worker_healthcheck_seconds),
     )
+
+
+def healthcheck_options(seconds: int) -> dict[str, Any]:
+    """Return uvicorn's worker health-check timeout option, if this uvicorn has it.
+
+    uvicorn 0.55 has `timeout_worker_healthcheck` (default 5 seconds); older
+    releases have no such check and take no such option.
+    """
+    import uvicorn
+
+    if "timeout_worker_healthcheck" in inspect.signature(uvicorn.Config).parameters:
+        return {"timeout_worker_healthcheck": seconds}
+    logger.warning(
+        "uvicorn %s has no worker health check; worker_healthcheck_seconds is unused",
+        uvicorn.__version__,
+    )
+    return {}

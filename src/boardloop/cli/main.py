@@ -45,7 +45,9 @@ class UsageFailure(click.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file: object = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        from boardloop.cli._terminal import echo_text
+
+        echo_text(f"error: {self.format_message()}", err=True)
 
 
 def fail(message: str) -> NoReturn:
@@ -200,23 +202,54 @@ def init(
     metavar="NAME",
     help="Worksheet to read from XLSX files. Default: the first sheet.",
 )
+@click.option(
+    "--overwrite-edits",
+    is_flag=True,
+    help="Replace fields edited through the API or web since the last import with "
+    "the file's values, recording the replacement in the history.",
+)
 def import_command(
-    files: tuple[Path, ...], workspace_dir: Path, actor: str, sheet: str | None
+    files: tuple[Path, ...],
+    workspace_dir: Path,
+    actor: str,
+    sheet: str | None,
+    overwrite_edits: bool,
 ) -> None:
-    """Import register files (YAML, CSV, Markdown, XLSX) and KPI value CSVs."""
+    """Import register files (YAML, CSV, Markdown, XLSX) and KPI value CSVs.
+
+    A file that would overwrite edits made through the API or web since the last
+    import is rejected as a whole (exit 2) unless --overwrite-edits is given.
+    """
     from boardloop.service import import_files
+    from boardloop.store import ImportConflictError
 
     for path in files:
         if not path.is_file():
             fail(f"file not found: {path}")
     workspace = open_workspace_or_fail(workspace_dir)
-    now = dt.datetime.now().replace(microsecond=0)
+    # Aware UTC, as the edits record it, so the history orders imports and
+    # edits correctly whatever the machine's time zone.
+    now = dt.datetime.now(dt.UTC)
 
     # One transaction per file: report each file as it lands, so a failure in
     # a later file still reports what the earlier ones stored.
     for done, path in enumerate(files):
         try:
-            (item,) = import_files(workspace, [path], actor=actor, at=now, sheet=sheet)
+            (item,) = import_files(
+                workspace,
+                [path],
+                actor=actor,
+                at=now,
+                sheet=sheet,
+                overwrite_edits=overwrite_edits,
+            )
+        except ImportConflictError as error:
+            kept = (
+                f"\nThe {done} file(s) before it were imported and kept."
+                if done
+                else ""
+            )
+            fail(f"{error}{kept}")
         except read_error_types() as error:
             kept = (
                 f"; the {done} file(s) before it were imported and kept"
@@ -228,21 +261,23 @@ def import_command(
 
 
 def print_import(item: FileImport) -> None:
+    from boardloop.cli._terminal import echo_text
+
     if item.result is None:
         count = item.kpi_value_count
         noun = "KPI value" if count == 1 else "KPI values"
-        click.echo(f"{item.path}: {count} {noun} stored", err=True)
+        echo_text(f"{item.path}: {count} {noun} stored", err=True)
         return
-    click.echo(item.result.summary.format_text(), err=True)
+    echo_text(item.result.summary.format_text(), err=True)
     if item.changes is not None:
         changes = item.changes
-        click.echo(
+        echo_text(
             f"{item.path}: {len(changes.created)} created, {len(changes.updated)} "
             f"updated, {len(changes.unchanged)} unchanged",
             err=True,
         )
         if changes.absent:
-            click.echo(
+            echo_text(
                 f"{item.path}: {len(changes.absent)} initiative(s) stored from this "
                 f"file are no longer in it and were kept: {', '.join(changes.absent)}. "
                 "Close them with an outcome, or keep them in the file.",
@@ -303,7 +338,9 @@ def lint(
     if output_format == "json":
         click.echo(json.dumps(report_to_json(report), indent=2, ensure_ascii=False))
     else:
-        click.echo(format_text(report))
+        from boardloop.cli._terminal import echo_text
+
+        echo_text(format_text(report))
     if report.has_errors:
         sys.exit(EXIT_FINDINGS)
 
@@ -336,7 +373,9 @@ def lint_inputs(
         calendar=calendar,
     )
     for result in results:
-        click.echo(result.summary.format_text(), err=True)
+        from boardloop.cli._terminal import echo_text
+
+        echo_text(result.summary.format_text(), err=True)
     values = [
         value
         for path in value_files
@@ -701,7 +740,9 @@ def show(
     if not values:
         click.echo("no KPI values stored; run boardloop kpis compute", err=True)
         return
-    click.echo(format_kpi_table(values, min_n=workspace.config.metrics.min_n))
+    from boardloop.cli._terminal import echo_text
+
+    echo_text(format_kpi_table(values, min_n=workspace.config.metrics.min_n))
 
 
 def kpi_value_to_json(value: KpiValue) -> dict[str, object]:

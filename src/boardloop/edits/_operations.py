@@ -4,8 +4,10 @@ Each operation checks the principal's permission with `access.may`, loads the
 initiative and rejects an edit based on an outdated version. It then builds the
 edited initiative with the core's functions and saves it with one history event
 through `Store.apply_edit`. The compare-and-set there catches a writer that
-saved in between. Each operation returns the initiative's new version. An edit
-that changes nothing stores nothing and returns the current version.
+saved in between. Each operation returns the initiative as its edit wrote it,
+read inside the edit's transaction, so a later writer's version never shows in
+it. An edit that changes nothing stores nothing and returns the initiative as
+it loaded it.
 """
 
 from __future__ import annotations
@@ -99,8 +101,8 @@ def create_initiative(
     *,
     reason: str = "",
     at: dt.datetime | None = None,
-) -> int:
-    """Add a new initiative to the company's register and return its version, 1."""
+) -> StoredInitiative:
+    """Add a new initiative to the company's register and return it as stored."""
     at = at or now_utc()
     if not may(principal, Action.READ, company):
         logger.warning("user %r has no role in %r", principal.login, company)
@@ -131,6 +133,7 @@ def create_initiative(
         notes=check_text(key, "notes", draft.notes) or "",
         control_segment=check_text(key, "control_segment", draft.control_segment),
     )
+    reject_implausible_dates(None, initiative)
     return store.create_initiative(
         company,
         initiative,
@@ -150,7 +153,7 @@ def update_fields(
     changes: Mapping[str, Any],
     reason: str,
     at: dt.datetime | None = None,
-) -> int:
+) -> StoredInitiative:
     """Set plain fields (name, owner, program, notes, next checkpoint, ...).
 
     The names `update_fields` takes are those of `EDITABLE_FIELDS`.
@@ -175,7 +178,7 @@ def change_status(
     status: Status | str,
     reason: str,
     at: dt.datetime | None = None,
-) -> int:
+) -> StoredInitiative:
     """Move an initiative to another open status, as the lifecycle allows.
 
     An owner may do this on initiatives that name them as owner. Closing goes
@@ -193,13 +196,14 @@ def change_status(
         )
     reject_closed(before, "a status change")
     if new is before.status:
-        return stored.version
+        return stored
 
     reason = required_reason(key, reason)
     try:
         moved = transition(before, new, at=at, actor=principal.login, reason=reason)
     except InvalidTransition as error:
         raise status_change_error(key, before.status, new) from error
+    reject_implausible_dates(before, moved)
     return store.apply_edit(
         company, moved, expected_version=expected_version, event=moved.history[-1]
     )
@@ -217,7 +221,7 @@ def post_checkpoint(
     next_checkpoint: dt.date | None = None,
     reason: str = "",
     at: dt.datetime | None = None,
-) -> int:
+) -> StoredInitiative:
     """Add a checkpoint note, dated `on` (default: today), and move the next checkpoint.
 
     `next_checkpoint` None keeps the date as it is. A closed initiative takes
@@ -262,6 +266,7 @@ def post_checkpoint(
         changes=changes,
         reason=reason.strip(),
     )
+    reject_implausible_dates(before, after)
     return store.apply_edit(
         company, after, expected_version=expected_version, event=event
     )
@@ -277,7 +282,7 @@ def close_initiative(
     outcome: Outcome,
     reason: str,
     at: dt.datetime | None = None,
-) -> int:
+) -> StoredInitiative:
     """Close an initiative with its outcome, which no later edit can change.
 
     The outcome needs a result, and the actual movement unless the result is
@@ -332,6 +337,7 @@ def close_initiative(
         },
         reason=reason,
     )
+    reject_implausible_dates(before, after)
     return store.apply_edit(
         company, after, expected_version=expected_version, event=event
     )
@@ -347,7 +353,7 @@ def revise_target(
     target: str,
     reason: str,
     at: dt.datetime | None = None,
-) -> int:
+) -> StoredInitiative:
     """Replace an initiative's target phrase, recording the old and new text and why.
 
     The board section lists it as "target revised from X to Y on DATE: reason".
@@ -411,11 +417,11 @@ def save(
     at: dt.datetime,
     kind: str,
     reason: str,
-) -> int:
+) -> StoredInitiative:
     """Save the changed fields as one event of `kind`; with no change, save nothing."""
     changes = diff_initiatives(stored.initiative, after)
     if not changes:
-        return stored.version
+        return stored
     event = Event(
         at=at,
         actor=principal.login,
@@ -423,6 +429,7 @@ def save(
         changes=changes,
         reason=required_reason(after.id, reason),
     )
+    reject_implausible_dates(stored.initiative, after)
     return store.apply_edit(
         company, after, expected_version=stored.version, event=event
     )
@@ -445,6 +452,25 @@ def parse_company_target(
     return parse_target(
         text, calendar=calendar, as_of=at.date(), kpi_aliases=catalog.aliases()
     )
+
+
+def reject_implausible_dates(before: Initiative | None, after: Initiative) -> None:
+    """Raise when the edit sets a date outside the plausible window.
+
+    Only dates the edit brings in count, so an initiative imported before the
+    window existed can still be edited.
+    """
+    from boardloop.domain.dates import implausible_dates, plausible_range_text
+
+    known = set() if before is None else set(implausible_dates(before))
+    for field, day in implausible_dates(after):
+        if (field, day) not in known:
+            raise InvalidEditError(
+                after.id,
+                field,
+                day.isoformat(),
+                f"use a date {plausible_range_text()}",
+            )
 
 
 def reject_closed(initiative: Initiative, edit: str) -> None:

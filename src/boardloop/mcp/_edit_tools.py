@@ -139,7 +139,7 @@ def edit_tools(
             note=note,
             on=on,
             next_checkpoint=next_checkpoint,
-        )
+        ).version
         return _edit_result(workspace, key, version, expected_version)
 
     def change_status(
@@ -163,7 +163,7 @@ def edit_tools(
             expected_version=expected_version,
             status=status,
             reason=reason,
-        )
+        ).version
         return _edit_result(workspace, key, version, expected_version)
 
     return [

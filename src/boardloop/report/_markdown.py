@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from boardloop.report._text import code_spans, show_bidi_controls
+from boardloop.report._text import code_spans, show_control_characters
 
 if TYPE_CHECKING:
     from boardloop.report._view import (
@@ -38,10 +38,14 @@ def escape_markdown(text: str, *, line_start: bool = False) -> str:
     Line breaks become spaces, so a value never starts a block of its own or ends
     a table row. Characters with inline meaning, raw HTML tags and entity
     references are escaped, as are heading and quote markers at the start of the
-    value. With `line_start`, list markers there are escaped too.
+    value. With `line_start`, list markers there are escaped too. Other
+    control characters and bidi controls are shown as visible marks.
     """
-    text = show_bidi_controls(text)
     text = _LINE_BREAKS.sub(" ", text).replace("\t", " ").strip()
+    # Line breaks and tabs are spaces by now; every other control character,
+    # such as ESC or BEL, is shown as a visible mark instead of reaching the
+    # terminal or viewer that displays the Markdown.
+    text = show_control_characters(text)
     text = _ENTITY.sub("&amp;", text)
     text = _INLINE_SPECIAL.sub(r"\\\1", text)
     if line_start:

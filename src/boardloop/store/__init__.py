@@ -55,6 +55,7 @@ from boardloop.store._errors import (
     UnknownInitiativeError,
     UnknownSchemaError,
 )
+from boardloop.store._import_conflicts import EditConflict, ImportConflictError
 from boardloop.store._records import (
     ImportChanges,
     ImportRecord,
@@ -97,7 +98,9 @@ __all__ = [
     "DuplicateInitiativeError",
     "DuplicateKeyError",
     "DuplicateUserError",
+    "EditConflict",
     "ImportChanges",
+    "ImportConflictError",
     "ImportRecord",
     "IncompleteBackupError",
     "InvalidCredentialsError",

@@ -73,6 +73,7 @@ class AccountsMixin:
     """Users, their roles per company, API tokens and per-company settings."""
 
     engine: Engine
+    reader: Engine
 
     # --- users ----------------------------------------------------------------
 
@@ -112,7 +113,7 @@ class AccountsMixin:
 
     def user(self, login: str) -> UserInfo:
         """Return one user with their roles."""
-        with Session(self.engine) as session:
+        with Session(self.reader) as session:
             row = user_row(session, login)
             return user_info(row, roles_of(session, row.id))
 
@@ -159,7 +160,7 @@ class AccountsMixin:
 
     def principal(self, login: str) -> Principal:
         """Return the principal of an enabled user, as a signed-in session."""
-        with Session(self.engine) as session:
+        with Session(self.reader) as session:
             row = user_row(session, login)
             if row.disabled_at is not None:
                 raise InvalidCredentialsError
@@ -298,7 +299,7 @@ class AccountsMixin:
 
     def tokens(self, login: str | None = None) -> list[TokenInfo]:
         """List the tokens of one user, or of every user, oldest first."""
-        with Session(self.engine) as session:
+        with Session(self.reader) as session:
             query = select(ApiTokenRow, UserRow.login).join(
                 UserRow, UserRow.id == ApiTokenRow.user_id
             )
@@ -313,7 +314,7 @@ class AccountsMixin:
 
     def company_settings(self, company: str) -> CompanySettings:
         """Return a company's settings; a company never given any has the defaults."""
-        with Session(self.engine) as session:
+        with Session(self.reader) as session:
             row = company_row(session, company)
             return decode_settings(company, row.settings)
 

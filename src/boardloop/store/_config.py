@@ -62,6 +62,7 @@ SERVER_KEYS = (
     "session_lifetime_minutes",
     "session_idle_minutes",
     "insecure_cookies",
+    "worker_healthcheck_seconds",
 )
 COMPANY_KEYS = ("name",)
 FISCAL_KEYS = ("start_month", "naming")

@@ -9,6 +9,7 @@ whole list of checkpoints before and after.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
@@ -21,11 +22,14 @@ from boardloop.store._errors import (
     StaleVersionError,
     UnknownInitiativeError,
 )
+from boardloop.store._records import StoredInitiative
 from boardloop.store._rows import (
     add_event,
     add_initiative,
+    decode_row,
     find_company_id,
     initiative_row,
+    load_events,
     write_next_version,
 )
 
@@ -35,6 +39,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from boardloop.domain.model import Initiative
+    from boardloop.store._schema import InitiativeRow
 
 __all__ = ["EditWritesMixin"]
 
@@ -54,11 +59,12 @@ class EditWritesMixin:
         actor: str,
         at: dt.datetime,
         reason: str,
-    ) -> int:
-        """Add a new initiative with a `created` event, and return its version, 1.
+    ) -> StoredInitiative:
+        """Add a new initiative with a `created` event, and return it as stored.
 
         The company must exist. A key already in the register raises
-        `DuplicateInitiativeError`.
+        `DuplicateInitiativeError`. The result is read inside the transaction,
+        so it is version 1 as this call wrote it.
         """
         try:
             with Session(self.engine) as session, session.begin():
@@ -67,19 +73,21 @@ class EditWritesMixin:
                     raise UnknownCompanyError(company)
                 if initiative_row(session, company_id, initiative.id) is not None:
                     raise DuplicateInitiativeError(company, initiative.id)
-                add_initiative(session, company_id, initiative, at=at)
+                row = add_initiative(session, company_id, initiative, at=at)
                 add_event(
                     session,
                     company_id,
                     initiative.id,
                     Event(at=at, actor=actor, kind="created", reason=reason),
                 )
+                session.flush()
+                written = stored_in_session(session, company_id, row)
         except IntegrityError as error:
             # A concurrent create of the same key committed between the check
             # and the insert; the unique constraint on (company, key) caught it.
             raise DuplicateInitiativeError(company, initiative.id) from error
         logger.info("created initiative %r in %r", initiative.id, company)
-        return 1
+        return written
 
     def apply_edit(
         self,
@@ -88,12 +96,14 @@ class EditWritesMixin:
         *,
         expected_version: int,
         event: Event,
-    ) -> int:
+    ) -> StoredInitiative:
         """Save an edited initiative as its next version, recording `event` with it.
 
         The edit must be based on the stored version, otherwise it raises
         `StaleVersionError`, which carries the current version. The initiative's
-        own history is not read: `event` is the one event stored.
+        own history is not read: `event` is the one event stored. The result is
+        read inside the transaction, so it is the version this edit wrote even
+        when another writer saves right after it.
         """
         with Session(self.engine) as session, session.begin():
             company_id = find_company_id(session, company)
@@ -114,6 +124,8 @@ class EditWritesMixin:
                 expected_version=expected_version,
             )
             add_event(session, company_id, initiative.id, event)
+            session.flush()
+            written = stored_in_session(session, company_id, row)
         logger.info(
             "saved %s edit of %r in %r as version %d",
             event.kind,
@@ -121,4 +133,20 @@ class EditWritesMixin:
             company,
             version,
         )
-        return version
+        return written
+
+
+def stored_in_session(
+    session: Session, company_id: int, row: InitiativeRow
+) -> StoredInitiative:
+    """Read an initiative and its history in the caller's transaction."""
+    history = tuple(
+        stored_event
+        for _, stored_event in load_events(session, company_id, key=row.key)
+    )
+    return StoredInitiative(
+        initiative=replace(decode_row(row), history=history),
+        version=row.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )

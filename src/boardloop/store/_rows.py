@@ -85,19 +85,19 @@ def encode_row_data(initiative: Initiative) -> str:
 
 def add_initiative(
     session: Session, company_id: int, initiative: Initiative, *, at: dt.datetime
-) -> None:
-    session.add(
-        InitiativeRow(
-            company_id=company_id,
-            key=initiative.id,
-            name=initiative.name,
-            status=None if initiative.status is None else initiative.status.value,
-            data=encode_row_data(initiative),
-            version=1,
-            created_at=at,
-            updated_at=at,
-        )
+) -> InitiativeRow:
+    row = InitiativeRow(
+        company_id=company_id,
+        key=initiative.id,
+        name=initiative.name,
+        status=None if initiative.status is None else initiative.status.value,
+        data=encode_row_data(initiative),
+        version=1,
+        created_at=at,
+        updated_at=at,
     )
+    session.add(row)
+    return row
 
 
 def save_changes(

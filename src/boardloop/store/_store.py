@@ -40,6 +40,11 @@ from boardloop.store._errors import (
     UnknownInitiativeError,
     UnknownSchemaError,
 )
+from boardloop.store._import_conflicts import (
+    ImportConflictError,
+    find_edit_conflicts,
+    overwrite_reasons,
+)
 from boardloop.store._records import (
     ImportChanges,
     ImportRecord,
@@ -84,6 +89,8 @@ logger = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_SECONDS = 30
 """How long a SQLite transaction waits for another one's lock before failing."""
+READ_ONLY_OPTION = "boardloop_read_only"
+"""Execution option that marks a connection whose transactions only read."""
 
 
 class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
@@ -96,18 +103,21 @@ class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
 
     def __init__(self, url: str | URL) -> None:
         parsed = make_url(url)
-        # NOTE: on SQLite every transaction, reads included, takes the write lock
-        # (see use_immediate_transactions), so a server's readers queue behind
-        # its writers. They wait up to SQLITE_BUSY_SECONDS instead of the
-        # driver's 5 seconds; a team that writes a lot belongs on PostgreSQL.
+        # On SQLite a write transaction takes the write lock when it begins (see
+        # use_sqlite_transactions), so writers queue behind each other. They
+        # wait up to SQLITE_BUSY_SECONDS instead of the driver's 5 seconds.
         options = (
             {"connect_args": {"timeout": SQLITE_BUSY_SECONDS}}
             if parsed.get_backend_name() == "sqlite"
             else {}
         )
         self.engine: Engine = create_engine(parsed, **options)
+        # Methods that only read open their sessions on `reader`: the same pool,
+        # marked so that SQLite begins a deferred transaction, which in WAL
+        # mode reads while another connection writes.
+        self.reader: Engine = self.engine.execution_options(**{READ_ONLY_OPTION: True})
         if self.engine.dialect.name == "sqlite":
-            use_immediate_transactions(self.engine)
+            use_sqlite_transactions(self.engine)
 
     @property
     def url(self) -> str:
@@ -162,7 +172,7 @@ class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
 
     def companies(self) -> list[str]:
         """Return the names of the companies in the database."""
-        with Session(self.engine) as session:
+        with Session(self.reader) as session:
             return list(
                 session.scalars(select(CompanyRow.name).order_by(CompanyRow.name))
             )
@@ -177,6 +187,7 @@ class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
         source_path: str,
         actor: str,
         at: dt.datetime,
+        overwrite_edits: bool = False,
     ) -> ImportChanges:
         """Create, update or keep each initiative of one file, in one transaction.
 
@@ -184,6 +195,11 @@ class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
         location, and gets an `updated` event listing the changed fields. A new
         one gets a `created` event. History events carried by the file are
         stored once. Any error rolls the whole import back.
+
+        A file that would overwrite a field edited through the API or web since
+        the initiative's last import raises `ImportConflictError`, unless
+        `overwrite_edits` is set. Then the `updated` event's reason names the
+        overwritten edits.
         """
         reject_duplicates("initiative", [item.id for item in initiatives], source_path)
         reason = f"imported from {source_path}"
@@ -195,6 +211,10 @@ class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
         with Session(self.engine) as session, session.begin():
             company_id = company_id_for_write(session, company)
             rows = initiative_rows(session, company_id)
+            conflicts = find_edit_conflicts(session, company_id, rows, initiatives)
+            if conflicts and not overwrite_edits:
+                raise ImportConflictError(source_path, conflicts)
+            overwritten = overwrite_reasons(reason, conflicts)
             signatures = event_signatures(session, company_id)
             for initiative in initiatives:
                 known = signatures.setdefault(initiative.id, set())
@@ -218,7 +238,12 @@ class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
                     row,
                     initiative,
                     new_history,
-                    Event(at=at, actor=actor, kind="updated", reason=reason),
+                    Event(
+                        at=at,
+                        actor=actor,
+                        kind="updated",
+                        reason=overwritten.get(initiative.id, reason),
+                    ),
                     expected_version=row.version,
                 ):
                     updated.append(initiative.id)
@@ -242,6 +267,14 @@ class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
                 source_path, [encode_initiative(i) for i in initiatives]
             )
             add_import(session, company_id, source_path, digest, at, actor, counts)
+        for conflict in conflicts:
+            logger.warning(
+                "import of %s overwrote %s of %r, edited by %s",
+                source_path,
+                conflict.field,
+                conflict.key,
+                conflict.actor,
+            )
         logger.info("imported %s into %r: %s", source_path, company, counts)
         return changes
 
@@ -251,7 +284,7 @@ class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
         Each history is in time order. A company missing from the database has an
         empty register.
         """
-        with Session(self.engine) as session:
+        with Session(self.reader) as session:
             company_id = find_company_id(session, company)
             if company_id is None:
                 return Register(company=company)
@@ -271,7 +304,7 @@ class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
 
     def get_initiative(self, company: str, key: str) -> StoredInitiative:
         """Return one initiative with its full history and its current version."""
-        with Session(self.engine) as session:
+        with Session(self.reader) as session:
             company_id = find_company_id(session, company)
             row = (
                 None if company_id is None else initiative_row(session, company_id, key)
@@ -340,7 +373,7 @@ class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
 
         With `key`, only the events of that initiative.
         """
-        with Session(self.engine) as session:
+        with Session(self.reader) as session:
             company_id = find_company_id(session, company)
             if company_id is None:
                 return []
@@ -348,7 +381,7 @@ class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
 
     def import_log(self, company: str) -> list[ImportRecord]:
         """Return the company's past imports, oldest first."""
-        with Session(self.engine) as session:
+        with Session(self.reader) as session:
             company_id = find_company_id(session, company)
             if company_id is None:
                 return []
@@ -453,7 +486,7 @@ class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
 
         Values without a window come before the windowed values of their series.
         """
-        with Session(self.engine) as session:
+        with Session(self.reader) as session:
             company_id = find_company_id(session, company)
             if company_id is None:
                 return []
@@ -471,7 +504,7 @@ class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
 
     def load_control_intervals(self, company: str) -> list[ControlInterval]:
         """Return the company's bootstrap intervals of control estimates."""
-        with Session(self.engine) as session:
+        with Session(self.reader) as session:
             company_id = find_company_id(session, company)
             if company_id is None:
                 return []
@@ -504,12 +537,15 @@ def keep_closed_outcome(stored: Initiative, new: Initiative, path: str) -> None:
 # --- engine and migrations -------------------------------------------------------
 
 
-def use_immediate_transactions(engine: Engine) -> None:
-    """Make SQLite take its write lock when a transaction begins.
+def use_sqlite_transactions(engine: Engine) -> None:
+    """Make SQLite write transactions take the write lock when they begin.
 
     With the driver's default deferred transactions, two writers that both read
     first fail on the lock upgrade; BEGIN IMMEDIATE makes the second one wait for
     the busy timeout instead. It also makes migrations transactional on SQLite.
+    A connection marked with READ_ONLY_OPTION begins a deferred transaction,
+    which takes no lock until it writes, and the WAL journal lets it read the
+    last committed state while a writer holds the lock.
     """
 
     @event.listens_for(engine, "connect")
@@ -520,9 +556,18 @@ def use_immediate_transactions(engine: Engine) -> None:
     def enable_foreign_keys(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
 
+    @event.listens_for(engine, "connect")
+    def enable_write_ahead_log(dbapi_connection: Any, record: Any) -> None:
+        # WAL is a property of the database file, so this switches it once;
+        # an in-memory database keeps its "memory" journal.
+        dbapi_connection.execute("PRAGMA journal_mode = WAL")
+
     @event.listens_for(engine, "begin")
-    def begin_immediate(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    def begin_transaction(connection: Any) -> None:
+        if connection.get_execution_options().get(READ_ONLY_OPTION):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def alembic_config() -> Config:

@@ -91,6 +91,14 @@ initiatives:
     next_checkpoint: 2026-03-05
 """
 
+# KPI values whose segment names are hostile too; the CSV carries a raw ESC.
+KPI_VALUES = (
+    "kpi,segment,period_end,value,n\n"
+    'GRR,"<script>alert(1)</script> | seg |",2026-01-31,90.1,120\n'
+    'GRR,"<script>alert(1)</script> | seg |",2026-02-28,90.4,121\n'
+    'GRR,"=cmd \x1b[31mSMB\x07",2026-02-28,85.5,61\n'
+)
+
 # The same strings as Python values, for the checks.
 FORMULA_NAME = '=HYPERLINK("http://x","y") <script>alert(1)</script>'
 FORMULA_PERSON = "+1+1 <img src=x onerror=alert(1)>"
@@ -162,7 +170,11 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hostile]:
         assert result.exit_code == 0, output_of(result)
         register_file = root / "initiatives.yaml"
         register_file.write_text(REGISTER, encoding="utf-8")
-        result = run("import", str(register_file), "-w", str(workspace))
+        values_file = root / "kpi_values.csv"
+        values_file.write_text(KPI_VALUES, encoding="utf-8")
+        result = run(
+            "import", str(register_file), str(values_file), "-w", str(workspace)
+        )
         assert result.exit_code == 0, output_of(result)
 
         ws = ("-w", str(workspace))
@@ -578,6 +590,7 @@ def test_ics_properties_not_injected(hostile: Hostile) -> None:
     [
         ("lint", "--as-of", AS_OF),
         ("history", "formula-name"),
+        ("kpis", "show"),
         ("report", "--as-of", AS_OF, "--format", "md"),
     ],
     ids=lambda command: command[0],

@@ -30,7 +30,6 @@ from boardloop.domain.model import (
 )
 from boardloop.io import (
     FINDING_COLUMNS,
-    ExportError,
     findings_table,
     is_formula_like,
     read_register_file,

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from fastapi.testclient import TestClient
+    from markdown_it.token import Token
 
 COMPANY = "Hostile Ltd"
 AS_OF = "2026-03-02"
@@ -82,7 +83,8 @@ initiatives:
       lesson: "**bold** [link](javascript:alert(1))\r\n| a | b |"
       closed_on: 2026-02-27
   - id: calendar-name
-    name: "Weekly review\r\nATTENDEE:mailto:evil@example.com\r\nX-INJECTED:1 \u202Egnp.exe"
+    name: "Weekly review\r\nATTENDEE:mailto:evil@example.com\r\n\
+      X-INJECTED:1 \u202Egnp.exe"
     owner: {person: "Ana Lima\a", function: "`CS`"}
     target: NPS 45+ by H2 2026
     status: launched
@@ -118,8 +120,9 @@ CALENDAR_NAME = (
 )
 CALENDAR_PERSON = "Ana Lima\x07"
 
-NAMES = (FORMULA_NAME, TABLE_NAME, CALENDAR_NAME)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The Markdown renderer and the CLI's text do not yet show control characters.
+CONTROLS_PENDING = "control characters shown in CLI text and Markdown"
 RAW_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -128,7 +131,9 @@ def run(*args: str) -> Result:
 
 
 def output_of(result: Result) -> str:
-    return f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    return (
+        f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    )
 
 
 def words(text: str) -> str:
@@ -351,22 +356,19 @@ def test_web_page_inert(browser: TestClient, path: str, present: tuple[str]) -> 
 # --- Markdown -----------------------------------------------------------------
 
 
-def markdown_tokens(text: str) -> list[object]:
-    from markdown_it.token import Token
-
+def markdown_tokens(text: str) -> list[Token]:
+    """Parse CommonMark with GFM tables; return block tokens and inline children."""
     parser = MarkdownIt("commonmark", {"html": True}).enable("table")
     flat: list[Token] = []
     for token in parser.parse(text):
         flat.append(token)
         flat.extend(token.children or ())
-    return list(flat)
+    return flat
 
 
 def assert_inert_markdown(text: str, *present: str) -> None:
     """Assert no HTML or link from user text, and tables with whole rows."""
-    from markdown_it.token import Token
-
-    tokens = [token for token in markdown_tokens(text) if isinstance(token, Token)]
+    tokens = markdown_tokens(text)
     kinds = {token.type for token in tokens}
     assert "html_inline" not in kinds
     assert "html_block" not in kinds
@@ -401,7 +403,7 @@ def test_markdown_section_inert(hostile: Hostile) -> None:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="control characters shown in CLI text and Markdown")
+@pytest.mark.xfail(strict=True, reason=CONTROLS_PENDING)
 def test_markdown_section_no_controls(hostile: Hostile) -> None:
     assert RAW_CONTROLS.findall(hostile.read("section.md")) == []
 
@@ -523,7 +525,9 @@ def test_csv_formulas_inert(hostile: Hostile, kind: str) -> None:
 
 def test_csv_register_cells_exact(hostile: Hostile) -> None:
     header, *rows = csv_rows(hostile, "register.csv")
-    by_id = {row[header.index("id")]: dict(zip(header, row, strict=True)) for row in rows}
+    by_id = {
+        row[header.index("id")]: dict(zip(header, row, strict=True)) for row in rows
+    }
     assert by_id["formula-name"]["name"] == "'" + FORMULA_NAME
     assert by_id["formula-name"]["owner"] == "'" + FORMULA_PERSON
     assert by_id["formula-name"]["function"] == "'" + FORMULA_FUNCTION
@@ -537,7 +541,7 @@ def test_csv_register_cells_exact(hostile: Hostile) -> None:
 
 @pytest.mark.parametrize("kind", ["register", "findings"])
 def test_xlsx_formulas_inert(hostile: Hostile, kind: str) -> None:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
 
     sheet = load_workbook(hostile.outputs / f"{kind}.xlsx").active
     checked = 0
@@ -584,7 +588,7 @@ def test_ics_properties_not_injected(hostile: Hostile) -> None:
 # --- CLI text -----------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="control characters shown in CLI text and Markdown")
+@pytest.mark.xfail(strict=True, reason=CONTROLS_PENDING)
 @pytest.mark.parametrize(
     "command",
     [

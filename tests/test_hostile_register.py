@@ -33,7 +33,9 @@ if TYPE_CHECKING:
     from fastapi.testclient import TestClient
     from markdown_it.token import Token
 
-COMPANY = "Hostile Ltd"
+# No "/" in the name: the web routes match one path segment, and Starlette
+# decodes %2F before routing, so a company name with a slash has no web page.
+COMPANY = 'Hostile <b>"Ltd" | =1+1 \u202e'
 AS_OF = "2026-03-02"
 
 # The YAML escapes \e (ESC), \a (BEL), \t, \r, \n and \u202E are decoded by the

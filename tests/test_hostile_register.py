@@ -3,10 +3,10 @@
 The register below is written in YAML, as users write it, with HTML, Markdown
 table and link syntax, quotes, backticks, spreadsheet formulas, line breaks,
 terminal control characters and a bidirectional override in its text fields.
-It is imported into a real SQLite workspace, and every output of that
-workspace is parsed to show that the text stays text: web pages, the board
-section as Markdown, HTML, JSON, PDF and PPTX, the CSV and XLSX exports, the
-checkpoint calendar, the digest and the CLI's text.
+It is imported into a real SQLite workspace. Every output of that workspace is
+then parsed to show that the text stays text: web pages, the board section as
+Markdown, HTML, JSON, PDF and PPTX, the CSV and XLSX exports, the checkpoint
+calendar, the digest and the CLI's text.
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ initiatives:
     next_checkpoint: 2026-03-05
 """
 
-# KPI values whose segment names are hostile too; the CSV carries a raw ESC.
+# KPI values whose segment names are hostile too; the CSV carries raw ESC and BEL.
 KPI_VALUES = (
     "kpi,segment,period_end,value,n\n"
     'GRR,"<script>alert(1)</script> | seg |",2026-01-31,90.1,120\n'
@@ -263,8 +263,9 @@ def assert_inert_html(page: str, *present: str) -> Elements:
     assert "img" not in tags
     assert not any("alert" in body for body in parsed.script_bodies)
     for tag, attrs in parsed.tags:
-        if tag in ("script", "iframe", "object", "embed", "b", "i", "u"):
-            assert tag == "script" and dict(attrs).get("src"), (tag, attrs)
+        assert tag not in ("iframe", "object", "embed", "b", "i", "u"), (tag, attrs)
+        if tag == "script":
+            assert dict(attrs).get("src"), f"inline script element: {attrs}"
     links = [
         (value or "").strip().lower()
         for _, attrs in parsed.tags
@@ -353,6 +354,22 @@ def test_web_page_inert(browser: TestClient, path: str, present: tuple[str]) -> 
     assert page.status_code == 200, page.text[:2000]
     assert "html" in page.headers["content-type"]
     assert_inert_html(page.text, *present)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="web pages pass bidirectional controls through raw; showing them needs "
+    "a display filter that form values skip, so an edit does not save the marks",
+)
+@pytest.mark.parametrize(
+    "path", ["/", COMPANY_PATH, f"{COMPANY_PATH}/initiatives/calendar-name"]
+)
+def test_web_page_bidi_shown(browser: TestClient, path: str) -> None:
+    page = browser.get(path)
+    assert page.status_code == 200, page.text[:2000]
+    text = parse_html(page.text).text
+    assert "\u202e" not in text
+    assert "[U+202E]" in text
 
 
 # --- Markdown -----------------------------------------------------------------

@@ -41,6 +41,9 @@ _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 class ExportError(ValueError):
     """A value that the chosen file format cannot hold, with its place."""
 
+    # NOTE: no writer raises this since XLSX shows control characters as marks;
+    # the CLI and the API still catch it for writers that may need it.
+
 
 def show_xml_controls(text: str) -> str:
     """Replace each control character XLSX cannot store with a visible `[U+XXXX]`."""

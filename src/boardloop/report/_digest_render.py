@@ -1,9 +1,9 @@
 """The weekly digest as plain text or Markdown; layout only, no computing.
 
-Register text (names, owners, messages) is made inert for each format: line
-breaks become spaces in both, so a value cannot start a line of its own,
-other control characters and bidirectional controls are shown as `[U+XXXX]`,
-and Markdown also escapes inline markup and HTML.
+Register text (names, owners, messages) is made inert in both formats. Line
+breaks become spaces, so a value cannot start a line of its own. Other control
+characters and bidirectional controls are shown as `[U+XXXX]`. Markdown also
+escapes inline markup and HTML.
 """
 
 from __future__ import annotations

@@ -585,16 +585,21 @@ def test_ics_properties_not_injected(hostile: Hostile) -> None:
     calendar = Calendar.from_ical(data)
     events = list(calendar.walk("VEVENT"))
     summaries = sorted(str(event["SUMMARY"]) for event in events)
-    # iCalendar escapes a line break as `\n`, which reads back as LF alone.
-    assert summaries == sorted(
-        f"Checkpoint: {name}".replace("\r\n", "\n")
-        for name in (FORMULA_NAME, CALENDAR_NAME)
-    )
+    # iCalendar escapes a line break as `\n`, which reads back as LF alone, and
+    # the calendar shows the bidirectional override as a mark.
+    assert summaries == [
+        f"Checkpoint: {FORMULA_NAME}",
+        "Checkpoint: Weekly review\nATTENDEE:mailto:evil@example.com\n"
+        "X-INJECTED:1 [U+202E]gnp.exe",
+    ]
     for event in events:
         assert "ATTENDEE" not in event
         assert "X-INJECTED" not in event
     descriptions = " ".join(str(event["DESCRIPTION"]) for event in events)
     assert f"Owner: {FORMULA_PERSON} ({FORMULA_FUNCTION})" in descriptions
+    assert "Owner: Ana Lima[U+0007] (`CS`)" in descriptions
+    content_lines = data.decode("utf-8").split("\r\n")
+    assert [line for line in content_lines if RAW_CONTROLS.search(line)] == []
     # Unfolded content lines: every property is one of the calendar's own.
     unfolded = re.sub(rb"\r\n[ \t]", b"", data).decode("utf-8")
     names = {line.split(":", 1)[0].split(";", 1)[0] for line in unfolded.split("\r\n")}

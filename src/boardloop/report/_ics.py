@@ -4,15 +4,20 @@ Events are all-day (`DTSTART;VALUE=DATE`, `DTEND` the next day), so they sit on
 the same calendar day in every time zone. The UID is built from the initiative
 id, the date and the company, so a calendar app that subscribes to the feed
 updates an event in place rather than adding a copy. The icalendar library
-escapes commas, semicolons, backslashes and newlines in text values.
+escapes commas, semicolons, backslashes and line breaks in text values.
+RFC 5545 allows no other control character in a text value, so those, and
+bidirectional controls, are shown as a visible `[U+XXXX]` mark.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote
+
+from boardloop.report._text import show_bidi_controls
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -33,6 +38,15 @@ ICS_MEDIA_TYPE = "text/calendar; charset=utf-8"
 
 # Start of each event's link when no server URL is given (`--link-base`).
 LINK_PLACEHOLDER = "{boardloop_url}"
+
+# Control characters other than tab, LF and CR, which icalendar escapes or keeps.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _visible(text: str) -> str:
+    """Show control and bidirectional characters in a text value as `[U+XXXX]`."""
+    text = show_bidi_controls(text)
+    return _CONTROL.sub(lambda match: f"[U+{ord(match.group()):04X}]", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +91,7 @@ def checkpoint_calendar(register: Register, options: CalendarOptions) -> bytes:
     title = f"{register.company} checkpoints"
     if options.owner:
         title = f"{title}: {options.owner}"
-    calendar.add("x-wr-calname", title)
+    calendar.add("x-wr-calname", _visible(title))
 
     chosen = [
         initiative
@@ -103,8 +117,8 @@ def _event(initiative: Initiative, company: str, options: CalendarOptions) -> Ev
     event.add("dtstamp", options.stamp.astimezone(dt.UTC))
     event.add("dtstart", day)
     event.add("dtend", day + dt.timedelta(days=1))
-    event.add("summary", f"Checkpoint: {initiative.name}")
-    event.add("description", _description(initiative, company, options))
+    event.add("summary", _visible(f"Checkpoint: {initiative.name}"))
+    event.add("description", _visible(_description(initiative, company, options)))
     event.add("transp", "TRANSPARENT")
     return event
 

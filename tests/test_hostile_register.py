@@ -356,6 +356,42 @@ def test_web_page_inert(browser: TestClient, path: str, present: tuple[str]) -> 
     assert_inert_html(page.text, *present)
 
 
+def form_fields(page: str, form_id: str) -> dict[str, str]:
+    """Return the hidden inputs' values of the form with `form_id`, unescaped."""
+    fields: dict[str, str] = {}
+    inside = False
+    for tag, attrs in parse_html(page).tags:
+        found = dict(attrs)
+        if tag == "form":
+            inside = found.get("id") == form_id
+        elif inside and tag == "input" and found.get("type") == "hidden":
+            fields[found.get("name") or ""] = found.get("value") or ""
+    return fields
+
+
+POSTED_NOTE = "</textarea><svg onload=alert(1)>\r\n**x** [y](javascript:alert(1))"
+POSTED_REASON = '"><img src=x onerror=alert(1)>'
+
+
+def test_web_posted_text_inert(browser: TestClient) -> None:
+    path = f"{COMPANY_PATH}/initiatives/calendar-name"
+    fields = form_fields(browser.get(path).text, "checkpoint-form")
+    assert set(fields) == {"csrf_token", "version"}
+    form = {**fields, "note": POSTED_NOTE, "reason": POSTED_REASON}
+
+    # An invalid date shows the form again with the text as typed.
+    rejected = browser.post(f"{path}/checkpoints", data={**form, "on": "2026-02-30"})
+    assert rejected.status_code in (400, 422), rejected.text[:2000]
+    parsed = assert_inert_html(rejected.text, "<svg onload=alert(1)>")
+    assert POSTED_REASON in parsed.attribute_values
+
+    posted = browser.post(f"{path}/checkpoints", data={**form, "on": "2026-03-01"})
+    assert posted.status_code == 303, posted.text[:2000]
+    assert_inert_html(
+        browser.get(path).text, "</textarea><svg onload=alert(1)>", "[y](javascript:"
+    )
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="web pages pass bidirectional controls through raw; showing them needs "

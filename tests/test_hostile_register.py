@@ -287,8 +287,10 @@ def test_html_section_inert(hostile: Hostile) -> None:
         '"><svg onload=alert(1)>',
         "[link](javascript:alert(1))",
         "[U+202E]",
+        "=1 [U+001B][31mred[U+001B][0m bell[U+0007]",
     )
-    assert "\u202e" not in parsed.text
+    # A carriage return is whitespace in HTML; every other control is shown.
+    assert set(RAW_CONTROLS.findall(parsed.text)) <= {"\r"}
 
 
 # --- Web pages ----------------------------------------------------------------
@@ -522,6 +524,8 @@ def test_pdf_literal_text(hostile: Hostile) -> None:
         "<img src=x onerror=alert(1)>",
         "**bold**[link](javascript:alert(1))",
         '=HYPERLINK("http://x","y")',
+        "=1 [U+001B][31mred[U+001B][0m bell[U+0007]",
+        "[U+202E]gnp.exe",
     ):
         assert words(item) in text, f"{item!r} not in the PDF text"
     for page in reader.pages:

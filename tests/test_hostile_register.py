@@ -84,6 +84,20 @@ initiatives:
       actual_unit: pp
       lesson: "**bold** [link](javascript:alert(1))\r\n| a | b |"
       closed_on: 2026-02-27
+  - id: chart-name
+    name: Chart with hostile segments
+    owner: {person: Dana Reyes, function: CS}
+    target:
+      kpi: GRR
+      direction: increase
+      amount: 2
+      unit: pp
+      segment: "<script>alert(1)</script> | seg |"
+      deadline: 2026-09-30
+    status: in-progress
+    created_on: 2025-12-01
+    launched_on: 2026-01-01
+    control_segment: "=cmd \e[31mSMB\a"
   - id: calendar-name
     name: "Weekly review\r\nATTENDEE:mailto:evil@example.com\r\n\
       X-INJECTED:1 \u202Egnp.exe"
@@ -98,8 +112,11 @@ initiatives:
 # KPI values whose segment names are hostile too; the CSV carries raw ESC and BEL.
 KPI_VALUES = (
     "kpi,segment,period_end,value,n\n"
+    'GRR,"<script>alert(1)</script> | seg |",2025-12-31,89.8,118\n'
     'GRR,"<script>alert(1)</script> | seg |",2026-01-31,90.1,120\n'
     'GRR,"<script>alert(1)</script> | seg |",2026-02-28,90.4,121\n'
+    'GRR,"=cmd \x1b[31mSMB\x07",2025-12-31,85.1,60\n'
+    'GRR,"=cmd \x1b[31mSMB\x07",2026-01-31,85.3,60\n'
     'GRR,"=cmd \x1b[31mSMB\x07",2026-02-28,85.5,61\n'
 )
 

@@ -39,7 +39,8 @@ ICS_MEDIA_TYPE = "text/calendar; charset=utf-8"
 # Start of each event's link when no server URL is given (`--link-base`).
 LINK_PLACEHOLDER = "{boardloop_url}"
 
-# Control characters other than tab, LF and CR, which icalendar escapes or keeps.
+# Control characters except tab, LF and CR. icalendar escapes the line breaks,
+# and RFC 5545 allows the tab.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 

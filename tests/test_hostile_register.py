@@ -577,6 +577,7 @@ def test_json_section_exact(hostile: Hostile) -> None:
                 walk(item)
 
     walk(document)
+    assert document["company"] == COMPANY
     for text in (FORMULA_NAME, TABLE_NAME, CALENDAR_NAME, PROGRESS, LESSON):
         assert text in strings, f"{text!r} not in the JSON section"
 

@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import re
+import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -92,7 +93,7 @@ initiatives:
       direction: increase
       amount: 2
       unit: pp
-      segment: "<script>alert(1)</script> | seg |"
+      segment: "Ent\u202Eprise <b>x</b>"
       deadline: 2026-09-30
     status: in-progress
     created_on: 2025-12-01
@@ -112,9 +113,9 @@ initiatives:
 # KPI values whose segment names are hostile too; the CSV carries raw ESC and BEL.
 KPI_VALUES = (
     "kpi,segment,period_end,value,n\n"
-    'GRR,"<script>alert(1)</script> | seg |",2025-12-31,89.8,118\n'
-    'GRR,"<script>alert(1)</script> | seg |",2026-01-31,90.1,120\n'
-    'GRR,"<script>alert(1)</script> | seg |",2026-02-28,90.4,121\n'
+    'GRR,"Ent\u202eprise <b>x</b>",2025-12-31,89.8,118\n'
+    'GRR,"Ent\u202eprise <b>x</b>",2026-01-31,90.1,120\n'
+    'GRR,"Ent\u202eprise <b>x</b>",2026-02-28,90.4,121\n'
     'GRR,"=cmd \x1b[31mSMB\x07",2025-12-31,85.1,60\n'
     'GRR,"=cmd \x1b[31mSMB\x07",2026-01-31,85.3,60\n'
     'GRR,"=cmd \x1b[31mSMB\x07",2026-02-28,85.5,61\n'
@@ -308,6 +309,9 @@ def test_html_section_inert(hostile: Hostile) -> None:
     )
     # A carriage return is whitespace in HTML; every other control is shown.
     assert set(RAW_CONTROLS.findall(parsed.text)) <= {"\r"}
+    # Chart titles and labels are attributes and SVG text; they show marks too.
+    assert "\u202e" not in hostile.read("section.html")
+    assert "Ent[U+202E]prise <b>x</b>" in parsed.text
 
 
 # --- Web pages ----------------------------------------------------------------
@@ -640,6 +644,10 @@ def test_pptx_literal_text(hostile: Hostile) -> None:
     ):
         assert words(item) in joined, f"{item!r} not in the slides"
     assert RAW_CONTROLS.findall(" ".join(texts)) == []
+    with zipfile.ZipFile(hostile.outputs / "section.pptx") as package:
+        for member in package.namelist():
+            if member.endswith(".xml"):
+                assert "\u202e".encode() not in package.read(member), member
 
 
 # --- CSV and XLSX -------------------------------------------------------------

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from boardloop.report._markdown import escape_markdown
-from boardloop.report._text import show_bidi_controls
+from boardloop.report._visible import show_controls
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -27,14 +27,11 @@ DIGEST_FORMATS = ("text", "markdown")
 # own. Other control characters (ESC, BEL, DEL, C1) would act on a terminal, so
 # they are shown as a visible `[U+XXXX]` mark instead.
 _BREAKS = re.compile(r"[\t\n\v\f\r\x1c-\x1e\u0085\u2028\u2029]+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _plain(text: str) -> str:
     """Make register text inert in plain text: one line, every control visible."""
-    text = show_bidi_controls(_BREAKS.sub(" ", text))
-    text = _CONTROL.sub(lambda match: f"[U+{ord(match.group()):04X}]", text)
-    return " ".join(text.split())
+    return " ".join(show_controls(_BREAKS.sub(" ", text)).split())
 
 
 def _markdown(text: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -10,17 +9,13 @@ import jinja2
 from markupsafe import Markup
 
 from boardloop.report._svg import chart_svg, chart_table
-from boardloop.report._text import code_spans, show_bidi_controls
+from boardloop.report._text import code_spans
+from boardloop.report._visible import show_controls
 
 if TYPE_CHECKING:
     from boardloop.report._view import BoardSection
 
 __all__ = ["render_html"]
-
-# Control characters other than the tab, LF and CR that HTML reads as spaces.
-# A browser draws them as nothing and a PDF font as a missing glyph, so they
-# are shown as a visible mark, as bidirectional controls are.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @cache
@@ -44,24 +39,18 @@ def _environment() -> jinja2.Environment:
 def _code_spans_html(text: str) -> Markup:
     """Escape a hint, showing its `setting` names as <code> elements."""
     parts = (
-        Markup("<code>{}</code>").format(_show_controls(part))
+        Markup("<code>{}</code>").format(show_controls(part))
         if is_code
-        else Markup.escape(_show_controls(part))
+        else Markup.escape(show_controls(part))
         for part, is_code in code_spans(text)
     )
     return Markup("").join(parts)
 
 
-def _show_controls(text: str) -> str:
-    """Replace control and bidirectional characters with a visible `[U+XXXX]`."""
-    text = show_bidi_controls(text)
-    return _CONTROL.sub(lambda match: f"[U+{ord(match.group()):04X}]", text)
-
-
 def _finalize(value: object) -> object:
     """Show control characters in plain strings before they are escaped."""
     if isinstance(value, str) and not isinstance(value, Markup):
-        return _show_controls(value)
+        return show_controls(value)
     return value
 
 

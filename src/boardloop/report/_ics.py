@@ -12,12 +12,11 @@ bidirectional controls, are shown as a visible `[U+XXXX]` mark.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from boardloop.report._text import show_bidi_controls
+from boardloop.report._visible import show_controls
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -38,16 +37,6 @@ ICS_MEDIA_TYPE = "text/calendar; charset=utf-8"
 
 # Start of each event's link when no server URL is given (`--link-base`).
 LINK_PLACEHOLDER = "{boardloop_url}"
-
-# Control characters except tab, LF and CR. icalendar escapes the line breaks,
-# and RFC 5545 allows the tab.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def _visible(text: str) -> str:
-    """Show control and bidirectional characters in a text value as `[U+XXXX]`."""
-    text = show_bidi_controls(text)
-    return _CONTROL.sub(lambda match: f"[U+{ord(match.group()):04X}]", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +81,7 @@ def checkpoint_calendar(register: Register, options: CalendarOptions) -> bytes:
     title = f"{register.company} checkpoints"
     if options.owner:
         title = f"{title}: {options.owner}"
-    calendar.add("x-wr-calname", _visible(title))
+    calendar.add("x-wr-calname", show_controls(title))
 
     chosen = [
         initiative
@@ -118,8 +107,9 @@ def _event(initiative: Initiative, company: str, options: CalendarOptions) -> Ev
     event.add("dtstamp", options.stamp.astimezone(dt.UTC))
     event.add("dtstart", day)
     event.add("dtend", day + dt.timedelta(days=1))
-    event.add("summary", _visible(f"Checkpoint: {initiative.name}"))
-    event.add("description", _visible(_description(initiative, company, options)))
+    # icalendar escapes line breaks, and RFC 5545 allows the tab that stays.
+    event.add("summary", show_controls(f"Checkpoint: {initiative.name}"))
+    event.add("description", show_controls(_description(initiative, company, options)))
     event.add("transp", "TRANSPARENT")
     return event
 

@@ -175,6 +175,29 @@ def test_hostile_text_is_inert(output_format: str) -> None:
         assert "\\<script\\>" in text or "&lt;script" in text
 
 
+@pytest.mark.parametrize("output_format", ["text", "markdown"])
+def test_control_characters_shown(output_format: str) -> None:
+    name = "Red\x1b[31m bell\x07 back\r\nline \u202eevil\x9b"
+    hostile = Register(
+        "Acme",
+        (
+            Initiative(
+                id="x",
+                name=name,
+                owner=Owner("Dana Reyes"),
+                status=Status.IN_PROGRESS,
+                next_checkpoint=AS_OF,
+            ),
+        ),
+    )
+    digest = build_digest(hostile, inputs(), as_of=AS_OF, since=SINCE, stale_days=30)
+    text = render_digest(digest, output_format)
+    for raw in ("\x1b", "\x07", "\r", "\u202e", "\x9b"):
+        assert raw not in text
+    shown = text.replace("\\", "")
+    assert "Red[U+001B][31m bell[U+0007] back line [U+202E]evil[U+009B]" in shown
+
+
 def test_unknown_format_is_rejected() -> None:
     digest = build_digest(register(), inputs(), as_of=AS_OF, since=SINCE, stale_days=30)
     with pytest.raises(ValueError, match="unknown digest format 'html'"):

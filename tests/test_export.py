@@ -30,7 +30,6 @@ from boardloop.domain.model import (
 )
 from boardloop.io import (
     FINDING_COLUMNS,
-    ExportError,
     findings_table,
     is_formula_like,
     read_register_file,
@@ -323,10 +322,13 @@ def test_findings_table_columns() -> None:
     )
 
 
-def test_xlsx_rejects_control_characters() -> None:
-    table = register_table(Register("Acme", (Initiative(id="x", name="bell\x07"),)))
-    with pytest.raises(ExportError, match="row 2, column 'name'"):
-        table_to_xlsx(table)
+def test_xlsx_shows_control_characters() -> None:
+    register = Register("Acme", (Initiative(id="x", name="bell\x07 \x1b[31mred\t"),))
+    sheet = load_workbook(io.BytesIO(table_to_xlsx(register_table(register)))).active
+    name = sheet.cell(2, 2)
+    assert sheet.cell(1, 2).value == "name"
+    assert name.value == "bell[U+0007] [U+001B][31mred\t"
+    assert name.data_type == "s"
 
 
 # --- the command ------------------------------------------------------------

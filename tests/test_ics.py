@@ -130,6 +130,30 @@ def test_hostile_text_is_escaped() -> None:
     ]
 
 
+def test_control_characters_shown() -> None:
+    hostile = Register(
+        "Acme\x1b[31m",
+        (
+            Initiative(
+                id="x",
+                name="Bell\x07 red\x1b[31m \u202eevil",
+                owner=Owner("Dana\x00 Reyes", "CS\x7f"),
+                next_checkpoint=dt.date(2026, 4, 1),
+            ),
+        ),
+    )
+    data = checkpoint_calendar(hostile, options())
+    for raw in (b"\x07", b"\x1b", b"\x00", b"\x7f", "\u202e".encode()):
+        assert raw not in data
+    calendar = Calendar.from_ical(data)
+    assert str(calendar["X-WR-CALNAME"]) == "Acme[U+001B][31m checkpoints"
+    (event,) = calendar.walk("VEVENT")
+    summary = "Checkpoint: Bell[U+0007] red[U+001B][31m [U+202E]evil"
+    assert str(event["SUMMARY"]) == summary
+    owner_line = str(event["DESCRIPTION"]).splitlines()[0]
+    assert owner_line == "Owner: Dana[U+0000] Reyes (CS[U+007F])"
+
+
 def test_owner_filter_ignores_case() -> None:
     found = events(checkpoint_calendar(register(), options("  sam   ORTIZ ")))
     assert [str(event["UID"]).split("-")[0] for event in found] == [  # type: ignore[index]

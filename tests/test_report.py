@@ -870,6 +870,23 @@ def test_chart_caption_lag_end_off_chart() -> None:
     assert drawn_marks(html) == {"launch", "lag"}
 
 
+def test_chart_title_controls_shown() -> None:
+    from boardloop.report import render_html
+
+    item = initiative(1, Status.IN_PROGRESS)
+    evaluated = dataclasses.replace(
+        evaluation(item.id, Verdict.TOO_EARLY),
+        series=tuple(chart_series("88", "89")),
+        label="GRR",
+        segment="Ent\u202eprise\x1b[31m",
+    )
+    html = render_html(section(item, evaluations={item.id: evaluated}))
+    assert "\u202e" not in html
+    assert "\x1b" not in html
+    assert 'aria-label="GRR, Ent[U+202E]prise[U+001B][31m"' in html
+    assert "<caption>GRR, Ent[U+202E]prise[U+001B][31m</caption>" in html
+
+
 def test_chart_table_same_decimals() -> None:
     item = initiative(1, Status.IN_PROGRESS)
     values = chart_series("86", "86.94")

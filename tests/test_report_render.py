@@ -829,6 +829,30 @@ def test_bidi_controls_shown_not_applied(
     assert "U+202C" in output
 
 
+def test_html_control_characters_shown() -> None:
+    register = sample_register()
+    first = register.initiatives[0]
+    renamed = Register(
+        company=register.company,
+        initiatives=(
+            Initiative(
+                id=first.id,
+                name="Red\x1b[31m bell\x07 nul\x00 del\x7f",
+                owner=first.owner,
+                target=first.target,
+                status=first.status,
+                next_checkpoint=first.next_checkpoint,
+            ),
+            *register.initiatives[1:],
+        ),
+    )
+    page = render_html(build(renamed))
+    for raw in ("\x1b", "\x07", "\x00", "\x7f"):
+        assert raw not in page
+    shown = "Red[U+001B][31m bell[U+0007] nul[U+0000] del[U+007F]"
+    assert shown in "".join(parse_html(page).text)
+
+
 def test_hint_settings_render_as_code() -> None:
     markdown = render_markdown(hostile_section())
     assert "Hint: Set `owner_function` to a configured function" in markdown

@@ -28,7 +28,9 @@ __all__ = ["EXPORT_FORMATS", "ExportError", "table_to_csv", "table_to_xlsx"]
 EXPORT_FORMATS = ("csv", "xlsx")
 
 # Characters that XML 1.0, and so XLSX, cannot hold: C0 controls but tab,
-# newline and carriage return.
+# newline and carriage return. They are written as visible marks, as the board
+# section shows bidirectional controls, so one stray ESC or BEL in a note does
+# not stop the export.
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 # The sheet name limit and the characters Excel rejects in sheet names.
@@ -38,6 +40,14 @@ _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 class ExportError(ValueError):
     """A value that the chosen file format cannot hold, with its place."""
+
+    # NOTE: no writer raises this since XLSX shows control characters as marks;
+    # the CLI and the API still catch it for writers that may need it.
+
+
+def show_xml_controls(text: str) -> str:
+    """Replace each control character XLSX cannot store with a visible `[U+XXXX]`."""
+    return _ILLEGAL_XML.sub(lambda match: f"[U+{ord(match.group()):04X}]", text)
 
 
 def csv_cell(value: CellValue) -> str:
@@ -74,7 +84,7 @@ def table_to_xlsx(table: Table) -> bytes:
     sheet.title = _sheet_title(table.title)
     for column, name in enumerate(table.header, start=1):
         cell = sheet.cell(1, column)
-        _set_text(cell, name, 1, name)
+        _set_text(cell, name)
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
 
@@ -89,19 +99,15 @@ def table_to_xlsx(table: Table) -> bytes:
                 cell.value = value
                 cell.number_format = "yyyy-mm-dd"
             else:
-                _set_text(cell, value, row_number, table.header[column - 1])
+                _set_text(cell, value)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _set_text(cell: Any, text: str, row: int, column_name: str) -> None:
+def _set_text(cell: Any, text: str) -> None:
     """Store text as a string cell, which a spreadsheet never runs as a formula."""
-    if _ILLEGAL_XML.search(text):
-        raise ExportError(
-            f"row {row}, column '{column_name}': the text {text[:40]!r} contains a "
-            "control character that XLSX cannot store; remove it, or export as CSV"
-        )
+    text = show_xml_controls(text)
     cell.value = text
     # openpyxl marks text that starts with '=' as a formula; text stays text.
     cell.data_type = "s"

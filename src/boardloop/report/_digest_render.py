@@ -1,8 +1,9 @@
 """The weekly digest as plain text or Markdown; layout only, no computing.
 
-Register text (names, owners, messages) is made inert for each format: line
-breaks and control characters become spaces in both, so a value cannot start
-a line of its own, and Markdown also escapes inline markup and HTML.
+Register text (names, owners, messages) is made inert in both formats. Line
+breaks become spaces, so a value cannot start a line of its own. Other control
+characters and bidirectional controls are shown as `[U+XXXX]`. Markdown also
+escapes inline markup and HTML.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from boardloop.report._markdown import escape_markdown
+from boardloop.report._visible import show_controls
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -21,11 +23,19 @@ __all__ = ["DIGEST_FORMATS", "render_digest"]
 
 DIGEST_FORMATS = ("text", "markdown")
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+# Line and column breaks become spaces, so a value cannot start a line of its
+# own. Other control characters (ESC, BEL, DEL, C1) would act on a terminal, so
+# they are shown as a visible `[U+XXXX]` mark instead.
+_BREAKS = re.compile(r"[\t\n\v\f\r\x1c-\x1e\u0085\u2028\u2029]+")
 
 
 def _plain(text: str) -> str:
-    return " ".join(_CONTROL.sub(" ", text).split())
+    """Make register text inert in plain text: one line, every control visible."""
+    return " ".join(show_controls(_BREAKS.sub(" ", text)).split())
+
+
+def _markdown(text: str) -> str:
+    return escape_markdown(_plain(text))
 
 
 def render_digest(digest: Digest, output_format: str) -> str:
@@ -36,7 +46,7 @@ def render_digest(digest: Digest, output_format: str) -> str:
             f"{', '.join(DIGEST_FORMATS)}"
         )
     markdown = output_format == "markdown"
-    escape: Callable[[str], str] = escape_markdown if markdown else _plain
+    escape: Callable[[str], str] = _markdown if markdown else _plain
     title = f"Weekly digest: {escape(digest.company)}, as of {digest.as_of}"
     lines = [f"# {title}" if markdown else title]
     if not markdown:

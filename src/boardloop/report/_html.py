@@ -9,7 +9,8 @@ import jinja2
 from markupsafe import Markup
 
 from boardloop.report._svg import chart_svg, chart_table
-from boardloop.report._text import code_spans, show_bidi_controls
+from boardloop.report._text import code_spans
+from boardloop.report._visible import show_controls
 
 if TYPE_CHECKING:
     from boardloop.report._view import BoardSection
@@ -38,18 +39,18 @@ def _environment() -> jinja2.Environment:
 def _code_spans_html(text: str) -> Markup:
     """Escape a hint, showing its `setting` names as <code> elements."""
     parts = (
-        Markup("<code>{}</code>").format(show_bidi_controls(part))
+        Markup("<code>{}</code>").format(show_controls(part))
         if is_code
-        else Markup.escape(show_bidi_controls(part))
+        else Markup.escape(show_controls(part))
         for part, is_code in code_spans(text)
     )
     return Markup("").join(parts)
 
 
 def _finalize(value: object) -> object:
-    """Show bidirectional controls in plain strings before they are escaped."""
+    """Show control characters in plain strings before they are escaped."""
     if isinstance(value, str) and not isinstance(value, Markup):
-        return show_bidi_controls(value)
+        return show_controls(value)
     return value
 
 

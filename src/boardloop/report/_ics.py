@@ -4,7 +4,9 @@ Events are all-day (`DTSTART;VALUE=DATE`, `DTEND` the next day), so they sit on
 the same calendar day in every time zone. The UID is built from the initiative
 id, the date and the company, so a calendar app that subscribes to the feed
 updates an event in place rather than adding a copy. The icalendar library
-escapes commas, semicolons, backslashes and newlines in text values.
+escapes commas, semicolons, backslashes and line breaks in text values.
+RFC 5545 allows no other control character in a text value, so those, and
+bidirectional controls, are shown as a visible `[U+XXXX]` mark.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote
+
+from boardloop.report._visible import show_controls
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -77,7 +81,7 @@ def checkpoint_calendar(register: Register, options: CalendarOptions) -> bytes:
     title = f"{register.company} checkpoints"
     if options.owner:
         title = f"{title}: {options.owner}"
-    calendar.add("x-wr-calname", title)
+    calendar.add("x-wr-calname", show_controls(title))
 
     chosen = [
         initiative
@@ -103,8 +107,9 @@ def _event(initiative: Initiative, company: str, options: CalendarOptions) -> Ev
     event.add("dtstamp", options.stamp.astimezone(dt.UTC))
     event.add("dtstart", day)
     event.add("dtend", day + dt.timedelta(days=1))
-    event.add("summary", f"Checkpoint: {initiative.name}")
-    event.add("description", _description(initiative, company, options))
+    # icalendar escapes line breaks, and RFC 5545 allows the tab that stays.
+    event.add("summary", show_controls(f"Checkpoint: {initiative.name}"))
+    event.add("description", show_controls(_description(initiative, company, options)))
     event.add("transp", "TRANSPARENT")
     return event
 

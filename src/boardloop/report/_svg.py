@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from boardloop.report._format import date_label, decimal_text
+from boardloop.report._visible import show_controls
 
 if TYPE_CHECKING:
     from boardloop.report._view import ChartView
@@ -53,7 +54,8 @@ def chart_svg(chart: ChartView) -> Markup:
 
     parts = [
         f'<svg class="chart" viewBox="0 0 {_WIDTH} {_HEIGHT}" role="img" '
-        f'aria-label="{Markup.escape(chart.title)}" xmlns="http://www.w3.org/2000/svg">',
+        f'aria-label="{Markup.escape(show_controls(chart.title))}" '
+        'xmlns="http://www.w3.org/2000/svg">',
     ]
     bottom = _HEIGHT - _BOTTOM
     if "lag" in drawn and chart.launched_on is not None and chart.lag_until:
@@ -121,7 +123,7 @@ def chart_table(chart: ChartView) -> Markup:
     head = Markup(
         '<table class="chart-data"><caption>{}</caption><thead><tr><th>Period end'
         "</th><th>Value</th><th>95% interval</th></tr></thead><tbody>"
-    ).format(chart.title)
+    ).format(show_controls(chart.title))
     table = head + Markup("").join(rows) + Markup("</tbody></table>")
     if not chart.control_points:
         return table
@@ -134,7 +136,7 @@ def chart_table(chart: ChartView) -> Markup:
     control_head = Markup(
         '<table class="chart-data"><caption>Control: {}</caption><thead><tr>'
         "<th>Period end</th><th>Value</th></tr></thead><tbody>"
-    ).format(chart.control_title or "")
+    ).format(show_controls(chart.control_title or ""))
     control = control_head + Markup("").join(control_rows)
     return table + control + Markup("</tbody></table>")
 

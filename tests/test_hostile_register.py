@@ -141,8 +141,6 @@ CALENDAR_NAME = (
 CALENDAR_PERSON = "Ana Lima\x07"
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# The Markdown renderer and the CLI's text do not yet show control characters.
-CONTROLS_PENDING = "control characters shown in CLI text and Markdown"
 RAW_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -540,7 +538,6 @@ def test_markdown_section_inert(hostile: Hostile) -> None:
     )
 
 
-@pytest.mark.xfail(strict=True, reason=CONTROLS_PENDING)
 def test_markdown_section_no_controls(hostile: Hostile) -> None:
     assert RAW_CONTROLS.findall(hostile.read("section.md")) == []
 
@@ -737,7 +734,6 @@ def test_ics_properties_not_injected(hostile: Hostile) -> None:
 # --- CLI text -----------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=CONTROLS_PENDING)
 @pytest.mark.parametrize(
     "command",
     [

@@ -7,8 +7,8 @@ dates and cache board sections the same way.
 
 from __future__ import annotations
 
-# The shared helpers are imported before the app: the app imports the web
-# pages, which import these names from this package while it is still loading.
+# The shared helpers are imported before the app, because the app imports the
+# web pages, which import these names while this package is still loading.
 from boardloop.api._access import ApiState
 from boardloop.api._cache import (
     board_section_body,

@@ -290,3 +290,13 @@ def test_register_shows_edit_made_elsewhere(web_world: WebWorld) -> None:
     add_initiative(web_world, "made-elsewhere", name="Made elsewhere")
     second = browser.get(register_path())
     assert "Made elsewhere" in second.text
+
+
+def test_serve_help_names_pages() -> None:
+    from click.testing import CliRunner
+
+    from boardloop.cli.main import main
+
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Serve the web pages at / and the REST API under /api/v1." in result.output

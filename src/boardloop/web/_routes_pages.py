@@ -38,7 +38,7 @@ __all__ = ["router"]
 router = APIRouter()
 
 VERDICT_VALUES = tuple(item.value for item in Verdict)
-# The board section is one self-contained page with inline CSS and nothing else.
+# The board view loads no other resource, because the section's CSS is inline.
 BOARD_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 BODY_TAG = b"<body>\n"
 

@@ -88,7 +88,11 @@ def test_board_pages_offer_no_edits(
 def test_board_register_links_only_read(
     open_context: Callable[..., BrowserContext], site: Site
 ) -> None:
-    """Every link on the register leads to a page the board member may read."""
+    """Every link on the register leads to a page or file the board member may read.
+
+    A download link is fetched with the context's cookies instead of opened,
+    because the browser saves an attachment rather than showing it.
+    """
     context = open_context(DESKTOP, base_url=site.base_url)
     sign_in(context, site, "bo")
     page = context.new_page()
@@ -99,7 +103,15 @@ def test_board_register_links_only_read(
         {link.split("#")[0] for link in links if link.startswith(site.base_url)}
     )
     assert own, "the register links nowhere"
+    downloads = [link for link in own if "/downloads/" in link]
+    assert downloads, "the register offers no downloads"
+    for link in downloads:
+        fetched = context.request.get(link)
+        assert fetched.status == 200, link
+        assert fetched.headers["content-disposition"].startswith("attachment;")
     for link in own:
+        if link in downloads:
+            continue
         response = page.goto(link)
         assert response is not None
         assert response.status == 200, link

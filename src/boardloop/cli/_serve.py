@@ -1,4 +1,4 @@
-"""`boardloop serve`: run the REST API with uvicorn."""
+"""`boardloop serve`: run the web pages and the REST API with uvicorn."""
 
 from __future__ import annotations
 
@@ -67,7 +67,11 @@ def serve(
     worker_healthcheck_seconds: int | None,
     log_level: str | None,
 ) -> None:
-    """Serve the REST API under /api/v1 until SIGTERM or Ctrl-C."""
+    """Serve the web pages at / and the REST API under /api/v1.
+
+    Both run in one app until SIGTERM or Ctrl-C. The pages sign in with a
+    login and password, the API also with a bearer token.
+    """
     from dataclasses import replace
 
     import uvicorn

@@ -43,11 +43,16 @@ from boardloop.report._json import render_json
 from boardloop.report._markdown import escape_markdown, render_markdown
 from boardloop.report._pdf import render_pdf
 from boardloop.report._pptx import render_pptx
+from boardloop.report._svg import chart_svg, chart_table
+from boardloop.report._text import code_spans
 from boardloop.report._view import (
     KPI_FIELD_ID,
     SCHEMA_ID,
     SCHEMA_VERSION,
     BoardSection,
+    ClosedInitiative,
+    FindingItem,
+    OpenInitiative,
     json_schema,
 )
 
@@ -71,18 +76,24 @@ __all__ = [
     "BoardSection",
     "BrandView",
     "CalendarOptions",
+    "ClosedInitiative",
     "Digest",
     "DigestCheckpoint",
     "DigestFinding",
     "DigestInputs",
     "EvaluationLike",
+    "FindingItem",
     "InvalidLogoError",
     "Logo",
+    "OpenInitiative",
     "StaleInitiative",
     "VerdictChange",
     "build_board_section",
     "build_digest",
+    "chart_svg",
+    "chart_table",
     "checkpoint_calendar",
+    "code_spans",
     "escape_markdown",
     "json_schema",
     "json_schema_text",

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from boardloop.access import Action, Principal, Role, may
-from boardloop.api._sessions import (
+from boardloop.api import (
     CSRF_HEADER,
     SessionRejectedError,
     SessionRequiredError,
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from fastapi import Request
     from starlette.datastructures import FormData
 
-    from boardloop.api._access import ApiState
+    from boardloop.api import ApiState
 
 __all__ = [
     "CSRF_FIELD",
@@ -184,7 +184,7 @@ def environment() -> jinja2.Environment:
 
 def code_spans_html(text: str) -> Markup:
     """Escape a lint hint, showing its `setting` names as <code> elements."""
-    from boardloop.report._text import code_spans
+    from boardloop.report import code_spans
 
     parts = (
         Markup("<code>{}</code>").format(part) if is_code else Markup.escape(part)

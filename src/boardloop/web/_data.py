@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from boardloop.access import names_match
-from boardloop.api._common import company_workspace, resolve_as_of
+from boardloop.api import company_workspace, resolve_as_of
 from boardloop.domain.model import Status
 
 if TYPE_CHECKING:
     from collections.abc import Hashable
 
-    from boardloop.api._access import ApiState
+    from boardloop.api import ApiState
     from boardloop.domain.model import Initiative
-    from boardloop.report import BoardSection
-    from boardloop.report._view import (
+    from boardloop.report import (
+        BoardSection,
         ClosedInitiative,
         FindingItem,
         OpenInitiative,
@@ -83,7 +83,7 @@ def company_page(state: ApiState, company: str) -> CompanyPage:
     read before the build) is unchanged, as the API's cache does. So an edit
     or import is seen by the next request.
     """
-    from boardloop.api._cache import catalog_stamp, company_fingerprint
+    from boardloop.api import catalog_stamp, company_fingerprint
 
     workspace = company_workspace(state, company)
     day = resolve_as_of(None, workspace)
@@ -114,7 +114,7 @@ def company_page(state: ApiState, company: str) -> CompanyPage:
 def build_page(
     state: ApiState, company: str, day: dt.date, since: dt.date | None
 ) -> CompanyPage:
-    from boardloop.api._cache import register_snapshot
+    from boardloop.api import register_snapshot
     from boardloop.service import build_section
 
     workspace = company_workspace(state, company)

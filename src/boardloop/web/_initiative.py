@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Any
 from boardloop.access import Action
 from boardloop.domain.model import ALLOWED_TRANSITIONS, Status
 from boardloop.web._data import company_page, findings_by_initiative
+from boardloop.web._downloads import owner_calendar_link
 from boardloop.web._errors import not_found
 from boardloop.web._forms import FormState
 
 if TYPE_CHECKING:
     from markupsafe import Markup
 
-    from boardloop.api._access import ApiState
+    from boardloop.api import ApiState
     from boardloop.domain.model import Event, Initiative
     from boardloop.web._context import PageUser
 
@@ -106,7 +107,7 @@ def initiative_context(
     forms: dict[str, FormState] | None = None,
 ) -> dict[str, Any]:
     """Build everything the initiative page shows; a missing initiative is a 404."""
-    from boardloop.report._svg import chart_svg, chart_table
+    from boardloop.report import chart_svg, chart_table
 
     page = company_page(state, company)
     stored = page.stored.get(key)
@@ -141,6 +142,7 @@ def initiative_context(
         "can_edit": is_open and user.may(Action.EDIT, company),
         "can_status": is_open and user.may(Action.STATUS, company, owner),
         "can_checkpoint": user.may(Action.CHECKPOINT, company, owner),
+        "owner_calendar": owner_calendar_link(company, owner) if owner else None,
         "forms": forms or {},
         "empty_form": FormState(),
     }

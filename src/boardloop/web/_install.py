@@ -9,12 +9,13 @@ from urllib.parse import urlencode
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from boardloop.api._sessions import clear_session_cookie
+from boardloop.api import clear_session_cookie
 from boardloop.web._context import page_user, render, state_of
 from boardloop.web._errors import PageError, SignInRequiredError
 from boardloop.web._routes_actions import router as actions_router
 from boardloop.web._routes_auth import router as auth_router
 from boardloop.web._routes_close import router as close_router
+from boardloop.web._routes_downloads import router as downloads_router
 from boardloop.web._routes_edits import router as edits_router
 from boardloop.web._routes_pages import router as pages_router
 
@@ -32,7 +33,14 @@ def install_web(app: FastAPI) -> None:
     """Add the pages, /static and the handlers that render page errors as HTML."""
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR), name="static")
     # The edit routes come first: "/initiatives/new" is not an initiative id.
-    routers = (auth_router, edits_router, close_router, actions_router, pages_router)
+    routers = (
+        auth_router,
+        edits_router,
+        close_router,
+        actions_router,
+        downloads_router,
+        pages_router,
+    )
     for router in routers:
         app.include_router(router, include_in_schema=False)
     app.add_exception_handler(SignInRequiredError, sign_in_redirect)

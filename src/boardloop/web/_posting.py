@@ -24,7 +24,7 @@ from boardloop.web._forms import FormInputError, FormState, form_values
 
 if TYPE_CHECKING:
     from boardloop.access import Action
-    from boardloop.api._access import ApiState
+    from boardloop.api import ApiState
     from boardloop.store import StoredInitiative
 
 __all__ = [

@@ -16,7 +16,7 @@ from boardloop.domain.model import Initiative, Owner, Register, Status
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from boardloop.api._access import ApiState
+    from boardloop.api import ApiState
     from boardloop.domain.model import Finding, Target
 
 __all__ = ["DraftPreview", "preview_draft"]
@@ -39,10 +39,9 @@ def preview_draft(
     state: ApiState, company: str, fields: Mapping[str, str]
 ) -> DraftPreview:
     """Parse the draft's target and lint the draft inside the company's register."""
-    from boardloop.api._cache import register_snapshot
-    from boardloop.api._common import company_workspace, resolve_as_of
+    from boardloop.api import company_workspace, register_snapshot, resolve_as_of
     from boardloop.domain.targets import format_target
-    from boardloop.edits._operations import parse_company_target
+    from boardloop.edits import parse_company_target
     from boardloop.io._fields import slugify
     from boardloop.service import lint_register
 

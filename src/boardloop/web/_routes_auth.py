@@ -9,13 +9,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from boardloop.api._routes_auth import LoginIn, sign_in
-from boardloop.api._sessions import (
+from boardloop.api import (
     SESSION_COOKIE,
     CrossSiteSignInError,
+    LoginIn,
     check_same_site,
     clear_session_cookie,
     set_session_cookie,
+    sign_in,
 )
 from boardloop.web._context import check_form_csrf, page_user, render, state_of
 from boardloop.web._posting import Form  # noqa: TC001 - a route annotation

@@ -8,10 +8,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from boardloop.access import Action
-from boardloop.api._cache import board_section_body
-from boardloop.api._common import company_workspace, resolve_as_of
+from boardloop.api import board_section_body, company_workspace, resolve_as_of
 from boardloop.evaluate import Verdict
-from boardloop.web._context import company_role, page_user, render, state_of
+from boardloop.report import owner_matches as calendar_owner_matches
+from boardloop.web._context import (
+    company_role,
+    environment,
+    page_user,
+    render,
+    state_of,
+)
 from boardloop.web._data import (
     STATUS_VALUES,
     company_page,
@@ -20,10 +26,11 @@ from boardloop.web._data import (
     owner_matches,
     register_rows,
 )
+from boardloop.web._downloads import company_downloads, owner_calendar_link
 from boardloop.web._initiative import initiative_context
 
 if TYPE_CHECKING:
-    from boardloop.api._access import ApiState
+    from boardloop.api import ApiState
     from boardloop.web._data import RegisterRow
 
 __all__ = ["router"]
@@ -31,8 +38,9 @@ __all__ = ["router"]
 router = APIRouter()
 
 VERDICT_VALUES = tuple(item.value for item in Verdict)
-# The board section is one self-contained page with inline CSS and nothing else.
+# The board view loads no other resource, because the section's CSS is inline.
 BOARD_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+BODY_TAG = b"<body>\n"
 
 
 @router.get("/")
@@ -57,16 +65,23 @@ def register(request: Request, company: str) -> HTMLResponse:
     state = state_of(request)
 
     query = request.query_params
+    owner = query.get("owner", "").strip()
     filters = {
         "status": [value for value in query.getlist("status") if value],
-        "owner": query.get("owner", "").strip(),
+        "owner": owner,
         "kpi": query.get("kpi", "").strip(),
         "verdict": query.get("verdict", "").strip(),
         "stale": query.get("stale", "").strip(),
     }
     problems = filter_problems(state, filters)
     page = company_page(state, company)
-    rows = [] if problems else filtered(state, register_rows(page), filters, page)
+    every_row = register_rows(page)
+    rows = [] if problems else filtered(state, every_row, filters, page)
+    # The owner's calendar is offered only for an owner of the register, because
+    # the calendar of anyone else is a 404.
+    owns_any = bool(owner) and any(
+        calendar_owner_matches(row.initiative, owner) for row in every_row
+    )
 
     context = {
         "company": company,
@@ -80,6 +95,8 @@ def register(request: Request, company: str) -> HTMLResponse:
         "verdicts": VERDICT_VALUES,
         "register_findings": findings_by_initiative(page.section).get(None, ()),
         "can_create": user.may(Action.EDIT, company),
+        "downloads": company_downloads(company),
+        "owner_calendar": owner_calendar_link(company, owner) if owns_any else None,
     }
     status = 422 if problems else 200
     return render(request, "register.html.j2", context, status=status, user=user)
@@ -169,7 +186,29 @@ def board(request: Request, company: str) -> Response:
         since=workspace.config.since,
         output_format="html",
     )
-    response = Response(body, media_type="text/html; charset=utf-8")
+    response = Response(
+        with_download_links(body, company), media_type="text/html; charset=utf-8"
+    )
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Security-Policy"] = BOARD_CSP
     return response
+
+
+def with_download_links(body: bytes, company: str) -> bytes:
+    """Insert the download links at the top of the board section's <body>.
+
+    Everything else stays byte for byte what the REST API and `boardloop report`
+    write.
+    """
+    links = (
+        environment()
+        .get_template("_board_downloads.html.j2")
+        .render(company=company, downloads=company_downloads(company))
+    )
+    head, marker, rest = body.partition(BODY_TAG)
+    if not marker:
+        raise RuntimeError(
+            "the board section's HTML has no <body> tag to put the download links "
+            "after; check the template of boardloop.report"
+        )
+    return head + marker + links.encode("utf-8") + b"\n" + rest

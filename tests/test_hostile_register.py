@@ -416,11 +416,6 @@ def test_web_posted_text_inert(browser: TestClient) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="web pages pass bidirectional controls through raw; showing them needs "
-    "a display filter that form values skip, so an edit does not save the marks",
-)
 @pytest.mark.parametrize(
     "path", ["/", COMPANY_PATH, f"{COMPANY_PATH}/initiatives/calendar-name"]
 )

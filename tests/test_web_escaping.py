@@ -31,6 +31,9 @@ SCRIPT = "<script>alert(1)</script>"
 QUOTES = "Quote \" and ' and `tick` <img src=x onerror=alert(2)>"
 TABLE = "| table | row |"
 FORMULA = "=1+1"
+# Right-to-left override and an escape sequence: shown as marks on the page,
+# kept exactly in form fields.
+CONTROLS = "Renewals \u202eesrever\x1b[31m"
 # A company name with a slash cannot be a path segment, so this one has none.
 HOSTILE_COMPANY = '<b>Evil<b> & "Co" `x` =1+1'
 KEY = "hostile"
@@ -68,6 +71,7 @@ def seed(world: WebWorld) -> None:
         note=f"{FORMULA} {SCRIPT}",
         reason=QUOTES,
     )
+    add_initiative(world, "controls", name=CONTROLS, owner="Dana Reyes")
     store.ensure_company(HOSTILE_COMPANY)
     store.grant_role("ada", HOSTILE_COMPANY, Role.ADMIN)
     admin = Principal("ada", "Ada Brandt", {HOSTILE_COMPANY: Role.ADMIN})
@@ -105,6 +109,21 @@ def test_edit_form_escapes_values(web_world: WebWorld) -> None:
     assert page.status_code == 200
     assert_escaped(page.text)
     assert 'value="Quote &#34; and &#39; and `tick` &lt;img' in page.text
+
+
+def test_controls_shown_as_marks(web_world: WebWorld) -> None:
+    page = web_world.signed_in("ada").get(initiative_path("controls"))
+    assert page.status_code == 200
+    assert "\u202e" not in page.text
+    assert "\x1b" not in page.text
+    assert "Renewals [U+202E]esrever[U+001B][31m" in page.text
+
+
+def test_controls_kept_in_form_values(web_world: WebWorld) -> None:
+    page = web_world.signed_in("ada").get(initiative_path("controls") + "/edit")
+    assert page.status_code == 200
+    assert 'value="Renewals \u202eesrever\x1b[31m"' in page.text
+    assert "<h1>Edit Renewals [U+202E]esrever" in page.text
 
 
 def test_board_view_escapes(web_world: WebWorld) -> None:

@@ -55,6 +55,7 @@ from boardloop.report._view import (
     OpenInitiative,
     json_schema,
 )
+from boardloop.report._visible import show_controls
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -107,6 +108,7 @@ __all__ = [
     "render_markdown",
     "render_pdf",
     "render_pptx",
+    "show_controls",
 ]
 
 # Output format name -> renderer; the names are those of the CLI's --format.

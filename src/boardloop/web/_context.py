@@ -179,7 +179,34 @@ def environment() -> jinja2.Environment:
     )
     templates.filters["segment"] = path_segment
     templates.filters["code_spans"] = code_spans_html
+    templates.filters["form_value"] = form_value
+    templates.finalize = shown
     return templates
+
+
+class FormValue(str):
+    """Text placed in a form field, sent back exactly as stored when the form posts."""
+
+    __slots__ = ()
+
+
+def form_value(value: object) -> object:
+    """Mark text for a form field, so `shown` leaves its control characters alone."""
+    return FormValue(value) if isinstance(value, str) else value
+
+
+def shown(value: object) -> object:
+    """Show control and bidirectional characters of page text as visible marks.
+
+    Every `{{ }}` output passes through here before it is escaped. Form field
+    values are exempt, so posting a form does not save the marks in place of
+    the characters.
+    """
+    if isinstance(value, str) and not isinstance(value, Markup | FormValue):
+        from boardloop.report import show_controls
+
+        return show_controls(value)
+    return value
 
 
 def code_spans_html(text: str) -> Markup:

@@ -447,7 +447,7 @@ def parse_company_target(
 
     settings = store.company_settings(company)
     # NOTE: the store does not know the workspace's catalog file, so a pin can
-    # name only a bundled catalog here; another pin parses with the bundled
+    # name only a bundled catalog here. Any other pin parses with the bundled
     # catalog's aliases.
     try:
         catalog = load_pinned_catalog(company, settings.catalog_pin, None)

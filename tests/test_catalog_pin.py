@@ -15,8 +15,9 @@ from boardloop.catalog import (
     select_pinned_catalog,
 )
 from boardloop.cli.main import main
-from boardloop.service import load_workspace_catalog
-from boardloop.store import CompanySettings, open_workspace
+from boardloop.service import company_catalog_pin, load_workspace_catalog
+from boardloop.store import CompanySettings, Store, open_workspace
+from store_backends import BACKENDS, backend_url
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -139,3 +140,18 @@ def test_unknown_pin_fails_clearly(tmp_path: Path, command: str) -> None:
     assert result.exit_code == 2, result.output
     assert "catalog_pin '9.9.9'" in result.stderr
     assert f"available: {BUNDLED_VERSION}, 2.0.0" in result.stderr
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_pin_read_from_store(tmp_path: Path, backend: str) -> None:
+    with backend_url(backend, tmp_path, migrated=True) as url:
+        store = Store(url)
+        store.migrate()
+        try:
+            assert company_catalog_pin(store, COMPANY) is None
+            store.ensure_company(COMPANY)
+            assert company_catalog_pin(store, COMPANY) is None
+            store.set_company_settings(COMPANY, CompanySettings(catalog_pin="1.0.0"))
+            assert company_catalog_pin(store, COMPANY) == "1.0.0"
+        finally:
+            store.close()

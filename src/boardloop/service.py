@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from boardloop.io import ImportResult
     from boardloop.lint import LintReport
     from boardloop.report import BoardSection, BrandView
-    from boardloop.store import ImportChanges, Workspace
+    from boardloop.store import ImportChanges, Store, Workspace
 
 __all__ = [
     "ALL_SEGMENT",
@@ -60,11 +60,28 @@ def fiscal_calendar_of(workspace: Workspace | None) -> FiscalCalendar:
     return workspace.config.fiscal if workspace else FiscalCalendar()
 
 
-def load_workspace_catalog(workspace: Workspace) -> Catalog:
-    """Load the bundled catalog with the workspace's catalog file laid over it."""
-    from boardloop.catalog import load_merged_catalog
+def load_workspace_catalog(workspace: Workspace, company: str | None = None) -> Catalog:
+    """Load the catalog a company uses, by default the workspace's company.
 
-    return load_merged_catalog(workspace.catalog_path)
+    That is the catalog version of the company's `catalog_pin` setting, else
+    the bundled catalog with the workspace's catalog file laid over it. A pin
+    that no available catalog has raises `CatalogPinError`.
+    """
+    from boardloop.catalog import load_pinned_catalog
+
+    company = company or workspace.config.company
+    pin = company_catalog_pin(workspace.store, company)
+    return load_pinned_catalog(company, pin, workspace.catalog_path)
+
+
+def company_catalog_pin(store: Store, company: str) -> str | None:
+    """Return the company's catalog pin, None without one or without the company."""
+    from boardloop.store import UnknownCompanyError
+
+    try:
+        return store.company_settings(company).catalog_pin
+    except UnknownCompanyError:
+        return None
 
 
 def is_kpi_values_file(path: Path) -> bool:

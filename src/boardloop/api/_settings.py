@@ -91,7 +91,7 @@ class ApiSettings:
     without a request. `insecure_cookies` drops the Secure flag of the session
     cookie, for plain-HTTP development on a loopback host only.
     `worker_healthcheck_seconds` is how long uvicorn waits for a worker to
-    start and to answer its health checks before it replaces it. `migrate`
+    start and to respond to its health checks before it replaces it. `migrate`
     upgrades the database schema when the app starts. `boardloop serve` leaves
     it off, because it migrates once before it starts its workers.
     """

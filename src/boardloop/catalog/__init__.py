@@ -10,15 +10,27 @@ from boardloop.catalog._catalog import (
     parse_catalog,
 )
 from boardloop.catalog._model import Catalog, CatalogError, Kpi, normalise_alias
+from boardloop.catalog._pin import (
+    CatalogPinError,
+    available_catalogs,
+    bundled_catalogs,
+    load_pinned_catalog,
+    select_pinned_catalog,
+)
 
 __all__ = [
     "BUNDLED_CATALOG",
     "Catalog",
     "CatalogError",
+    "CatalogPinError",
     "Kpi",
+    "available_catalogs",
+    "bundled_catalogs",
     "load_catalog",
     "load_merged_catalog",
+    "load_pinned_catalog",
     "merge_catalogs",
     "normalise_alias",
     "parse_catalog",
+    "select_pinned_catalog",
 ]

@@ -50,7 +50,7 @@ GRACEFUL_SHUTDOWN_SECONDS = 30
 @click.option(
     "--worker-healthcheck-seconds",
     type=click.IntRange(1, 3600),
-    help="Seconds uvicorn waits for a worker to start and to answer a health check "
+    help="Seconds uvicorn waits for a worker to start and to respond to a health check "
     "before replacing it. Default: [server] worker_healthcheck_seconds, 60.",
 )
 @click.option(

@@ -408,9 +408,11 @@ def find_workspace(directory: Path) -> Workspace | None:
 
 
 def load_workspace_catalog_or_bundled(workspace: Workspace | None) -> Catalog:
-    from boardloop.catalog import load_merged_catalog
+    """Load the catalog the workspace's company pins or uses, else the bundled one."""
+    from boardloop.catalog import load_catalog
+    from boardloop.service import load_workspace_catalog
 
-    return load_merged_catalog(workspace.catalog_path if workspace else None)
+    return load_workspace_catalog(workspace) if workspace else load_catalog()
 
 
 def resolve_calendar(

@@ -22,8 +22,8 @@ __all__ = [
     "plausible_range_text",
 ]
 
-# Customer-success programs as this product tracks them began in the 1990s, and
-# 2199 leaves room for long horizons while still catching year 9999.
+# A judgment, not a standard: the window admits history back to 1990 and
+# horizons up to 2199, and still catches placeholders such as 9999-12-31.
 FIRST_PLAUSIBLE_DATE = dt.date(1990, 1, 1)
 LAST_PLAUSIBLE_DATE = dt.date(2199, 12, 31)
 

@@ -442,13 +442,21 @@ def parse_company_target(
 
     Relative deadlines ("Q2", "next quarter") count from the day of the edit.
     """
-    from boardloop.catalog import load_merged_catalog
+    from boardloop.catalog import CatalogPinError, load_catalog, load_pinned_catalog
     from boardloop.domain.targets import parse_target
 
-    # NOTE: the aliases come from the bundled catalog; a company's catalog_pin
-    # setting does not select another catalog here yet.
-    catalog = load_merged_catalog(None)
-    calendar = store.company_settings(company).fiscal
+    settings = store.company_settings(company)
+    # NOTE: the store does not know the workspace's catalog file, so a pin can
+    # name only a bundled catalog here. Any other pin parses with the bundled
+    # catalog's aliases.
+    try:
+        catalog = load_pinned_catalog(company, settings.catalog_pin, None)
+    except CatalogPinError as error:
+        logger.warning(
+            "parsing a target of %r with the bundled catalog: %s", company, error
+        )
+        catalog = load_catalog()
+    calendar = settings.fiscal
     return parse_target(
         text, calendar=calendar, as_of=at.date(), kpi_aliases=catalog.aliases()
     )

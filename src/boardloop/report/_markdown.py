@@ -42,9 +42,9 @@ def escape_markdown(text: str, *, line_start: bool = False) -> str:
     control characters and bidi controls are shown as visible marks.
     """
     text = _LINE_BREAKS.sub(" ", text).replace("\t", " ").strip()
-    # Line breaks and tabs are spaces by now; every other control character,
-    # such as ESC or BEL, is shown as a visible mark instead of reaching the
-    # terminal or viewer that displays the Markdown.
+    # Line breaks and tabs are spaces by now. Every other control character,
+    # such as ESC or BEL, becomes a visible mark, so the terminal or viewer
+    # that displays the Markdown never obeys it.
     text = show_control_characters(text)
     text = _ENTITY.sub("&amp;", text)
     text = _INLINE_SPECIAL.sub(r"\\\1", text)

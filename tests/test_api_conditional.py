@@ -24,7 +24,7 @@ from test_api_support import api_world, backend, company_path
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    import httpx
+    import httpx2
 
     from test_api_support import ApiWorld
 
@@ -59,7 +59,7 @@ def empty_caches() -> Iterator[None]:
     clear_caches()
 
 
-def get(world: ApiWorld, path: str, **headers: str) -> httpx.Response:
+def get(world: ApiWorld, path: str, **headers: str) -> httpx2.Response:
     return world.client.get(path, headers=world.headers("bo", **headers))
 
 

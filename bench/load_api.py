@@ -1,6 +1,7 @@
 """Load-test the REST API over loopback: requests/s, latency percentiles, worker RSS.
 
 Usage: python bench/load_api.py [--duration 60] [--connections 16] [--rate 0]
+       [--revalidate] [--accept-encoding identity]
 
 Creates a PostgreSQL database named boardloop_bench_* on 127.0.0.1:5432.
 BOARDLOOP_BENCH_POSTGRES_URL names the server's maintenance database. It
@@ -9,7 +10,8 @@ values per window, revises a few targets, adds a user with the board role and
 issues a read token. It then starts `boardloop serve` with --workers workers on a free
 port of 127.0.0.1, loads the board section (JSON and Markdown), the initiative
 list (the first page and a later one, by cursor) and /healthz in one run, and
-prints Markdown tables. The database is dropped at the end unless --keep.
+prints Markdown tables. The client reads response bodies as they arrive on
+the wire, without decoding gzip. The database is dropped at the end unless --keep.
 """
 
 from __future__ import annotations

@@ -105,8 +105,15 @@ def company_fingerprint(store: Store, company: str) -> tuple[Any, ...]:
         of(KpiValueRow, func.max(KpiValueRow.id)),
         of(ControlIntervalRow, func.max(ControlIntervalRow.id)),
     )
-    with Session(store.engine) as session:
-        row = session.execute(statement).one()
+    engine = store.engine
+    if engine.dialect.name != "sqlite":
+        # One statement reads one snapshot, so it needs no transaction. Without
+        # one, psycopg sends no BEGIN and ROLLBACK: one round trip in place of
+        # three. SQLite keeps its transactions, which the store starts with
+        # BEGIN IMMEDIATE.
+        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        row = connection.execute(statement).one()
     return tuple(row)
 
 

@@ -84,6 +84,15 @@ logger = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_SECONDS = 30
 """How long a SQLite transaction waits for another one's lock before failing."""
+SERVER_POOL = {"pool_size": 16, "max_overflow": 24}
+"""Connections kept open to a database server, and the extra ones opened under load.
+
+SQLAlchemy's default keeps 5 and closes each of 10 extra connections when it
+is returned. An API worker runs up to 40 requests at once in its thread pool
+(AnyIO's default), so under load it opened and closed PostgreSQL connections
+on most requests. Two workers at this size hold up to 80 connections of
+PostgreSQL's default max_connections of 100.
+"""
 
 
 class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
@@ -103,7 +112,7 @@ class Store(AccountsMixin, SessionsMixin, EditWritesMixin):
         options = (
             {"connect_args": {"timeout": SQLITE_BUSY_SECONDS}}
             if parsed.get_backend_name() == "sqlite"
-            else {}
+            else SERVER_POOL
         )
         self.engine: Engine = create_engine(parsed, **options)
         if self.engine.dialect.name == "sqlite":

@@ -67,6 +67,7 @@ class LoadOptions:
     revalidate: bool = False
     # None keeps httpx's default Accept-Encoding header.
     accept_encoding: str | None = None
+    keepalive: bool = True
 
 
 def endpoints_for(
@@ -167,6 +168,7 @@ def run_bench(options: LoadOptions, work: Path) -> dict[str, Any]:
                 rss_every=options.rss_every,
                 revalidate=options.revalidate,
                 accept_encoding=options.accept_encoding,
+                keepalive=options.keepalive,
             )
         finally:
             exit_code = load_setup.stop_server(server)
@@ -306,6 +308,8 @@ def markdown(document: dict[str, Any]) -> str:
     )
     if options["revalidate"]:
         mode += ", revalidating with If-None-Match"
+    if not options["keepalive"]:
+        mode += ", a new connection per request"
     encoding = options["accept_encoding"]
     mode += (
         ", httpx's default Accept-Encoding"
@@ -452,6 +456,13 @@ def parse_options(argv: Sequence[str] | None = None) -> tuple[LoadOptions, Path 
         help="Accept-Encoding header of the client, such as identity; "
         "default httpx's (gzip, deflate).",
     )
+    parser.add_argument(
+        "--no-keepalive",
+        dest="keepalive",
+        action="store_false",
+        help="Open a new connection for each request, so both workers share the "
+        "load; with keep-alive one worker may accept every connection.",
+    )
     parser.add_argument("--admin-url", default=defaults.admin_url)
     parser.add_argument(
         "--keep",
@@ -477,6 +488,7 @@ def parse_options(argv: Sequence[str] | None = None) -> tuple[LoadOptions, Path 
         keep=namespace.keep,
         revalidate=namespace.revalidate,
         accept_encoding=namespace.accept_encoding,
+        keepalive=namespace.keepalive,
     )
     return options, namespace.json
 

@@ -259,12 +259,17 @@ async def run_load_async(
     rss_every: float,
     revalidate: bool = False,
     accept_encoding: str | None = None,
+    keepalive: bool = True,
 ) -> tuple[dict[str, EndpointResult], list[RssSample], float]:
     results = {endpoint.label: EndpointResult() for endpoint in endpoints}
     samples: list[RssSample] = []
     done = asyncio.Event()
+    # Without keep-alive each request opens a new connection, which either
+    # worker may accept. With it, one worker's event loop may accept all the
+    # connections at the start and serve every request of the run.
     limits = httpx.Limits(
-        max_connections=connections, max_keepalive_connections=connections
+        max_connections=connections,
+        max_keepalive_connections=connections if keepalive else 0,
     )
     headers = {"Authorization": f"Bearer {token}"}
     if accept_encoding is not None:
@@ -317,6 +322,7 @@ def run_load(
     rss_every: float = 5.0,
     revalidate: bool = False,
     accept_encoding: str | None = None,
+    keepalive: bool = True,
 ) -> tuple[dict[str, EndpointResult], list[RssSample], float]:
     """Load the server; return results per endpoint, RSS samples and measured seconds.
 
@@ -326,7 +332,8 @@ def run_load(
     every `rss_every` seconds. With `revalidate`, each request sends the ETag
     of its endpoint's last 200 response in If-None-Match. `accept_encoding`
     replaces httpx's default Accept-Encoding header ("gzip, deflate", plus br
-    and zstd when their packages are installed).
+    and zstd when their packages are installed). Without `keepalive`, each
+    request opens a new connection.
     """
     return asyncio.run(
         run_load_async(
@@ -341,5 +348,6 @@ def run_load(
             rss_every=rss_every,
             revalidate=revalidate,
             accept_encoding=accept_encoding,
+            keepalive=keepalive,
         )
     )

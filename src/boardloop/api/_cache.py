@@ -108,7 +108,7 @@ def company_fingerprint(store: Store, company: str) -> tuple[Any, ...]:
     engine = store.engine
     if engine.dialect.name != "sqlite":
         # One statement reads one snapshot, so it needs no transaction. Without
-        # one, psycopg sends no BEGIN and ROLLBACK: one round trip in place of
+        # one, psycopg 3 sends no BEGIN and ROLLBACK: one round trip in place of
         # three. SQLite keeps its transactions, which the store starts with
         # BEGIN IMMEDIATE.
         engine = engine.execution_options(isolation_level="AUTOCOMMIT")
@@ -288,7 +288,7 @@ class PageCache:
 class RegisterSnapshot:
     """The company's register, each initiative as stored by id, and list pages.
 
-    `pages` holds rendered pages of the initiative list built from this
+    `pages` contains rendered pages of the initiative list built from this
     snapshot. A write makes a new snapshot, so its pages start empty.
     """
 

@@ -90,7 +90,7 @@ SERVER_POOL = {"pool_size": 16, "max_overflow": 24}
 SQLAlchemy's default keeps 5 and closes each of 10 extra connections when it
 is returned. An API worker runs up to 40 requests at once in its thread pool
 (AnyIO's default), so under load it opened and closed PostgreSQL connections
-on most requests. Two workers at this size hold up to 80 connections of
+on most requests. Two workers at this size open at most 80 connections of
 PostgreSQL's default max_connections of 100.
 """
 

@@ -27,7 +27,7 @@ def board_page(
 ) -> Page:
     """Open `path` as the board member bo."""
     context = open_context(DESKTOP, base_url=site.base_url)
-    sign_in(context, "bo")
+    sign_in(context, site, "bo")
     page = context.new_page()
     response = page.goto(path)
     assert response is not None

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Hashable
 
+    from boardloop.catalog import Catalog
     from boardloop.domain.model import Register
     from boardloop.report import BoardSection, BrandView
     from boardloop.store import Store, StoredInitiative, Workspace
@@ -167,6 +168,7 @@ def board_section_body(
     since: dt.date | None,
     output_format: str,
     brand: BrandView | None = None,
+    catalog: Catalog,
 ) -> bytes:
     """Return the board section rendered in `output_format`, from the cache when fresh.
 
@@ -185,6 +187,7 @@ def board_section_body(
         since,
         workspace.config.fiscal,
         catalog_stamp(workspace),
+        catalog.version_label,
         brand,
     )
     entry = _sections.entry(key)
@@ -199,7 +202,9 @@ def board_section_body(
         built = entry.fresh(fingerprint)
         if built is None:
             logger.info("building the board section of %r at %s", company, as_of)
-            section: BoardSection = build_section(workspace, as_of=as_of, since=since)
+            section: BoardSection = build_section(
+                workspace, as_of=as_of, since=since, catalog=catalog
+            )
             built = entry.built = _Built(fingerprint, section)
         body = built.renderings.get(output_format)
         if body is None:

@@ -38,6 +38,7 @@ from boardloop.domain.model import Register, Status
 
 if TYPE_CHECKING:
     from boardloop.api._access import ApiState
+    from boardloop.catalog import Catalog
     from boardloop.domain.model import Event, Initiative
 
 __all__ = ["router"]
@@ -98,8 +99,9 @@ def list_initiatives(
             if item.owner.person and names_match(item.owner.person, owner)
         ]
     if kpi is not None:
-        kpi_id = resolve_kpi(state, kpi)
-        initiatives = [item for item in initiatives if kpi_of(state, item) == kpi_id]
+        catalog = state.catalog_for(company)
+        kpi_id = resolve_kpi(catalog, kpi)
+        initiatives = [item for item in initiatives if kpi_of(catalog, item) == kpi_id]
     if stale is not None:
         initiatives = [item for item in initiatives if is_stale(item, day) == stale]
     if verdict is not None:
@@ -113,7 +115,7 @@ def list_initiatives(
         cursor=cursor,
         limit=limit,
     )
-    labels = state.catalog.labels()
+    labels = state.catalog_for(company).labels()
     items = []
     for item in page.items:
         stored = snapshot.stored[item.id]
@@ -129,8 +131,8 @@ def list_initiatives(
     return InitiativePage(items=items, next_cursor=page.next_cursor)
 
 
-def resolve_kpi(state: ApiState, name: str) -> str:
-    kpi = state.catalog.get(name)
+def resolve_kpi(catalog: Catalog, name: str) -> str:
+    kpi = catalog.get(name)
     if kpi is None:
         raise InvalidQueryError(
             "kpi", name, "pass a KPI id or alias of the catalog, as /catalog lists"
@@ -138,11 +140,11 @@ def resolve_kpi(state: ApiState, name: str) -> str:
     return kpi.id
 
 
-def kpi_of(state: ApiState, initiative: Initiative) -> str | None:
+def kpi_of(catalog: Catalog, initiative: Initiative) -> str | None:
     kpi_id = initiative.target.kpi_id
     if kpi_id is None:
         return None
-    kpi = state.catalog.get(kpi_id)
+    kpi = catalog.get(kpi_id)
     return kpi.id if kpi else kpi_id
 
 
@@ -170,7 +172,7 @@ def filter_verdict(
     evaluations = evaluate_register(
         Register(company=company, initiatives=tuple(initiatives)),
         values,
-        catalog=state.catalog,
+        catalog=state.catalog_for(company),
         as_of=day,
     )
     return [
@@ -197,7 +199,7 @@ def get_initiative(
     return initiative_out(
         stored.initiative,
         version=stored.version,
-        labels=state.catalog.labels(),
+        labels=state.catalog_for(company).labels(),
         created_at=stored.created_at,
         updated_at=stored.updated_at,
     )

@@ -98,7 +98,7 @@ class PinnedCatalogs:
 
     A server serves many companies, each with its own pin, so it loads the
     available catalogs once and keeps the catalog of each pin it has seen.
-    A changed catalog file needs a restart; a changed pin does not.
+    A changed catalog file needs a restart, but a changed pin does not.
     """
 
     def __init__(self, path: Path | None) -> None:

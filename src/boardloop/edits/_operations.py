@@ -106,7 +106,7 @@ def create_initiative(
 ) -> StoredInitiative:
     """Add a new initiative to the company's register and return it as stored.
 
-    `catalog` gives the KPI aliases of the target phrase; see `parse_company_target`.
+    `catalog` gives the KPI aliases of the target, as `parse_company_target` says.
     """
     at = at or now_utc()
     if not may(principal, Action.READ, company):
@@ -364,7 +364,7 @@ def revise_target(
 
     The board section lists it as "target revised from X to Y on DATE: reason".
     A phrase that cannot be read is kept as written, and lint reports it, as an
-    import would. `catalog` gives the KPI aliases; see `parse_company_target`.
+    import would. `catalog` gives the KPI aliases, as `parse_company_target` says.
     """
     at = at or now_utc()
     stored = load_for_edit(

@@ -128,7 +128,7 @@ class ToolContext:
     Without a token the tools read the workspace as its local user. With one,
     every call verifies the token again, so a token revoked or a role removed
     while the server runs takes effect on the next call. The catalogs are read
-    once, when the context is made; each call reads its company's pin.
+    once, when the context is made. Each call reads its company's pin.
     """
 
     workspace: Workspace

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from fastapi.responses import HTMLResponse
 
 __all__ = ["STATIC_PREFIX", "install_web"]
+
+logger = logging.getLogger(__name__)
 
 STATIC_PREFIX = "/static"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -71,6 +74,7 @@ async def catalog_pin_error(request: Request, error: Exception) -> Response:
     if request.url.path.startswith(API_PREFIX + "/"):
         return await error_response(request, error)
     assert isinstance(error, CatalogPinUnavailableError)
+    logger.warning("page %s not served: %s", request.url.path, error.message)
     page = PageError(error.http_status, "Catalog version not available", error.message)
     return await error_page(request, page)
 

@@ -1,6 +1,7 @@
 """Load-test the REST API over loopback: requests/s, latency percentiles, worker RSS.
 
 Usage: python bench/load_api.py [--duration 60] [--connections 16] [--rate 0]
+       [--revalidate] [--accept-encoding identity]
 
 Creates a PostgreSQL database named boardloop_bench_* on 127.0.0.1:5432.
 BOARDLOOP_BENCH_POSTGRES_URL names the server's maintenance database. It
@@ -9,7 +10,8 @@ values per window, revises a few targets, adds a user with the board role and
 issues a read token. It then starts `boardloop serve` with --workers workers on a free
 port of 127.0.0.1, loads the board section (JSON and Markdown), the initiative
 list (the first page and a later one, by cursor) and /healthz in one run, and
-prints Markdown tables. The database is dropped at the end unless --keep.
+prints Markdown tables. The client reads response bodies as they arrive on
+the wire, without decoding gzip. The database is dropped at the end unless --keep.
 """
 
 from __future__ import annotations
@@ -62,6 +64,10 @@ class LoadOptions:
     log_level: str = "info"
     admin_url: str = load_setup.ADMIN_URL
     keep: bool = False
+    revalidate: bool = False
+    # None keeps httpx's default Accept-Encoding header.
+    accept_encoding: str | None = None
+    keepalive: bool = True
 
 
 def endpoints_for(
@@ -101,17 +107,22 @@ def endpoints_for(
 
 def first_requests(
     base_url: str, token: str, endpoints: Sequence[load_client.Endpoint]
-) -> dict[str, float]:
-    """Time one request of each endpoint before the load, with empty caches."""
+) -> tuple[dict[str, float], dict[str, int]]:
+    """Time one request of each endpoint before the load, with empty caches.
+
+    Return the seconds and the decoded body size in bytes, by endpoint label.
+    """
     timings = {}
+    sizes = {}
     with httpx.Client(
         base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=120
     ) as client:
         for endpoint in endpoints:
             start = time.perf_counter()
-            client.get(endpoint.path).raise_for_status()
+            response = client.get(endpoint.path).raise_for_status()
             timings[endpoint.label] = time.perf_counter() - start
-    return timings
+            sizes[endpoint.label] = len(response.content)
+    return timings, sizes
 
 
 def run_bench(options: LoadOptions, work: Path) -> dict[str, Any]:
@@ -139,7 +150,9 @@ def run_bench(options: LoadOptions, work: Path) -> dict[str, Any]:
                 options.later_page,
                 options.page_size,
             )
-            first = first_requests(server.base_url, company.token, endpoints)
+            first, body_sizes = first_requests(
+                server.base_url, company.token, endpoints
+            )
             measured_from = dt.datetime.now(dt.UTC) + dt.timedelta(
                 seconds=options.warmup
             )
@@ -153,6 +166,9 @@ def run_bench(options: LoadOptions, work: Path) -> dict[str, Any]:
                 duration=options.duration,
                 find_pids=lambda: load_setup.worker_pids(server.process.pid),
                 rss_every=options.rss_every,
+                revalidate=options.revalidate,
+                accept_encoding=options.accept_encoding,
+                keepalive=options.keepalive,
             )
         finally:
             exit_code = load_setup.stop_server(server)
@@ -170,6 +186,7 @@ def run_bench(options: LoadOptions, work: Path) -> dict[str, Any]:
         "server_exit_code": exit_code,
         "measured_seconds": elapsed,
         "first_request_seconds": first,
+        "body_bytes": body_sizes,
         "endpoints": {
             label: endpoint_summary(result, elapsed)
             for label, result in results.items()
@@ -200,8 +217,8 @@ def endpoint_summary(
         "not_sent": result.not_sent,
         "statuses": {str(status): count for status, count in result.statuses.items()},
         "exception_kinds": result.exception_kinds,
-        "mean_kib": (
-            result.bytes_received / len(latencies) / 1024 if latencies else 0.0
+        "mean_wire_kib": (
+            result.bytes_on_wire / len(latencies) / 1024 if latencies else 0.0
         ),
     }
 
@@ -289,6 +306,16 @@ def markdown(document: dict[str, Any]) -> str:
         if options["rate"] > 0
         else "closed loop"
     )
+    if options["revalidate"]:
+        mode += ", revalidating with If-None-Match"
+    if not options["keepalive"]:
+        mode += ", a new connection per request"
+    encoding = options["accept_encoding"]
+    mode += (
+        ", httpx's default Accept-Encoding"
+        if encoding is None
+        else f", Accept-Encoding: {encoding}"
+    )
     system = document["machine"]
     lines = [
         f"{system['date']}: {system['cpu']}, nproc {system['nproc']}, "
@@ -298,8 +325,8 @@ def markdown(document: dict[str, Any]) -> str:
         f"{options['warmup']:g} s of warm-up",
         "",
         "| endpoint | requests/s | p50 ms | p90 ms | p99 ms | max ms | errors "
-        "| not sent | first request ms | KiB |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| not sent | first request ms | body KiB | wire KiB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     total = 0.0
     for label, summary in document["endpoints"].items():
@@ -310,9 +337,11 @@ def markdown(document: dict[str, Any]) -> str:
             f"| {label} | {summary['requests_per_second']:.1f} "
             f"| {summary['p50_ms']:.1f} | {summary['p90_ms']:.1f} "
             f"| {summary['p99_ms']:.1f} | {summary['max_ms']:.1f} | {errors} "
-            f"| {summary['not_sent']} | {first:.0f} | {summary['mean_kib']:.0f} |"
+            f"| {summary['not_sent']} | {first:.0f} "
+            f"| {document['body_bytes'][label] / 1024:.0f} "
+            f"| {summary['mean_wire_kib']:.0f} |"
         )
-    lines.append(f"| all | {total:.1f} | | | | | | | | |")
+    lines.append(f"| all | {total:.1f} | | | | | | | | | |")
     lines += ["", aim_line(document["endpoints"])]
     lines += [
         "",
@@ -416,6 +445,24 @@ def parse_options(argv: Sequence[str] | None = None) -> tuple[LoadOptions, Path 
         choices=("debug", "info", "warning", "error"),
         help="Log level of the server; its log is written in the workspace.",
     )
+    parser.add_argument(
+        "--revalidate",
+        action="store_true",
+        help="Send each endpoint's last ETag in If-None-Match; 304 counts as success.",
+    )
+    parser.add_argument(
+        "--accept-encoding",
+        default=defaults.accept_encoding,
+        help="Accept-Encoding header of the client, such as identity; "
+        "default httpx's (gzip, deflate).",
+    )
+    parser.add_argument(
+        "--no-keepalive",
+        dest="keepalive",
+        action="store_false",
+        help="Open a new connection for each request, so both workers share the "
+        "load; with keep-alive one worker may accept every connection.",
+    )
     parser.add_argument("--admin-url", default=defaults.admin_url)
     parser.add_argument(
         "--keep",
@@ -439,6 +486,9 @@ def parse_options(argv: Sequence[str] | None = None) -> tuple[LoadOptions, Path 
         log_level=namespace.log_level,
         admin_url=namespace.admin_url,
         keep=namespace.keep,
+        revalidate=namespace.revalidate,
+        accept_encoding=namespace.accept_encoding,
+        keepalive=namespace.keepalive,
     )
     return options, namespace.json
 

@@ -52,7 +52,11 @@ class EndpointResult:
     not_sent: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
     exception_kinds: dict[str, int] = field(default_factory=dict)
-    bytes_received: int = 0
+    # Body bytes as sent on the wire, gzip-coded when the server compressed them.
+    bytes_on_wire: int = 0
+    # The ETag of the last 200 response, sent back in If-None-Match when the
+    # client revalidates.
+    etag: str | None = None
 
     @property
     def errors(self) -> int:
@@ -94,10 +98,24 @@ async def send(
     result: EndpointResult,
     started: float,
     record: bool,
+    revalidate: bool = False,
 ) -> None:
-    """Send one request and record its latency from `started`, or its failure."""
+    """Send one request and record its latency from `started`, or its failure.
+
+    The body is read as it arrives on the wire and not decoded, as wrk and ab
+    do, so a gzip-coded response costs the client no decompression. The
+    latency ends when the last byte has arrived. With `revalidate`, the request
+    carries the ETag of the endpoint's last 200 response in If-None-Match,
+    and a 304 Not Modified counts as a success.
+    """
+    headers = {}
+    if revalidate and result.etag is not None:
+        headers["If-None-Match"] = result.etag
     try:
-        response = await client.get(endpoint.path)
+        async with client.stream("GET", endpoint.path, headers=headers) as response:
+            size = 0
+            async for chunk in response.aiter_raw():
+                size += len(chunk)
     except httpx.HTTPError as error:
         if record:
             result.exceptions += 1
@@ -105,14 +123,19 @@ async def send(
             result.exception_kinds[name] = result.exception_kinds.get(name, 0) + 1
         return
     elapsed = time.perf_counter() - started
+    if response.status_code == 200:
+        # Kept during the warm-up too, so measured requests can revalidate.
+        result.etag = response.headers.get("ETag")
     if not record:
         return
     result.statuses[response.status_code] = (
         result.statuses.get(response.status_code, 0) + 1
     )
-    if 200 <= response.status_code < 300:
+    if 200 <= response.status_code < 300 or (
+        revalidate and response.status_code == 304
+    ):
         result.latencies.append(elapsed)
-        result.bytes_received += len(response.content)
+        result.bytes_on_wire += size
     else:
         result.non_2xx += 1
 
@@ -125,6 +148,7 @@ async def closed_loop(
     connections: int,
     warmup: float,
     duration: float,
+    revalidate: bool = False,
 ) -> None:
     """Keep `connections` requests in flight, cycling through the endpoints."""
     start = time.perf_counter()
@@ -138,7 +162,12 @@ async def closed_loop(
             if now >= stop_at:
                 return
             await send(
-                client, endpoint, results[endpoint.label], now, now >= record_from
+                client,
+                endpoint,
+                results[endpoint.label],
+                now,
+                now >= record_from,
+                revalidate,
             )
 
     await asyncio.gather(*(connection_loop(index) for index in range(connections)))
@@ -153,6 +182,7 @@ async def open_loop(
     rate: float,
     warmup: float,
     duration: float,
+    revalidate: bool = False,
 ) -> None:
     """Send `rate` requests per second in total, at most `connections` at a time.
 
@@ -175,7 +205,7 @@ async def open_loop(
             if time.perf_counter() >= stop_at:
                 result.not_sent += record
                 continue
-            await send(client, endpoint, result, scheduled, record)
+            await send(client, endpoint, result, scheduled, record, revalidate)
 
     workers = [asyncio.create_task(connection_loop()) for _ in range(connections)]
     for index, endpoint in zip(range(total), itertools.cycle(endpoints), strict=False):
@@ -227,16 +257,26 @@ async def run_load_async(
     duration: float,
     find_pids: Callable[[], Sequence[int]],
     rss_every: float,
+    revalidate: bool = False,
+    accept_encoding: str | None = None,
+    keepalive: bool = True,
 ) -> tuple[dict[str, EndpointResult], list[RssSample], float]:
     results = {endpoint.label: EndpointResult() for endpoint in endpoints}
     samples: list[RssSample] = []
     done = asyncio.Event()
+    # Without keep-alive each request opens a new connection, which either
+    # worker may accept. With it, one worker's event loop may accept all the
+    # connections at the start and serve every request of the run.
     limits = httpx.Limits(
-        max_connections=connections, max_keepalive_connections=connections
+        max_connections=connections,
+        max_keepalive_connections=connections if keepalive else 0,
     )
+    headers = {"Authorization": f"Bearer {token}"}
+    if accept_encoding is not None:
+        headers["Accept-Encoding"] = accept_encoding
     async with httpx.AsyncClient(
         base_url=base_url,
-        headers={"Authorization": f"Bearer {token}"},
+        headers=headers,
         limits=limits,
         timeout=httpx.Timeout(30.0),
     ) as client:
@@ -251,6 +291,7 @@ async def run_load_async(
                 rate=rate,
                 warmup=warmup,
                 duration=duration,
+                revalidate=revalidate,
             )
         else:
             await closed_loop(
@@ -260,6 +301,7 @@ async def run_load_async(
                 connections=connections,
                 warmup=warmup,
                 duration=duration,
+                revalidate=revalidate,
             )
         elapsed = time.perf_counter() - started - warmup
         done.set()
@@ -278,13 +320,20 @@ def run_load(
     duration: float = 60.0,
     find_pids: Callable[[], Sequence[int]] = tuple,
     rss_every: float = 5.0,
+    revalidate: bool = False,
+    accept_encoding: str | None = None,
+    keepalive: bool = True,
 ) -> tuple[dict[str, EndpointResult], list[RssSample], float]:
     """Load the server; return results per endpoint, RSS samples and measured seconds.
 
     `rate` is requests per second over all endpoints, 0 for a closed loop.
     Requests during the first `warmup` seconds are sent but not recorded.
     `find_pids` returns the pids of the server's workers, whose RSS is sampled
-    every `rss_every` seconds.
+    every `rss_every` seconds. With `revalidate`, each request sends the ETag
+    of its endpoint's last 200 response in If-None-Match. `accept_encoding`
+    replaces httpx's default Accept-Encoding header ("gzip, deflate", plus br
+    and zstd when their packages are installed). Without `keepalive`, each
+    request opens a new connection.
     """
     return asyncio.run(
         run_load_async(
@@ -297,5 +346,8 @@ def run_load(
             duration=duration,
             find_pids=find_pids,
             rss_every=rss_every,
+            revalidate=revalidate,
+            accept_encoding=accept_encoding,
+            keepalive=keepalive,
         )
     )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from sqlalchemy import create_engine, text
 
@@ -26,7 +28,8 @@ def _load_module(name: str) -> ModuleType:
 load_api = _load_module("load_api")
 
 
-def test_load_bench_runs_on_tiny_company(tmp_path: Path) -> None:
+def tiny_options(**changes: Any) -> Any:
+    """Return the options of a 3-second run on 12 initiatives."""
     admin_url = postgres_admin_url()
     options = load_api.LoadOptions(
         initiatives=12,
@@ -41,7 +44,11 @@ def test_load_bench_runs_on_tiny_company(tmp_path: Path) -> None:
         page_size=5,
         admin_url=admin_url.render_as_string(hide_password=False),
     )
-    document = load_api.run_bench(options, tmp_path)
+    return replace(options, **changes)
+
+
+def test_load_bench_runs_on_tiny_company(tmp_path: Path) -> None:
+    document = load_api.run_bench(tiny_options(), tmp_path)
 
     assert document["setup"]["initiatives"] == 12
     assert document["setup"]["target_revisions"] == 2
@@ -62,6 +69,16 @@ def test_load_bench_runs_on_tiny_company(tmp_path: Path) -> None:
         assert summary["non_2xx"] == 0, (label, summary["statuses"])
         assert summary["exceptions"] == 0, (label, summary["exception_kinds"])
         assert summary["p50_ms"] <= summary["p99_ms"], label
+        assert summary["statuses"] == {"200": summary["requests"]}, label
+        assert summary["mean_wire_kib"] > 0 or label == "healthz", label
+        assert document["body_bytes"][label] > 0, label
+    # httpx accepts gzip by default, and the JSON section is large enough to
+    # be sent compressed.
+    json_section = endpoints["board-section json"]
+    assert (
+        json_section["mean_wire_kib"] * 1024
+        < document["body_bytes"]["board-section json"]
+    )
 
     workers = document["rss"]["workers"]
     assert len(workers) == 2
@@ -72,6 +89,23 @@ def test_load_bench_runs_on_tiny_company(tmp_path: Path) -> None:
     report = load_api.markdown(document)
     assert "| board-section json |" in report
     assert "Aim (" in report
+
+
+def test_load_bench_revalidates_with_etags(tmp_path: Path) -> None:
+    options = tiny_options(revalidate=True, accept_encoding="identity", keepalive=False)
+    document = load_api.run_bench(options, tmp_path)
+
+    endpoints = document["endpoints"]
+    for label in ("board-section json", "board-section md", "initiatives page 1"):
+        summary = endpoints[label]
+        assert summary["non_2xx"] == 0, (label, summary["statuses"])
+        assert summary["statuses"].get("304", 0) > 0, (label, summary["statuses"])
+    # /healthz sends no ETag, so it is never revalidated.
+    assert endpoints["healthz"]["statuses"] == {"200": endpoints["healthz"]["requests"]}
+    assert document["options"]["accept_encoding"] == "identity"
+    report = load_api.markdown(document)
+    assert "revalidating with If-None-Match" in report
+    assert "a new connection per request" in report
 
 
 def test_load_bench_drops_its_database() -> None:

@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from boardloop.api._conditional import CachedBody
+
 # The fingerprint reads the store's tables directly, because the store has no
 # public query for it; the tables are the store's own schema.
 from boardloop.store._schema import (
@@ -61,10 +63,13 @@ if TYPE_CHECKING:
     from boardloop.store import Store, StoredInitiative, Workspace
 
 __all__ = [
+    "MAX_PAGES",
     "MAX_REGISTERS",
     "MAX_SECTIONS",
+    "PageCache",
     "RegisterSnapshot",
     "board_section_body",
+    "board_section_cached",
     "clear_caches",
     "company_fingerprint",
     "register_snapshot",
@@ -77,6 +82,9 @@ logger = logging.getLogger(__name__)
 # Markdown 1.5 MB, so a section entry is an estimated 20 to 40 MB.
 MAX_SECTIONS = 4
 MAX_REGISTERS = 8
+# Pages of the initiative list kept per register, each about 55 KB at 50
+# initiatives a page, so an estimated 14 MB per register when full.
+MAX_PAGES = 256
 
 
 def company_fingerprint(store: Store, company: str) -> tuple[Any, ...]:
@@ -98,8 +106,15 @@ def company_fingerprint(store: Store, company: str) -> tuple[Any, ...]:
         of(KpiValueRow, func.max(KpiValueRow.id)),
         of(ControlIntervalRow, func.max(ControlIntervalRow.id)),
     )
-    with Session(store.engine) as session:
-        row = session.execute(statement).one()
+    engine = store.engine
+    if engine.dialect.name != "sqlite":
+        # One statement reads one snapshot, so it needs no transaction. Without
+        # one, psycopg 3 sends no BEGIN and ROLLBACK: one round trip in place of
+        # three. SQLite keeps its transactions, which the store starts with
+        # BEGIN IMMEDIATE.
+        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        row = connection.execute(statement).one()
     return tuple(row)
 
 
@@ -109,7 +124,7 @@ class _Built:
 
     fingerprint: tuple[Any, ...]
     value: Any
-    renderings: dict[str, bytes] = field(default_factory=dict)
+    renderings: dict[str, CachedBody] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -170,14 +185,40 @@ def board_section_body(
     brand: BrandView | None = None,
     catalog: Catalog,
 ) -> bytes:
-    """Return the board section rendered in `output_format`, from the cache when fresh.
+    """Return the board section rendered in `output_format`, cached while fresh."""
+    cached = board_section_cached(
+        workspace,
+        company=company,
+        as_of=as_of,
+        since=since,
+        output_format=output_format,
+        brand=brand,
+        catalog=catalog,
+    )
+    return cached.body
 
-    The key contains everything else the section depends on: the as-of and since
+
+def board_section_cached(
+    workspace: Workspace,
+    *,
+    company: str,
+    as_of: dt.date,
+    since: dt.date | None,
+    output_format: str,
+    brand: BrandView | None = None,
+    catalog: Catalog,
+) -> CachedBody:
+    """Return the board section in `output_format` with its ETag, cached while fresh.
+
+    The section is built with `catalog`, the company's pinned catalog. The key
+    contains everything else the section depends on: the as-of and since
     dates, the fiscal calendar, the catalog file's size and modification
-    time, and the brand (logo bytes and colours) of the PDF and PPTX packs.
-    Concurrent requests for the same key wait for one build.
+    time, the catalog's version, and the brand (logo bytes and colours) of the
+    PDF and PPTX packs.
+    Concurrent requests for the same key wait for one build. A fresh hit
+    costs the fingerprint query only.
     """
-    from boardloop.report import render_bytes
+    from boardloop.report import BINARY_RENDERERS, MEDIA_TYPES, render_bytes
     from boardloop.service import build_section
 
     key = (
@@ -192,9 +233,9 @@ def board_section_body(
     )
     entry = _sections.entry(key)
     built = entry.fresh(company_fingerprint(workspace.store, company))
-    body = None if built is None else built.renderings.get(output_format)
-    if body is not None:
-        return body
+    cached = None if built is None else built.renderings.get(output_format)
+    if cached is not None:
+        return cached
 
     with entry.lock:
         # Read again under the lock: another request may have built it meanwhile.
@@ -206,11 +247,15 @@ def board_section_body(
                 workspace, as_of=as_of, since=since, catalog=catalog
             )
             built = entry.built = _Built(fingerprint, section)
-        body = built.renderings.get(output_format)
-        if body is None:
-            body = render_bytes(built.value, output_format, brand)
-            built.renderings[output_format] = body
-        return body
+        cached = built.renderings.get(output_format)
+        if cached is None:
+            cached = CachedBody(
+                render_bytes(built.value, output_format, brand),
+                MEDIA_TYPES[output_format],
+                compressible=output_format not in BINARY_RENDERERS,
+            )
+            built.renderings[output_format] = cached
+        return cached
 
 
 def catalog_stamp(workspace: Workspace) -> tuple[str, int, int] | None:
@@ -225,12 +270,40 @@ def catalog_stamp(workspace: Workspace) -> tuple[str, int, int] | None:
     return (str(path), stat.st_size, stat.st_mtime_ns)
 
 
+class PageCache:
+    """A thread-safe LRU map of list requests to their rendered pages."""
+
+    def __init__(self, size: int = MAX_PAGES) -> None:
+        self.size = size
+        self.pages: OrderedDict[Hashable, CachedBody] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable) -> CachedBody | None:
+        with self.lock:
+            found = self.pages.get(key)
+            if found is not None:
+                self.pages.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, page: CachedBody) -> None:
+        with self.lock:
+            self.pages[key] = page
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+
 @dataclass(frozen=True, slots=True)
 class RegisterSnapshot:
-    """The company's register, and each initiative as stored, by id."""
+    """The company's register, each initiative as stored by id, and list pages.
+
+    `pages` contains rendered pages of the initiative list built from this
+    snapshot. A write makes a new snapshot, so its pages start empty.
+    """
 
     register: Register
     stored: dict[str, StoredInitiative]
+    pages: PageCache = field(default_factory=PageCache, compare=False)
 
 
 def register_snapshot(store: Store, company: str) -> RegisterSnapshot:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from boardloop.access import Action, Principal, may, names_match
 from boardloop.api._access import CurrentPrincipal, State, authorize
-from boardloop.api._cache import register_snapshot
+from boardloop.api._cache import catalog_stamp, register_snapshot
 from boardloop.api._common import (
     DEFAULT_PAGE,
     AsOf,
@@ -23,6 +23,11 @@ from boardloop.api._common import (
     resolve_as_of,
     utc_key,
     with_ordinals,
+)
+from boardloop.api._conditional import (
+    BODY_ETAG_HEADER,
+    CachedBody,
+    cached_response,
 )
 from boardloop.api._pagination import paginate
 from boardloop.api._schemas import (
@@ -38,6 +43,7 @@ from boardloop.domain.model import Register, Status
 
 if TYPE_CHECKING:
     from boardloop.api._access import ApiState
+    from boardloop.api._cache import RegisterSnapshot
     from boardloop.catalog import Catalog
     from boardloop.domain.model import Event, Initiative
 
@@ -61,8 +67,17 @@ def may_read(principal: Principal, company: str) -> bool:
     return may(principal, Action.READ, company)
 
 
-@router.get("/companies/{company}/initiatives", tags=["initiatives"])
+@router.get(
+    "/companies/{company}/initiatives",
+    tags=["initiatives"],
+    response_model=InitiativePage,
+    responses={
+        200: {"headers": BODY_ETAG_HEADER},
+        304: {"description": "The page is unchanged since the If-None-Match ETag."},
+    },
+)
 def list_initiatives(
+    request: Request,
     company: CompanyName,
     principal: CurrentPrincipal,
     state: State,
@@ -81,12 +96,63 @@ def list_initiatives(
     as_of: AsOf = None,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_PAGE,
-) -> InitiativePage:
-    """List the register's initiatives by id, filtered, one page at a time."""
+) -> Response:
+    """List the register's initiatives by id, filtered, one page at a time.
+
+    Each worker keeps the pages it rendered until the next write, so a repeated
+    request costs the fingerprint query and the send.
+    """
     authorize(principal, Action.READ, company)
     workspace = company_workspace(state, company)
     snapshot = register_snapshot(workspace.store, company)
     day = resolve_as_of(as_of, workspace)
+    key = (
+        tuple(sorted({item.value for item in status or ()})),
+        owner,
+        kpi,
+        verdict,
+        stale,
+        day,
+        cursor,
+        limit,
+        catalog_stamp(workspace),
+    )
+    cached = snapshot.pages.get(key)
+    if cached is None:
+        page = initiative_page(
+            state,
+            company,
+            snapshot,
+            status=status,
+            owner=owner,
+            kpi=kpi,
+            verdict=verdict,
+            stale=stale,
+            day=day,
+            cursor=cursor,
+            limit=limit,
+        )
+        body = InitiativePage.__pydantic_serializer__.to_json(page)
+        cached = CachedBody(body, "application/json", compressible=True)
+        snapshot.pages.put(key, cached)
+    return cached_response(cached, request.headers)
+
+
+def initiative_page(
+    state: ApiState,
+    company: str,
+    snapshot: RegisterSnapshot,
+    *,
+    status: list[Status] | None,
+    owner: str | None,
+    kpi: str | None,
+    verdict: str | None,
+    stale: bool | None,
+    day: dt.date,
+    cursor: str | None,
+    limit: int,
+) -> InitiativePage:
+    """Filter the snapshot's initiatives and build the page after `cursor`."""
     initiatives = list(snapshot.register.initiatives)
 
     # Filters, cheapest first; the verdict needs an evaluation of each initiative.

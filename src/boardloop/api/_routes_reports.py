@@ -6,11 +6,11 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from boardloop.access import Action
 from boardloop.api._access import CurrentPrincipal, State, authorize
-from boardloop.api._cache import board_section_body
+from boardloop.api._cache import board_section_cached
 from boardloop.api._common import (
     DEFAULT_PAGE,
     AsOf,
@@ -20,6 +20,7 @@ from boardloop.api._common import (
     company_workspace,
     resolve_as_of,
 )
+from boardloop.api._conditional import BODY_ETAG_HEADER, cached_response
 from boardloop.api._errors import NotFoundError
 from boardloop.api._pagination import paginate
 from boardloop.api._schemas import (
@@ -243,7 +244,9 @@ def get_catalog_kpi(
         200: {
             "description": "The board section in the requested format. PDF and "
             "PPTX come as attachments named "
-            "`board-section-{company}-{as_of}.{format}`.",
+            "`board-section-{company}-{as_of}.{format}`. Text formats come "
+            "gzip-coded when the request accepts gzip.",
+            "headers": BODY_ETAG_HEADER,
             "content": {
                 media_type.split(";")[0]: {
                     "schema": {"type": "string"}
@@ -253,10 +256,12 @@ def get_catalog_kpi(
                 for name, media_type in BOARD_SECTION_MEDIA_TYPES.items()
             },
         },
+        304: {"description": "The section is unchanged since the If-None-Match ETag."},
         400: {"description": "The [brand] logo of boardloop.toml cannot be used."},
     },
 )
 def board_section(
+    request: Request,
     company: CompanyName,
     principal: CurrentPrincipal,
     state: State,
@@ -280,7 +285,7 @@ def board_section(
     workspace = company_workspace(state, company)
     day = resolve_as_of(as_of, workspace)
     attachment = format in ATTACHMENT_FORMATS
-    body = board_section_body(
+    cached = board_section_cached(
         workspace,
         company=company,
         as_of=day,
@@ -293,7 +298,7 @@ def board_section(
     if attachment:
         name = download_name(company, day, format)
         headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return Response(body, media_type=BOARD_SECTION_MEDIA_TYPES[format], headers=headers)
+    return cached_response(cached, request.headers, headers)
 
 
 def download_name(company: str, day: dt.date, output_format: str) -> str:

@@ -209,6 +209,20 @@ def test_pin_change_rebuilds_section(world: PinWorld) -> None:
     assert catalog.status_code == 200, catalog.text
 
 
+def test_pin_change_relabels_list(world: PinWorld) -> None:
+    path = f"{company_path(FOREIGN)}/initiatives"
+    before = world.get(path)
+    world.pin(FOREIGN, WORKSPACE_VERSION)
+
+    after = world.get(path)
+
+    assert before.status_code == 200, before.text
+    assert after.status_code == 200, after.text
+    assert "GRR" in before.json()["items"][0]["target"]["canonical"]
+    assert "GDR" in after.json()["items"][0]["target"]["canonical"]
+    assert before.headers["etag"] != after.headers["etag"]
+
+
 def test_edit_parses_with_company_catalog(world: PinWorld) -> None:
     headers = editor_token(world)
     body = {

@@ -54,7 +54,7 @@ def company_workspace(
     database, and with a principal, the principal must be allowed to read it;
     either failure raises the same `UnknownCompanyError`. Another company gets
     the fiscal calendar of its settings in the database, and the workspace's
-    other settings (catalog file, lint, board date).
+    lint settings and board date. `ToolContext.catalog` picks its catalog.
     """
     own = workspace.config.company
     name = own if company is None or not company.strip() else company.strip()

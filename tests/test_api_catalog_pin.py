@@ -360,5 +360,6 @@ def test_mcp_unknown_pin_is_clear(world: PinWorld) -> None:
 
     error = error_of(result)
     assert error["type"] == "CatalogPinError"
+    assert error["status"] == 409
     assert "catalog_pin '9.9.9'" in error["message"]
     assert f"available: {BUNDLED}, {WORKSPACE_VERSION}" in error["message"]

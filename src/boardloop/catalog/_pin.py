@@ -37,6 +37,10 @@ logger = logging.getLogger(__name__)
 class CatalogPinError(CatalogError):
     """A company pinned to a catalog version that no available catalog has."""
 
+    # The status the MCP tools report: the company's stored settings conflict
+    # with the catalogs the server has, as in the REST API's 409.
+    http_status = 409
+
     def __init__(self, company: str, pin: str, available: Sequence[str]) -> None:
         versions = ", ".join(available) or "none"
         super().__init__(

@@ -73,7 +73,9 @@ def expected_lines(world: WebWorld) -> list[str]:
     state = world.app.state.boardloop
     workspace = company_workspace(state, COMPANY)
     built = build_weekly_digest(
-        workspace, catalog=state.catalog, as_of=resolve_as_of(None, workspace)
+        workspace,
+        catalog=state.catalog_for(COMPANY),
+        as_of=resolve_as_of(None, workspace),
     )
     lines = render_digest(built, "text").splitlines()
     return [line for line in lines if line and set(line) not in ({"="}, {"-"})]

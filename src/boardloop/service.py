@@ -275,12 +275,16 @@ def build_section(
     *,
     as_of: dt.date,
     since: dt.date | None,
+    catalog: Catalog | None = None,
 ) -> BoardSection:
-    """Build the board section of the workspace's register at the as-of date."""
+    """Build the board section of the workspace's register at the as-of date.
+
+    The catalog is `catalog` when given, else the company's, read from its pin.
+    """
     from boardloop.domain.targets import format_target
     from boardloop.report import build_board_section
 
-    catalog = load_workspace_catalog(workspace)
+    catalog = catalog or load_workspace_catalog(workspace)
     company = workspace.config.company
     register = workspace.store.load_register(company)
     values = workspace.store.load_kpi_values(company)

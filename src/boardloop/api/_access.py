@@ -16,12 +16,17 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from boardloop.access import Action, Principal, Role, Scope, may
-from boardloop.api._errors import ForbiddenError, NotFoundError, UnauthenticatedError
+from boardloop.api._errors import (
+    CatalogPinUnavailableError,
+    ForbiddenError,
+    NotFoundError,
+    UnauthenticatedError,
+)
 from boardloop.api._sessions import SESSION_COOKIE, check_csrf, request_session
 
 if TYPE_CHECKING:
     from boardloop.api._settings import ApiSettings
-    from boardloop.catalog import Catalog
+    from boardloop.catalog import Catalog, PinnedCatalogs
     from boardloop.store import Workspace
 
 __all__ = [
@@ -38,11 +43,29 @@ bearer = HTTPBearer(auto_error=False, description="An API token: Bearer blt_..."
 
 @dataclass(frozen=True, slots=True)
 class ApiState:
-    """Shared state of one app: its settings, workspace and catalog."""
+    """Shared state of one app: its settings, workspace and catalogs read at start."""
 
     settings: ApiSettings
     workspace: Workspace
-    catalog: Catalog
+    catalogs: PinnedCatalogs
+
+    def catalog_for(self, company: str) -> Catalog:
+        """Return the catalog of the company's pin, read from its stored settings.
+
+        A company without a pin, or not in the database, gets the workspace's
+        catalog. A pin that no available catalog has raises
+        `CatalogPinUnavailableError` (409).
+        """
+        from boardloop.catalog import CatalogPinError
+        from boardloop.service import company_catalog_pin
+
+        pin = company_catalog_pin(self.workspace.store, company)
+        try:
+            return self.catalogs.select(company, pin)
+        except CatalogPinError as error:
+            raise CatalogPinUnavailableError(
+                company, error.pin, error.available
+            ) from None
 
 
 def get_state(request: Request) -> ApiState:

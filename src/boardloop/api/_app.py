@@ -49,17 +49,18 @@ def create_app(settings: ApiSettings) -> FastAPI:
     """Create the REST API app over the settings' workspace.
 
     The workspace is opened here and its store closed when the app shuts down.
-    The catalog is read once, so a change to the catalog file needs a restart.
+    The catalogs are read once, so a change to the catalog file needs a
+    restart. Each request reads its company's pin, so a changed pin does not.
     """
-    from boardloop.service import load_workspace_catalog
+    from boardloop.catalog import PinnedCatalogs
 
     workspace = open_api_workspace(settings)
     try:
-        catalog = load_workspace_catalog(workspace)
+        catalogs = PinnedCatalogs(workspace.catalog_path)
     except Exception:
         workspace.close()
         raise
-    state = ApiState(settings=settings, workspace=workspace, catalog=catalog)
+    state = ApiState(settings=settings, workspace=workspace, catalogs=catalogs)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Hashable
 
+    from boardloop.catalog import Catalog
     from boardloop.domain.model import Register
     from boardloop.report import BoardSection, BrandView
     from boardloop.store import Store, StoredInitiative, Workspace
@@ -182,6 +183,7 @@ def board_section_body(
     since: dt.date | None,
     output_format: str,
     brand: BrandView | None = None,
+    catalog: Catalog,
 ) -> bytes:
     """Return the board section rendered in `output_format`, cached while fresh."""
     cached = board_section_cached(
@@ -191,6 +193,7 @@ def board_section_body(
         since=since,
         output_format=output_format,
         brand=brand,
+        catalog=catalog,
     )
     return cached.body
 
@@ -203,12 +206,15 @@ def board_section_cached(
     since: dt.date | None,
     output_format: str,
     brand: BrandView | None = None,
+    catalog: Catalog,
 ) -> CachedBody:
     """Return the board section in `output_format` with its ETag, cached while fresh.
 
-    The key contains everything else the section depends on: the as-of and since
+    The section is built with `catalog`, the company's pinned catalog. The key
+    contains everything else the section depends on: the as-of and since
     dates, the fiscal calendar, the catalog file's size and modification
-    time, and the brand (logo bytes and colours) of the PDF and PPTX packs.
+    time, the catalog's version, and the brand (logo bytes and colours) of the
+    PDF and PPTX packs.
     Concurrent requests for the same key wait for one build. A fresh hit
     costs the fingerprint query only.
     """
@@ -222,6 +228,7 @@ def board_section_cached(
         since,
         workspace.config.fiscal,
         catalog_stamp(workspace),
+        catalog.version_label,
         brand,
     )
     entry = _sections.entry(key)
@@ -236,7 +243,9 @@ def board_section_cached(
         built = entry.fresh(fingerprint)
         if built is None:
             logger.info("building the board section of %r at %s", company, as_of)
-            section: BoardSection = build_section(workspace, as_of=as_of, since=since)
+            section: BoardSection = build_section(
+                workspace, as_of=as_of, since=since, catalog=catalog
+            )
             built = entry.built = _Built(fingerprint, section)
         cached = built.renderings.get(output_format)
         if cached is None:

@@ -94,8 +94,8 @@ def company_workspace(state: ApiState, company: str) -> Workspace:
 
     The workspace's own company keeps the fiscal calendar of boardloop.toml.
     Another company of the same database uses the calendar of its stored
-    settings; every other setting (catalog, lint, board date) is the
-    workspace's.
+    settings. Its catalog is the one `ApiState.catalog_for` returns, and every
+    other setting (lint, board date) is the workspace's.
     """
     workspace = state.workspace
     if company == workspace.config.company:

@@ -17,11 +17,14 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from fastapi import FastAPI, Request
 
 __all__ = [
     "ApiError",
     "BodyTooLargeError",
+    "CatalogPinUnavailableError",
     "ForbiddenError",
     "IfMatchRequiredError",
     "InvalidCursorError",
@@ -186,6 +189,28 @@ class BodyTooLargeError(ApiError):
             f"request body is larger than the limit of {limit} bytes; send a smaller "
             "body, or raise max_body_bytes in [server] or BOARDLOOP_MAX_BODY_BYTES",
             {"max_body_bytes": limit},
+        )
+
+
+class CatalogPinUnavailableError(ApiError):
+    """A company whose catalog pin names a version that no available catalog has."""
+
+    http_status = 409
+    code = "catalog_pin_unavailable"
+
+    def __init__(self, company: str, pin: str, available: Sequence[str]) -> None:
+        versions = ", ".join(available) or "none"
+        super().__init__(
+            f"company {company!r} pins catalog version {pin!r}, which is not "
+            f"available (available: {versions}); an admin sets catalog_pin in the "
+            "company's settings to one of them, or removes it to use the "
+            "workspace's catalog, or adds the pinned catalog as the workspace's "
+            "catalog file and restarts the server",
+            {
+                "company": company,
+                "catalog_pin": pin,
+                "available_versions": list(available),
+            },
         )
 
 

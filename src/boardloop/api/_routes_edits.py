@@ -90,13 +90,19 @@ def create_initiative(
         control_segment=body.control_segment,
     )
     created = edits.create_initiative(
-        state.workspace.store, principal, company, draft, reason=body.reason, at=now()
+        state.workspace.store,
+        principal,
+        company,
+        draft,
+        reason=body.reason,
+        at=now(),
+        catalog=state.catalog_for(company),
     )
     response.headers["Location"] = (
         f"{API_PREFIX}/companies/{quote(company, safe='')}/initiatives/"
         f"{quote(key, safe='')}"
     )
-    return saved_initiative(state, created, response)
+    return saved_initiative(state, company, created, response)
 
 
 @router.patch(INITIATIVE, responses=WRITE_RESPONSES)
@@ -264,6 +270,7 @@ def revise_target(
             target=body.target,
             reason=body.reason,
             at=at,
+            catalog=state.catalog_for(company),
         )
 
     return run_edit(
@@ -292,11 +299,11 @@ def run_edit(
     authorize(principal, action, company, owner=stored.initiative.owner.person)
     version = expected_version(if_match, key)
     saved = edit(state.workspace.store, principal, version, now())
-    return saved_initiative(state, saved, response)
+    return saved_initiative(state, company, saved, response)
 
 
 def saved_initiative(
-    state: State, stored: StoredInitiative, response: Response
+    state: State, company: str, stored: StoredInitiative, response: Response
 ) -> InitiativeOut:
     """Return the initiative as the edit wrote it, setting its ETag on the response.
 
@@ -307,7 +314,7 @@ def saved_initiative(
     return initiative_out(
         stored.initiative,
         version=stored.version,
-        labels=state.catalog.labels(),
+        labels=state.catalog_for(company).labels(),
         created_at=stored.created_at,
         updated_at=stored.updated_at,
     )

@@ -64,7 +64,7 @@ def checkpoint_calendar(
     try:
         data = make_checkpoint_calendar(
             workspace,
-            catalog=state.catalog,
+            catalog=state.catalog_for(company),
             owner=owner,
             stamp=dt.datetime.now(dt.UTC).replace(microsecond=0),
         )
@@ -108,7 +108,7 @@ def export_file(
             workspace,
             kind=kind,
             output_format=format,
-            catalog=state.catalog,
+            catalog=state.catalog_for(company),
             as_of=resolve_as_of(as_of, workspace),
         )
     except ExportError as error:

@@ -44,6 +44,7 @@ from boardloop.domain.model import Register, Status
 if TYPE_CHECKING:
     from boardloop.api._access import ApiState
     from boardloop.api._cache import RegisterSnapshot
+    from boardloop.catalog import Catalog
     from boardloop.domain.model import Event, Initiative
 
 __all__ = ["router"]
@@ -164,8 +165,9 @@ def initiative_page(
             if item.owner.person and names_match(item.owner.person, owner)
         ]
     if kpi is not None:
-        kpi_id = resolve_kpi(state, kpi)
-        initiatives = [item for item in initiatives if kpi_of(state, item) == kpi_id]
+        catalog = state.catalog_for(company)
+        kpi_id = resolve_kpi(catalog, kpi)
+        initiatives = [item for item in initiatives if kpi_of(catalog, item) == kpi_id]
     if stale is not None:
         initiatives = [item for item in initiatives if is_stale(item, day) == stale]
     if verdict is not None:
@@ -179,7 +181,7 @@ def initiative_page(
         cursor=cursor,
         limit=limit,
     )
-    labels = state.catalog.labels()
+    labels = state.catalog_for(company).labels()
     items = []
     for item in page.items:
         stored = snapshot.stored[item.id]
@@ -195,8 +197,8 @@ def initiative_page(
     return InitiativePage(items=items, next_cursor=page.next_cursor)
 
 
-def resolve_kpi(state: ApiState, name: str) -> str:
-    kpi = state.catalog.get(name)
+def resolve_kpi(catalog: Catalog, name: str) -> str:
+    kpi = catalog.get(name)
     if kpi is None:
         raise InvalidQueryError(
             "kpi", name, "pass a KPI id or alias of the catalog, as /catalog lists"
@@ -204,11 +206,11 @@ def resolve_kpi(state: ApiState, name: str) -> str:
     return kpi.id
 
 
-def kpi_of(state: ApiState, initiative: Initiative) -> str | None:
+def kpi_of(catalog: Catalog, initiative: Initiative) -> str | None:
     kpi_id = initiative.target.kpi_id
     if kpi_id is None:
         return None
-    kpi = state.catalog.get(kpi_id)
+    kpi = catalog.get(kpi_id)
     return kpi.id if kpi else kpi_id
 
 
@@ -236,7 +238,7 @@ def filter_verdict(
     evaluations = evaluate_register(
         Register(company=company, initiatives=tuple(initiatives)),
         values,
-        catalog=state.catalog,
+        catalog=state.catalog_for(company),
         as_of=day,
     )
     return [
@@ -263,7 +265,7 @@ def get_initiative(
     return initiative_out(
         stored.initiative,
         version=stored.version,
-        labels=state.catalog.labels(),
+        labels=state.catalog_for(company).labels(),
         created_at=stored.created_at,
         updated_at=stored.updated_at,
     )

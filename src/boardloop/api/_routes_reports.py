@@ -80,7 +80,7 @@ def list_findings(
     report = lint_register(
         register,
         workspace=workspace,
-        catalog=state.catalog,
+        catalog=state.catalog_for(company),
         as_of=day,
         kpi_values=values or None,
         strict=strict,
@@ -133,8 +133,9 @@ def list_evaluations(
     day = resolve_as_of(as_of, workspace)
     register = workspace.store.load_register(company)
     values = workspace.store.load_kpi_values(company)
+    catalog = state.catalog_for(company)
     evaluations = sorted(
-        evaluate_register(register, values, catalog=state.catalog, as_of=day).values(),
+        evaluate_register(register, values, catalog=catalog, as_of=day).values(),
         key=lambda item: item.initiative_id,
     )
     evaluations = [
@@ -174,7 +175,7 @@ def list_kpi_values(
     authorize(principal, Action.READ, company)
     values = state.workspace.store.load_kpi_values(company)
     if kpi is not None:
-        found = state.catalog.get(kpi)
+        found = state.catalog_for(company).get(kpi)
         kpi_id = found.id if found else kpi
         values = [value for value in values if value.kpi_id == kpi_id]
     if segment is not None:
@@ -211,12 +212,13 @@ def list_catalog(
 ) -> CatalogPage:
     """List the KPI definitions the company's register is measured with, by id."""
     authorize(principal, Action.READ, company)
-    kpis = sorted(state.catalog.kpis, key=lambda kpi: kpi.id)
+    catalog = state.catalog_for(company)
+    kpis = sorted(catalog.kpis, key=lambda kpi: kpi.id)
     page = paginate(
         kpis, kind="catalog", key=lambda kpi: [kpi.id], cursor=cursor, limit=limit
     )
     return CatalogPage(
-        version=state.catalog.version_label,
+        version=catalog.version_label,
         items=[catalog_kpi_out(kpi) for kpi in page.items],
         next_cursor=page.next_cursor,
     )
@@ -228,7 +230,7 @@ def get_catalog_kpi(
 ) -> CatalogKpiOut:
     """Return one KPI definition, found by id or alias such as GRR."""
     authorize(principal, Action.READ, company)
-    found = state.catalog.get(kpi)
+    found = state.catalog_for(company).get(kpi)
     if found is None:
         raise NotFoundError("KPI", kpi)
     return catalog_kpi_out(found)
@@ -290,6 +292,7 @@ def board_section(
         since=since or workspace.config.since,
         output_format=format,
         brand=load_brand(workspace) if attachment else None,
+        catalog=state.catalog_for(company),
     )
     headers = {}
     if attachment:

@@ -12,6 +12,7 @@ from boardloop.catalog._catalog import (
 from boardloop.catalog._model import Catalog, CatalogError, Kpi, normalise_alias
 from boardloop.catalog._pin import (
     CatalogPinError,
+    PinnedCatalogs,
     available_catalogs,
     bundled_catalogs,
     load_pinned_catalog,
@@ -24,6 +25,7 @@ __all__ = [
     "CatalogError",
     "CatalogPinError",
     "Kpi",
+    "PinnedCatalogs",
     "available_catalogs",
     "bundled_catalogs",
     "load_catalog",

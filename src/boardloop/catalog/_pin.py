@@ -9,6 +9,7 @@ uses the workspace's catalog, as before pins existed.
 from __future__ import annotations
 
 import logging
+import threading
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CatalogPinError",
+    "PinnedCatalogs",
     "available_catalogs",
     "bundled_catalogs",
     "load_pinned_catalog",
@@ -34,6 +36,10 @@ logger = logging.getLogger(__name__)
 
 class CatalogPinError(CatalogError):
     """A company pinned to a catalog version that no available catalog has."""
+
+    # The status the MCP tools report: the company's stored settings conflict
+    # with the catalogs the server has, as in the REST API's 409.
+    http_status = 409
 
     def __init__(self, company: str, pin: str, available: Sequence[str]) -> None:
         versions = ", ".join(available) or "none"
@@ -89,3 +95,33 @@ def load_pinned_catalog(company: str, pin: str | None, path: Path | None) -> Cat
     catalog = select_pinned_catalog(company, pin, available_catalogs(path))
     logger.info("company %r uses catalog %s, its pin", company, catalog.version_label)
     return catalog
+
+
+class PinnedCatalogs:
+    """The catalogs a server reads once at start, and the catalog each pin selects.
+
+    A server serves many companies, each with its own pin, so it loads the
+    available catalogs once and keeps the catalog of each pin it has seen.
+    A changed catalog file needs a restart, but a changed pin does not.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.available = available_catalogs(path)
+        # Without a catalog file the workspace's catalog is the bundled one.
+        self.default = self.available[0] if path is not None else load_catalog()
+        self._by_pin: dict[str, Catalog] = {}
+        self._lock = threading.Lock()
+
+    def select(self, company: str, pin: str | None) -> Catalog:
+        """Return the catalog of `pin`, or the workspace's when `pin` is None.
+
+        A pin that no available catalog has raises `CatalogPinError`.
+        """
+        if pin is None:
+            return self.default
+        with self._lock:
+            found = self._by_pin.get(pin)
+            if found is None:
+                found = select_pinned_catalog(company, pin, self.available)
+                self._by_pin[pin] = found
+        return found

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from boardloop.access import Principal
+    from boardloop.catalog import Catalog
     from boardloop.domain.model import Target
     from boardloop.store import Store, StoredInitiative
 
@@ -101,8 +102,12 @@ def create_initiative(
     *,
     reason: str = "",
     at: dt.datetime | None = None,
+    catalog: Catalog | None = None,
 ) -> StoredInitiative:
-    """Add a new initiative to the company's register and return it as stored."""
+    """Add a new initiative to the company's register and return it as stored.
+
+    `catalog` gives the KPI aliases of the target, as `parse_company_target` says.
+    """
     at = at or now_utc()
     if not may(principal, Action.READ, company):
         logger.warning("user %r has no role in %r", principal.login, company)
@@ -125,7 +130,7 @@ def create_initiative(
             person=check_text(key, "owner_person", draft.owner_person),
             function=check_text(key, "owner_function", draft.owner_function),
         ),
-        target=parse_company_target(store, company, draft.target.strip(), at),
+        target=parse_company_target(store, company, draft.target.strip(), at, catalog),
         status=status,
         program=check_text(key, "program", draft.program),
         created_on=at.date(),
@@ -353,12 +358,13 @@ def revise_target(
     target: str,
     reason: str,
     at: dt.datetime | None = None,
+    catalog: Catalog | None = None,
 ) -> StoredInitiative:
     """Replace an initiative's target phrase, recording the old and new text and why.
 
     The board section lists it as "target revised from X to Y on DATE: reason".
     A phrase that cannot be read is kept as written, and lint reports it, as an
-    import would.
+    import would. `catalog` gives the KPI aliases, as `parse_company_target` says.
     """
     at = at or now_utc()
     stored = load_for_edit(
@@ -367,7 +373,8 @@ def revise_target(
     before = stored.initiative
     reject_closed(before, "a target revision")
     text = required_text(key, "target", target)
-    after = replace(before, target=parse_company_target(store, company, text, at))
+    target_value = parse_company_target(store, company, text, at, catalog)
+    after = replace(before, target=target_value)
     return save(store, company, stored, after, principal, at, "target-revised", reason)
 
 
@@ -436,26 +443,33 @@ def save(
 
 
 def parse_company_target(
-    store: Store, company: str, text: str, at: dt.datetime
+    store: Store,
+    company: str,
+    text: str,
+    at: dt.datetime,
+    catalog: Catalog | None = None,
 ) -> Target:
     """Parse a target phrase with the company's fiscal calendar and the KPI aliases.
 
     Relative deadlines ("Q2", "next quarter") count from the day of the edit.
+    The aliases are `catalog`'s, which a face passes as the company's pinned
+    catalog. Without it, they are those of the pinned bundled catalog.
     """
     from boardloop.catalog import CatalogPinError, load_catalog, load_pinned_catalog
     from boardloop.domain.targets import parse_target
 
     settings = store.company_settings(company)
-    # NOTE: the store does not know the workspace's catalog file, so a pin can
-    # name only a bundled catalog here. Any other pin parses with the bundled
-    # catalog's aliases.
-    try:
-        catalog = load_pinned_catalog(company, settings.catalog_pin, None)
-    except CatalogPinError as error:
-        logger.warning(
-            "parsing a target of %r with the bundled catalog: %s", company, error
-        )
-        catalog = load_catalog()
+    # NOTE: the store does not know the workspace's catalog file, so without
+    # `catalog` a pin can name only a bundled catalog here. Any other pin
+    # parses with the bundled catalog's aliases.
+    if catalog is None:
+        try:
+            catalog = load_pinned_catalog(company, settings.catalog_pin, None)
+        except CatalogPinError as error:
+            logger.warning(
+                "parsing a target of %r with the bundled catalog: %s", company, error
+            )
+            catalog = load_catalog()
     calendar = settings.fiscal
     return parse_target(
         text, calendar=calendar, as_of=at.date(), kpi_aliases=catalog.aliases()

@@ -23,12 +23,7 @@ from boardloop.mcp._encode import (
     encode_series_key,
 )
 from boardloop.mcp._errors import InvalidDateRangeError, UnknownKpiError
-from boardloop.service import (
-    build_section,
-    evaluate_register,
-    lint_register,
-    load_workspace_catalog,
-)
+from boardloop.service import build_section, evaluate_register, lint_register
 from boardloop.store import UnknownCompanyError, UnknownInitiativeError
 
 if TYPE_CHECKING:
@@ -59,7 +54,7 @@ def company_workspace(
     database, and with a principal, the principal must be allowed to read it;
     either failure raises the same `UnknownCompanyError`. Another company gets
     the fiscal calendar of its settings in the database, and the workspace's
-    other settings (catalog file, lint, board date).
+    lint settings and board date. `ToolContext.catalog` picks its catalog.
     """
     own = workspace.config.company
     name = own if company is None or not company.strip() else company.strip()
@@ -69,8 +64,6 @@ def company_workspace(
         raise UnknownCompanyError(name)
     if name == own:
         return workspace
-    # NOTE: the company's catalog_pin is not applied: the workspace's catalog
-    # file is used, whatever version the company pins.
     fiscal = workspace.store.company_settings(name).fiscal
     config = replace(workspace.config, company=name, fiscal=fiscal)
     return replace(workspace, config=config)
@@ -84,6 +77,7 @@ def resolve_as_of(workspace: Workspace, as_of: dt.date | None) -> dt.date:
 def list_initiatives(
     workspace: Workspace,
     *,
+    catalog: Catalog,
     as_of: dt.date,
     status: Status | None = None,
     owner: str | None = None,
@@ -97,7 +91,6 @@ def list_initiatives(
     from boardloop.domain.targets import format_target
 
     company = workspace.config.company
-    catalog = load_workspace_catalog(workspace)
     register = workspace.store.load_register(company)
     values = workspace.store.load_kpi_values(company)
     evaluations = evaluate_register(register, values, catalog=catalog, as_of=as_of)
@@ -148,14 +141,13 @@ def _owner_matches(initiative: Initiative, owner_query: str) -> bool:
 
 
 def read_initiative(
-    workspace: Workspace, key: str, *, as_of: dt.date
+    workspace: Workspace, key: str, *, catalog: Catalog, as_of: dt.date
 ) -> dict[str, Any]:
     """Return one initiative: its fields, target, evaluation, history and version."""
     from boardloop.evaluate import evaluate_all
 
     company = workspace.config.company
     stored = workspace.store.get_initiative(company, key.strip())
-    catalog = load_workspace_catalog(workspace)
     values = workspace.store.load_kpi_values(company)
     (evaluation,) = evaluate_all(
         [stored.initiative], values, as_of=as_of, catalog=catalog
@@ -178,6 +170,7 @@ def read_initiative(
 def run_lint(
     workspace: Workspace,
     *,
+    catalog: Catalog,
     as_of: dt.date,
     strict: bool = False,
     initiative_id: str | None = None,
@@ -186,7 +179,6 @@ def run_lint(
     from boardloop.lint import RULES
 
     company = workspace.config.company
-    catalog = load_workspace_catalog(workspace)
     register = workspace.store.load_register(company)
     if initiative_id is not None:
         initiative_id = initiative_id.strip()
@@ -228,7 +220,11 @@ def run_lint(
 
 
 def board_summary(
-    workspace: Workspace, *, as_of: dt.date, since: dt.date | None
+    workspace: Workspace,
+    *,
+    catalog: Catalog,
+    as_of: dt.date,
+    since: dt.date | None,
 ) -> dict[str, Any]:
     """Return the board section's summary as JSON and the whole section as Markdown."""
     from boardloop.report import render_markdown
@@ -236,7 +232,7 @@ def board_summary(
     since = since or workspace.config.since
     if since is not None and since > as_of:
         raise InvalidDateRangeError(since, as_of)
-    section = build_section(workspace, as_of=as_of, since=since)
+    section = build_section(workspace, as_of=as_of, since=since, catalog=catalog)
     return {
         "company": section.company,
         "as_of": as_of.isoformat(),
@@ -258,9 +254,8 @@ def find_kpi(catalog: Catalog, name: str) -> Kpi:
     raise UnknownKpiError(name, ids)
 
 
-def lookup_kpi(workspace: Workspace, name: str) -> dict[str, Any]:
+def lookup_kpi(catalog: Catalog, name: str) -> dict[str, Any]:
     """Return the catalog's definition of a KPI named by id, label or alias."""
-    catalog = load_workspace_catalog(workspace)
     entry = find_kpi(catalog, name)
     return {"catalog_version": catalog.version_label, "kpi": encode_kpi(entry)}
 
@@ -269,6 +264,7 @@ def read_kpi_series(
     workspace: Workspace,
     kpi: str,
     *,
+    catalog: Catalog,
     segment: str | None = None,
     window_days: int | None = None,
     since: dt.date | None = None,
@@ -280,7 +276,6 @@ def read_kpi_series(
     `change_unit` is the unit a change is measured in ("pp" for a rate).
     """
     company = workspace.config.company
-    catalog = load_workspace_catalog(workspace)
     entry = find_kpi(catalog, kpi)
     stored = [
         value

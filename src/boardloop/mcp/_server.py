@@ -15,7 +15,7 @@ import inspect
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from mcp.server.mcpserver import MCPServer
@@ -28,6 +28,7 @@ from boardloop.mcp import _queries as queries
 
 if TYPE_CHECKING:
     from boardloop.access import Principal
+    from boardloop.catalog import Catalog, PinnedCatalogs
     from boardloop.store import Workspace
 
 __all__ = ["SERVER_NAME", "ToolContext", "build_server", "tool_error_types"]
@@ -122,15 +123,24 @@ READ_ONLY = ToolAnnotations(
 
 @dataclass(frozen=True, slots=True)
 class ToolContext:
-    """The open workspace and the API token the server runs with, if any.
+    """The open workspace, the API token the server runs with, and the catalogs.
 
     Without a token the tools read the workspace as its local user. With one,
     every call verifies the token again, so a token revoked or a role removed
-    while the server runs takes effect on the next call.
+    while the server runs takes effect on the next call. The catalogs are read
+    once, when the context is made. Each call reads its company's pin.
     """
 
     workspace: Workspace
     token: str | None = None
+    catalogs: PinnedCatalogs = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        from boardloop.catalog import PinnedCatalogs
+
+        # The dataclass is frozen, so the field is set past its __setattr__.
+        catalogs = PinnedCatalogs(self.workspace.catalog_path)
+        object.__setattr__(self, "catalogs", catalogs)
 
     def principal(self) -> Principal | None:
         """Return the token's principal, or None without a token.
@@ -145,6 +155,17 @@ class ToolContext:
     def company(self, company: str | None) -> Workspace:
         """Return the workspace seen as the named company, checking it may be read."""
         return queries.company_workspace(self.workspace, company, self.principal())
+
+    def catalog(self, workspace: Workspace) -> Catalog:
+        """Return the catalog of the workspace company's pin, else the workspace's.
+
+        A pin that no available catalog has raises `CatalogPinError`.
+        """
+        from boardloop.service import company_catalog_pin
+
+        company = workspace.config.company
+        pin = company_catalog_pin(workspace.store, company)
+        return self.catalogs.select(company, pin)
 
 
 def tool_error_types() -> tuple[type[Exception], ...]:
@@ -276,6 +297,7 @@ def _read_tools(
         workspace = context.company(company)
         return queries.list_initiatives(
             workspace,
+            catalog=context.catalog(workspace),
             as_of=queries.resolve_as_of(workspace, as_of),
             status=status,
             owner=owner,
@@ -293,7 +315,10 @@ def _read_tools(
         """
         workspace = context.company(company)
         return queries.read_initiative(
-            workspace, initiative_id, as_of=queries.resolve_as_of(workspace, as_of)
+            workspace,
+            initiative_id,
+            catalog=context.catalog(workspace),
+            as_of=queries.resolve_as_of(workspace, as_of),
         )
 
     def lint_register(
@@ -306,6 +331,7 @@ def _read_tools(
         workspace = context.company(company)
         return queries.run_lint(
             workspace,
+            catalog=context.catalog(workspace),
             as_of=queries.resolve_as_of(workspace, as_of),
             strict=strict,
             initiative_id=initiative_id,
@@ -322,12 +348,16 @@ def _read_tools(
         """
         workspace = context.company(company)
         return queries.board_summary(
-            workspace, as_of=queries.resolve_as_of(workspace, as_of), since=since
+            workspace,
+            catalog=context.catalog(workspace),
+            as_of=queries.resolve_as_of(workspace, as_of),
+            since=since,
         )
 
-    def get_kpi_definition(kpi: KpiArg) -> dict[str, Any]:
-        """Look up a KPI definition in the workspace's catalog by id, label or alias."""
-        return queries.lookup_kpi(context.workspace, kpi)
+    def get_kpi_definition(kpi: KpiArg, company: CompanyArg = None) -> dict[str, Any]:
+        """Look up a KPI definition in the company's catalog by id, label or alias."""
+        workspace = context.company(company)
+        return queries.lookup_kpi(context.catalog(workspace), kpi)
 
     def get_kpi_series(
         kpi: KpiArg,
@@ -342,7 +372,12 @@ def _read_tools(
         """
         workspace = context.company(company)
         return queries.read_kpi_series(
-            workspace, kpi, segment=segment, window_days=window_days, since=since
+            workspace,
+            kpi,
+            catalog=context.catalog(workspace),
+            segment=segment,
+            window_days=window_days,
+            since=since,
         )
 
     return [

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Hashable
 
     from boardloop.api import ApiState
+    from boardloop.catalog import Catalog
     from boardloop.domain.model import Initiative
     from boardloop.report import (
         BoardSection,
@@ -88,6 +89,7 @@ def company_page(state: ApiState, company: str) -> CompanyPage:
     workspace = company_workspace(state, company)
     day = resolve_as_of(None, workspace)
     since = workspace.config.since
+    catalog = state.catalog_for(company)
     key = (
         workspace.store.url,
         company,
@@ -95,6 +97,7 @@ def company_page(state: ApiState, company: str) -> CompanyPage:
         since,
         workspace.config.fiscal,
         catalog_stamp(workspace),
+        catalog.version_label,
     )
     fingerprint = company_fingerprint(workspace.store, company)
     with _pages_lock:
@@ -103,7 +106,7 @@ def company_page(state: ApiState, company: str) -> CompanyPage:
             _pages.move_to_end(key)
             return cached[1]
 
-    page = build_page(state, company, day, since)
+    page = build_page(state, company, day, since, catalog)
     with _pages_lock:
         _pages[key] = (fingerprint, page)
         while len(_pages) > MAX_PAGES:
@@ -112,7 +115,11 @@ def company_page(state: ApiState, company: str) -> CompanyPage:
 
 
 def build_page(
-    state: ApiState, company: str, day: dt.date, since: dt.date | None
+    state: ApiState,
+    company: str,
+    day: dt.date,
+    since: dt.date | None,
+    catalog: Catalog,
 ) -> CompanyPage:
     from boardloop.api import register_snapshot
     from boardloop.service import build_section
@@ -120,7 +127,7 @@ def build_page(
     workspace = company_workspace(state, company)
     logger.info("building the pages' board section of %r at %s", company, day)
     stored = register_snapshot(workspace.store, company).stored
-    section = build_section(workspace, as_of=day, since=since)
+    section = build_section(workspace, as_of=day, since=since, catalog=catalog)
     return CompanyPage(company=company, as_of=day, section=section, stored=stored)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -10,6 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from boardloop.api import clear_session_cookie
+from boardloop.api._common import API_PREFIX
+from boardloop.api._errors import CatalogPinUnavailableError, error_response
 from boardloop.web._context import page_user, render, state_of
 from boardloop.web._errors import PageError, SignInRequiredError
 from boardloop.web._routes_actions import router as actions_router
@@ -24,6 +27,8 @@ if TYPE_CHECKING:
     from fastapi.responses import HTMLResponse
 
 __all__ = ["STATIC_PREFIX", "install_web"]
+
+logger = logging.getLogger(__name__)
 
 STATIC_PREFIX = "/static"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -45,6 +50,7 @@ def install_web(app: FastAPI) -> None:
         app.include_router(router, include_in_schema=False)
     app.add_exception_handler(SignInRequiredError, sign_in_redirect)
     app.add_exception_handler(PageError, error_page)
+    app.add_exception_handler(CatalogPinUnavailableError, catalog_pin_error)
 
 
 async def sign_in_redirect(request: Request, error: Exception) -> Response:
@@ -61,6 +67,16 @@ async def sign_in_redirect(request: Request, error: Exception) -> Response:
     if error.clear_cookie:
         clear_session_cookie(response, state_of(request).settings)
     return response
+
+
+async def catalog_pin_error(request: Request, error: Exception) -> Response:
+    """Render an unavailable catalog pin as a page, or as JSON under the API."""
+    if request.url.path.startswith(API_PREFIX + "/"):
+        return await error_response(request, error)
+    assert isinstance(error, CatalogPinUnavailableError)
+    logger.warning("page %s not served: %s", request.url.path, error.message)
+    page = PageError(error.http_status, "Catalog version not available", error.message)
+    return await error_page(request, page)
 
 
 async def error_page(request: Request, error: Exception) -> HTMLResponse:

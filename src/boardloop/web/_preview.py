@@ -51,7 +51,8 @@ def preview_draft(
     text = fields.get("target", "").strip()
     # The same parse as the edit that saves it: the company's calendar, counting
     # relative deadlines from today.
-    target = parse_company_target(store, company, text, today)
+    catalog = state.catalog_for(company)
+    target = parse_company_target(store, company, text, today, catalog)
 
     register = register_snapshot(store, company).register
     known = register.by_id()
@@ -65,13 +66,13 @@ def preview_draft(
     report = lint_register(
         Register(company=company, initiatives=(*others, draft)),
         workspace=workspace,
-        catalog=state.catalog,
+        catalog=catalog,
         as_of=as_of,
         kpi_values=[value for value in values if value.period_end <= as_of] or None,
     )
     canonical = None
     if not target.is_empty:
-        canonical = format_target(target, kpi_labels=state.catalog.labels()) or None
+        canonical = format_target(target, kpi_labels=catalog.labels()) or None
     return DraftPreview(
         text=text,
         canonical=canonical,

@@ -50,7 +50,8 @@ def download(request: Request, company: str, filename: str) -> Response:
     stem, _, extension = filename.rpartition(".")
 
     if stem == "board-section" and extension in BOARD_SECTION_FORMATS:
-        return board_section_file(workspace, company, BOARD_SECTION_FORMATS[extension])
+        output_format = BOARD_SECTION_FORMATS[extension]
+        return board_section_file(state, workspace, company, output_format)
     if stem in ("register", "findings") and extension in EXPORT_FORMATS:
         return export_file(state, workspace, company, stem, extension)
     if filename == CALENDAR_FILE:
@@ -74,7 +75,7 @@ def attachment(data: bytes, media_type: str, name: str) -> Response:
 
 
 def board_section_file(
-    workspace: Workspace, company: str, output_format: str
+    state: ApiState, workspace: Workspace, company: str, output_format: str
 ) -> Response:
     """Render the board section, drawing the PDF and PPTX with the [brand] logo."""
     from boardloop.report import BINARY_RENDERERS
@@ -96,6 +97,7 @@ def board_section_file(
         since=workspace.config.since,
         output_format=output_format,
         brand=brand,
+        catalog=state.catalog_for(company),
     )
     name = attachment_name("board-section", company, output_format, day=day)
     return attachment(body, MEDIA_TYPES[output_format], name)
@@ -114,7 +116,7 @@ def export_file(
             workspace,
             kind=kind,
             output_format=extension,
-            catalog=state.catalog,
+            catalog=state.catalog_for(company),
             as_of=day,
         )
     except ExportError as error:
@@ -150,7 +152,7 @@ def calendar_file(
     try:
         data = make_checkpoint_calendar(
             workspace,
-            catalog=state.catalog,
+            catalog=state.catalog_for(company),
             owner=owner,
             stamp=dt.datetime.now(dt.UTC).replace(microsecond=0),
             link_base=str(request.base_url).rstrip("/"),
@@ -176,7 +178,9 @@ def digest(request: Request, company: str) -> HTMLResponse:
     state = state_of(request)
     workspace = company_workspace(state, company)
     built = build_weekly_digest(
-        workspace, catalog=state.catalog, as_of=resolve_as_of(None, workspace)
+        workspace,
+        catalog=state.catalog_for(company),
+        as_of=resolve_as_of(None, workspace),
     )
     context = {"company": company, "role": role.value, "digest": built}
     return render(request, "digest.html.j2", context, user=user)

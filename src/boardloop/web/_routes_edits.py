@@ -133,6 +133,7 @@ def create(request: Request, company: str, form: Form) -> Response:
             draft,
             reason=text_field(form, "reason"),
             at=now(),
+            catalog=state.catalog_for(company),
         )
     except Exception as error:  # failure_state re-raises what it does not know
         status, failed = failure_state(error, form, NEW_FIELDS)
@@ -251,6 +252,7 @@ def revise(request: Request, company: str, key: str, form: Form) -> Response:
             target=text_field(form, "target"),
             reason=text_field(form, "reason"),
             at=now(),
+            catalog=state.catalog_for(company),
         )
     except Exception as error:  # failure_state re-raises what it does not know
         status, failed = failure_state(error, form, TARGET_FIELDS)

@@ -30,7 +30,7 @@ from boardloop.web._downloads import company_downloads, owner_calendar_link
 from boardloop.web._initiative import initiative_context
 
 if TYPE_CHECKING:
-    from boardloop.api import ApiState
+    from boardloop.catalog import Catalog
     from boardloop.web._data import RegisterRow
 
 __all__ = ["router"]
@@ -73,10 +73,11 @@ def register(request: Request, company: str) -> HTMLResponse:
         "verdict": query.get("verdict", "").strip(),
         "stale": query.get("stale", "").strip(),
     }
-    problems = filter_problems(state, filters)
+    catalog = state.catalog_for(company)
+    problems = filter_problems(catalog, filters)
     page = company_page(state, company)
     every_row = register_rows(page)
-    rows = [] if problems else filtered(state, every_row, filters, page)
+    rows = [] if problems else filtered(catalog, every_row, filters, page)
     # The owner's calendar is offered only for an owner of the register, because
     # the calendar of anyone else is a 404.
     owns_any = bool(owner) and any(
@@ -102,7 +103,7 @@ def register(request: Request, company: str) -> HTMLResponse:
     return render(request, "register.html.j2", context, status=status, user=user)
 
 
-def filter_problems(state: ApiState, filters: dict[str, Any]) -> list[str]:
+def filter_problems(catalog: Catalog, filters: dict[str, Any]) -> list[str]:
     """Name each filter value that cannot be used, with the values it takes."""
     problems = []
     for status in filters["status"]:
@@ -115,7 +116,7 @@ def filter_problems(state: ApiState, filters: dict[str, Any]) -> list[str]:
             f"unknown verdict {filters['verdict']!r}; use one of "
             f"{', '.join(VERDICT_VALUES)}"
         )
-    if filters["kpi"] and state.catalog.get(filters["kpi"]) is None:
+    if filters["kpi"] and catalog.get(filters["kpi"]) is None:
         problems.append(
             f"unknown KPI {filters['kpi']!r}; use a KPI id or alias of the catalog, "
             "such as GRR or NPS"
@@ -126,7 +127,7 @@ def filter_problems(state: ApiState, filters: dict[str, Any]) -> list[str]:
 
 
 def filtered(
-    state: ApiState, rows: list[RegisterRow], filters: dict[str, Any], page: Any
+    catalog: Catalog, rows: list[RegisterRow], filters: dict[str, Any], page: Any
 ) -> list[RegisterRow]:
     """Keep the rows that pass every filter given."""
     if filters["status"]:
@@ -139,9 +140,9 @@ def filtered(
     if filters["owner"]:
         rows = [row for row in rows if owner_matches(row.initiative, filters["owner"])]
     if filters["kpi"]:
-        kpi = state.catalog.get(filters["kpi"])
+        kpi = catalog.get(filters["kpi"])
         assert kpi is not None
-        rows = [row for row in rows if kpi_id_of(state, row) == kpi.id]
+        rows = [row for row in rows if kpi_id_of(catalog, row) == kpi.id]
     if filters["stale"]:
         expected = filters["stale"] == "true"
         rows = [row for row in rows if is_stale(row.initiative, page.as_of) == expected]
@@ -155,11 +156,11 @@ def status_of(row: RegisterRow) -> str | None:
     return status.value if status is not None else None
 
 
-def kpi_id_of(state: ApiState, row: RegisterRow) -> str | None:
+def kpi_id_of(catalog: Catalog, row: RegisterRow) -> str | None:
     kpi_id = row.initiative.target.kpi_id
     if kpi_id is None:
         return None
-    kpi = state.catalog.get(kpi_id)
+    kpi = catalog.get(kpi_id)
     return kpi.id if kpi else kpi_id
 
 
@@ -185,6 +186,7 @@ def board(request: Request, company: str) -> Response:
         as_of=resolve_as_of(None, workspace),
         since=workspace.config.since,
         output_format="html",
+        catalog=state.catalog_for(company),
     )
     response = Response(
         with_download_links(body, company), media_type="text/html; charset=utf-8"

@@ -770,7 +770,8 @@ def test_bundled_catalog_names(phrase: str, kpi_id: str | None) -> None:
 
 WINDOWS = [
     ("+5pp lift in 90-day GRR", 90),
-    ("GRR 90 day +2pp", None),
+    ("GRR 90 day +2pp", 90),
+    ("GRR 90 days +2pp", None),
     ("90 day GRR +2pp", 90),
     ("12-month NRR at least 105%", 365),
     ("GRR over 90 days +2pp", 90),

@@ -57,12 +57,32 @@ _WINDOW_RES = (
         rf"(?<![\w.])(?P<n>\d+)(?:[-\s]?{_SPAN}|d)(?=\s*{KPI_GAP})", re.IGNORECASE
     ),
     re.compile(r"\b(?:TTM|LTM|trailing\s+twelve\s+months)\b", re.IGNORECASE),
+    # "T12M", "L12M", "R12M", "T90D": trailing, last or rolling N months or days.
+    re.compile(r"\b[TLR](?P<n>\d+)(?P<span>[MWD])\b", re.IGNORECASE),
     # "180-day survey responses": a hyphenated span before words measures them,
     # unless the words make it an age ("90-day overdue invoices").
     re.compile(
         rf"(?<![\w.])(?P<n>\d+)-{_SPAN}(?=\s+[A-Za-z])(?!\s+{_AGE_WORDS})",
         re.IGNORECASE,
     ),
+)
+# "90-day", "90d" and "90 day" are adjectives that only a window uses, so they
+# are a window anywhere in the phrase: after the KPI, the segment or the
+# deadline. The plural "90 days" is not, because it is as often a level of a
+# KPI measured in days or a deadline ("in 90 days"). A lone "1 day" is a
+# quantity, so the spaced form needs another number.
+_WINDOW_ANYWHERE_RE = re.compile(
+    rf"(?<![\w.])(?P<n>\d+)(?:-{_SPAN}|d|\s(?<!\b1\s)(?P<word>day|week|month|year))"
+    rf"(?![\w-])(?!\s+{_AGE_WORDS})",
+    re.IGNORECASE,
+)
+# Words before a span that make it a deadline, a time limit or a level rather
+# than a window: "within 90-day", "under 30 day", "to 1 day".
+_NOT_WINDOW_BEFORE = frozenset(
+    """
+    within in under over across after every each than past beyond to at least
+    most up below above of reach hit
+    """.split()  # noqa: SIM905 - a word list reads best as one string
 )
 # "over 90 days" is a window only after the KPI, and never before a word that
 # makes it an age ("over 30 days without contact").
@@ -154,22 +174,31 @@ def _read_window(draft: Draft) -> None:
             position = match.end()
             continue
         _add_window(draft, match)
+    position = 0
+    while match := _WINDOW_ANYWHERE_RE.search(draft.rest, position):
+        before = draft.rest[: match.start()].split()
+        if before and before[-1].lower() in _NOT_WINDOW_BEFORE:
+            position = match.end()
+            continue
+        _add_window(draft, match)
 
 
 def _add_window(draft: Draft, match: re.Match[str]) -> None:
-    count = match.groupdict().get("n")
-    span = (match.groupdict().get("span") or "d").lower()
+    groups = match.groupdict()
+    count = groups.get("n")
+    span = (groups.get("span") or groups.get("word") or "d").lower()
     days = 365 if count is None else _days_in(int(count), span)
     draft.windows.append((days, draft.take(match)))
 
 
 def _days_in(count: int, span: str) -> int:
     # Whole years count 365 days each ("12-month" is 365); other months 30 days.
-    if span in ("d", "day"):
+    # `span` is the unit word or its letter: "day" or "d", "month" or "m".
+    if span.startswith("d"):
         return count
-    if span == "week":
+    if span.startswith("w"):
         return count * 7
-    if span == "year":
+    if span.startswith("y"):
         return count * 365
     if count % 12 == 0:
         return count // 12 * 365

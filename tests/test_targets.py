@@ -825,6 +825,91 @@ def test_within_is_deadline_after_target(phrase: str, deadline: dt.date | None) 
     assert parse(phrase).deadline == deadline
 
 
+# -- a window phrase counts wherever it stands
+
+MID_MARKET_CHURN = "logo churn -1pp for Mid-market (90-day) by Q4 FY27 (2027-01-31)"
+WINDOW_PLACEMENTS = [
+    ("-1pp logo churn for Mid-market 90-day by Q4 FY27", 90),
+    ("-1pp 90-day logo churn for the Mid-market cohort by Q4 FY27", 90),
+    ("90-day -1pp logo churn for Mid-market by Q4 FY27", 90),
+    ("logo churn 90-day -1pp for Mid-market by Q4 FY27", 90),
+    ("logo churn 90 day -1pp for Mid-market by Q4 FY27", 90),
+    ("logo churn -1pp for the Mid-market cohort 90-day by Q4 FY27", 90),
+    ("logo churn -1pp for Mid-market accounts, 90 day, by Q4 FY27", 90),
+    ("logo churn -1pp for the Mid-market segment 90d by Q4 FY27", 90),
+    ("logo churn -1pp for Mid-market (90-day window) by Q4 FY27", 90),
+    ("logo churn -1pp for Mid-market by Q4 FY27 (90-day)", 90),
+    ("logo churn -1pp for Mid-market by Q4 FY27, 90-day", 90),
+    ("logo churn -1pp by Q4 FY27 for Mid-market 90-day", 90),
+    ("logo churn -1pp for Mid-market 12-month by Q4 FY27", 365),
+    ("logo churn -1pp for Mid-market trailing 12 months by Q4 FY27", 365),
+    ("logo churn -1pp for Mid-market T12M by Q4 FY27", 365),
+    ("logo churn -1pp for Mid-market accounts L12M by Q4 FY27", 365),
+    ("logo churn -1pp for Mid-market TTM by Q4 FY27", 365),
+    ("logo churn -1pp for Mid-market 6-month by Q4 FY27", 180),
+]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "days"), WINDOW_PLACEMENTS, ids=[w[0] for w in WINDOW_PLACEMENTS]
+)
+def test_window_anywhere_in_phrase(phrase: str, days: int) -> None:
+    target = parse(phrase)
+    assert target.window_days == days
+    assert target.segment == "Mid-market"
+    assert target.kpi_id == CHURN
+    assert target.direction is Direction.DECREASE
+    assert target.amount == Decimal(1)
+    assert target.unit is Unit.PP
+    assert target.deadline == dt.date(2027, 1, 31)
+    assert target.deadline_label == "Q4 FY27"
+    assert target.problems == ()
+
+
+def test_window_after_segment_canonical() -> None:
+    target = parse("-1pp logo churn for Mid-market 90-day by Q4 FY27")
+    canonical = format_target(target, kpi_labels=LABELS, calendar=FEBRUARY)
+    assert canonical == MID_MARKET_CHURN
+    assert parse(canonical) == replace(target, text=canonical)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "GRR 94%+ for enterprise accounts 90-day",
+        "GRR 94%+ among self-serve customers 90-day",
+        "GRR 94%+ for the design partner cohort 90-day",
+        "GRR 94%+ in EMEA 90 day",
+    ],
+)
+def test_segment_stops_before_window(phrase: str) -> None:
+    target = parse(phrase)
+    assert target.window_days == 90
+    assert target.segment is not None
+    assert "90" not in target.segment
+    assert target.problems == ()
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "time to value to 1 day",
+        "GRR +2pp within 1 year",
+        "GRR +2pp in 1 year",
+        "no account 90 day overdue",
+        "GRR 90 days +2pp",
+    ],
+)
+def test_span_that_is_not_window(phrase: str) -> None:
+    assert parse(phrase).window_days is None
+
+
+def test_two_windows_anywhere_are_problem() -> None:
+    target = parse("90-day GRR +2pp for SMB 12-month")
+    assert target.window_days is None
+    assert "more than one measurement window: '90-day', '12-month'" in target.problems
+
+
 # -- segments only after a segment word
 
 SEGMENT_PHRASES = [

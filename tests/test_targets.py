@@ -1187,6 +1187,52 @@ def test_canonical_phrase_is_stable(case: tuple[Target, FiscalCalendar, bool]) -
     assert format_target(again, kpi_labels=LABELS, calendar=calendar) == once
 
 
+def window_forms(days: int) -> list[str]:
+    """Return the ways a register writes a window of `days`, each read back as it."""
+    forms = [f"({days}-day)", f"{days}-day", f"{days}d", f"{days}-day window"]
+    if days > 1:
+        # A lone "1 day" is a quantity, not a window.
+        forms.append(f"{days} day")
+    months, rest = divmod(days, 30)
+    if not rest and months % 12:
+        forms += [f"{months}-month", f"T{months}M"]
+    return forms
+
+
+@st.composite
+def moved_windows(draw: st.DrawFn) -> tuple[Target, FiscalCalendar, str]:
+    """Draw a target with a window and its canonical phrase, the window moved."""
+    target, calendar, _ = draw(targets())
+    if target.window_days is None:
+        target = replace(target, window_days=draw(st.integers(1, 730)))
+    days = target.window_days
+    assert days is not None
+    without = format_target(replace(target, window_days=None), kpi_labels=LABELS)
+    window = draw(st.sampled_from(window_forms(days)))
+    kpi = LABELS.get(target.kpi_id or "", target.kpi_id)
+    deadline_at = without.find(" by ")
+    segment_end = deadline_at if deadline_at >= 0 else len(without)
+    places = {
+        "start": f"{window} {without}",
+        "after segment": f"{without[:segment_end]} {window}{without[segment_end:]}",
+        "end": f"{without} {window}",
+        "end, after a comma": f"{without}, {window}",
+    }
+    if kpi and without.startswith(f"{kpi} "):
+        places["after KPI"] = f"{kpi} {window}{without[len(kpi) :]}"
+    return target, calendar, draw(st.sampled_from(sorted(places.values())))
+
+
+@settings(max_examples=400)
+@given(moved_windows())
+def test_window_anywhere_round_trip(case: tuple[Target, FiscalCalendar, str]) -> None:
+    target, calendar, phrase = case
+    reread = parse_target(phrase, calendar=calendar, kpi_aliases=ALIASES)
+    assert reread.problems == (), phrase
+    for name in COMPARED_FIELDS:
+        assert getattr(reread, name) == getattr(target, name), (name, phrase)
+
+
 # -- real initiative lists, read in place
 
 

@@ -780,6 +780,12 @@ WINDOWS = [
     ("GRR +2pp, 90-day window", 90),
     ("NRR trailing 12 months at least 105%", 365),
     ("NRR TTM at least 105%", 365),
+    ("NRR T12M at least 105%", 365),
+    ("NRR at least 105% R12M", 365),
+    ("GRR +2pp L4W", 28),
+    ("GRR +2pp T90D", 90),
+    ("GRR +2pp 2-year", 730),
+    ("GRR +2pp 1d", 1),
     ("resolution rate at least 95% measured over 4 weeks", 28),
     ("Close backlog older than 120 days", None),
     ("No customer goes more than 30 days without meaningful contact", None),
@@ -825,7 +831,7 @@ def test_within_is_deadline_after_target(phrase: str, deadline: dt.date | None) 
     assert parse(phrase).deadline == deadline
 
 
-# -- a window phrase counts wherever it stands
+# -- a window phrase counts wherever it is written
 
 MID_MARKET_CHURN = "logo churn -1pp for Mid-market (90-day) by Q4 FY27 (2027-01-31)"
 WINDOW_PLACEMENTS = [
@@ -1188,7 +1194,7 @@ def test_canonical_phrase_is_stable(case: tuple[Target, FiscalCalendar, bool]) -
 
 
 def window_forms(days: int) -> list[str]:
-    """Return the ways a register writes a window of `days`, each read back as it."""
+    """Return the ways to write a window of `days` that `parse_target` reads back."""
     forms = [f"({days}-day)", f"{days}-day", f"{days}d", f"{days}-day window"]
     if days > 1:
         # A lone "1 day" is a quantity, not a window.

@@ -33,9 +33,9 @@ _SPAN = r"(?P<span>day|week|month|year)s?"
 _AGE_WORDS = r"(?:without|old|overdue|late|since|ago|inactive|of\s+inactivity)\b"
 _N_SPAN = rf"(?P<n>\d+)[-\s]?{_SPAN}\b"
 # A window is read only where the phrase marks it as one: a named or bracketed
-# window, a trailing or rolling span, "N-day" right before the KPI or before
-# other words, or "over N days" after the KPI. Other spans are deadlines or time
-# limits.
+# window, a trailing or rolling span or its code ("T12M"), any span right before
+# the KPI, "90-day", "90d" or "90 day" anywhere (`_WINDOW_ANYWHERE_RE`), or
+# "over N days" after the KPI. Other spans are deadlines, time limits or levels.
 _WINDOW_RES = (
     re.compile(
         rf"\b(?:trailing|rolling)\s+(?:the\s+)?(?:(?:last|past)\s+)?{_N_SPAN}",
@@ -57,7 +57,8 @@ _WINDOW_RES = (
         rf"(?<![\w.])(?P<n>\d+)(?:[-\s]?{_SPAN}|d)(?=\s*{KPI_GAP})", re.IGNORECASE
     ),
     re.compile(r"\b(?:TTM|LTM|trailing\s+twelve\s+months)\b", re.IGNORECASE),
-    # "T12M", "L12M", "R12M", "T90D": trailing, last or rolling N months or days.
+    # "T12M", "L12M", "R12M", "T90D", "L4W": trailing, last or rolling N months,
+    # weeks or days.
     re.compile(r"\b[TLR](?P<n>\d+)(?P<span>[MWD])\b", re.IGNORECASE),
     # "180-day survey responses": a hyphenated span before words measures them,
     # unless the words make it an age ("90-day overdue invoices").
@@ -116,6 +117,8 @@ _KPI_ID_RE = re.compile(r"(?<![\w.])[a-z][a-z0-9_]+(?:\.[a-z][a-z0-9_]*)+(?![\w.
 
 _SEGMENT_WORD = r"[\w&/'.-]+"
 _SEGMENT_STOP = r"(?:by|from|to|at|with|until|over|vs|versus|and|hold|within)\b"
+# NOTE: a plural span is not an end, so "for SMB 90 days" gives the segment
+# "SMB 90 days". Ending there would read "90 days" as a level of days instead.
 _SEGMENT_END = (
     rf"(?=\s*(?:$|[{GAPS},;:()]|{_SEGMENT_STOP}|[+\-±$€£]"
     r"|\d[\d.,]*\s?(?:%|(?i:pp|pts?|points?|bps|percent)\b)))"

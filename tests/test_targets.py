@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 
 from boardloop.catalog import load_catalog
 from boardloop.domain.fiscal import FiscalCalendar
-from boardloop.domain.model import Direction, LevelBound, Target, Unit
+from boardloop.domain.model import Direction, LevelBound, Register, Target, Unit
 from boardloop.domain.targets import format_target, parse_target, target_to_json
+from boardloop.io import read_register_file
+from boardloop.lint import LintContext, run_lint
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -914,6 +916,34 @@ def test_two_windows_anywhere_are_problem() -> None:
     target = parse("90-day GRR +2pp for SMB 12-month")
     assert target.window_days is None
     assert "more than one measurement window: '90-day', '12-month'" in target.problems
+
+
+REGISTER_WITH_WINDOW_AFTER_SEGMENT = """\
+company: Example Co
+initiatives:
+  - id: mid-market-save-desk
+    name: Save desk for Mid-market renewals
+    owner: Dana Reyes
+    target: -1pp logo churn for Mid-market 90-day by Q4 FY27
+  - id: mid-market-health-checks
+    name: Health checks for Mid-market accounts
+    owner: Sam Ortiz
+    target: logo churn -1pp for the Mid-market cohort by Q4 FY27 (90-day)
+"""
+
+
+def test_register_window_after_segment(tmp_path: Path) -> None:
+    path = tmp_path / "register.yaml"
+    path.write_text(REGISTER_WITH_WINDOW_AFTER_SEGMENT, encoding="utf-8")
+    result = read_register_file(path, calendar=FEBRUARY, as_of=AS_OF)
+    for initiative in result.initiatives:
+        assert initiative.target.segment == "Mid-market", initiative.id
+        assert initiative.target.window_days == 90, initiative.id
+        assert initiative.target.deadline == dt.date(2027, 1, 31), initiative.id
+    register = Register("Example Co", tuple(result.initiatives))
+    report = run_lint(register, LintContext(as_of=AS_OF, calendar=FEBRUARY))
+    target_findings = [item for item in report.findings if item.rule_id == "TG201"]
+    assert target_findings == []
 
 
 # -- segments only after a segment word

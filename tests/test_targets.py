@@ -906,6 +906,7 @@ def test_segment_stops_before_window(phrase: str) -> None:
         "GRR +2pp in 1 year",
         "no account 90 day overdue",
         "GRR 90 days +2pp",
+        "Launch 30-60-90 day plan for SMB",
     ],
 )
 def test_span_that_is_not_window(phrase: str) -> None:

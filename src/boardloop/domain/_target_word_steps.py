@@ -71,9 +71,10 @@ _WINDOW_RES = (
 # are a window anywhere in the phrase: after the KPI, the segment or the
 # deadline. The plural "90 days" is not, because it is as often a level of a
 # KPI measured in days or a deadline ("in 90 days"). A lone "1 day" is a
-# quantity, so the spaced form needs another number.
+# quantity, so the spaced form needs another number. A number after a hyphen
+# ends a list ("30-60-90 day plan"), so it is not a window either.
 _WINDOW_ANYWHERE_RE = re.compile(
-    rf"(?<![\w.])(?P<n>\d+)(?:-{_SPAN}|d|\s(?<!\b1\s)(?P<word>day|week|month|year))"
+    rf"(?<![\w.-])(?P<n>\d+)(?:-{_SPAN}|d|\s(?<!\b1\s)(?P<word>day|week|month|year))"
     rf"(?![\w-])(?!\s+{_AGE_WORDS})",
     re.IGNORECASE,
 )

@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 
 from boardloop.catalog import load_catalog
 from boardloop.domain.fiscal import FiscalCalendar
-from boardloop.domain.model import Direction, LevelBound, Target, Unit
+from boardloop.domain.model import Direction, LevelBound, Register, Target, Unit
 from boardloop.domain.targets import format_target, parse_target, target_to_json
+from boardloop.io import read_register_file
+from boardloop.lint import LintContext, run_lint
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -770,7 +772,8 @@ def test_bundled_catalog_names(phrase: str, kpi_id: str | None) -> None:
 
 WINDOWS = [
     ("+5pp lift in 90-day GRR", 90),
-    ("GRR 90 day +2pp", None),
+    ("GRR 90 day +2pp", 90),
+    ("GRR 90 days +2pp", None),
     ("90 day GRR +2pp", 90),
     ("12-month NRR at least 105%", 365),
     ("GRR over 90 days +2pp", 90),
@@ -779,6 +782,12 @@ WINDOWS = [
     ("GRR +2pp, 90-day window", 90),
     ("NRR trailing 12 months at least 105%", 365),
     ("NRR TTM at least 105%", 365),
+    ("NRR T12M at least 105%", 365),
+    ("NRR at least 105% R12M", 365),
+    ("GRR +2pp L4W", 28),
+    ("GRR +2pp T90D", 90),
+    ("GRR +2pp 2-year", 730),
+    ("GRR +2pp 1d", 1),
     ("resolution rate at least 95% measured over 4 weeks", 28),
     ("Close backlog older than 120 days", None),
     ("No customer goes more than 30 days without meaningful contact", None),
@@ -822,6 +831,120 @@ def test_time_limit_stays_text(phrase: str) -> None:
 )
 def test_within_is_deadline_after_target(phrase: str, deadline: dt.date | None) -> None:
     assert parse(phrase).deadline == deadline
+
+
+# -- a window phrase counts wherever it is written
+
+MID_MARKET_CHURN = "logo churn -1pp for Mid-market (90-day) by Q4 FY27 (2027-01-31)"
+WINDOW_PLACEMENTS = [
+    ("-1pp logo churn for Mid-market 90-day by Q4 FY27", 90),
+    ("-1pp 90-day logo churn for the Mid-market cohort by Q4 FY27", 90),
+    ("90-day -1pp logo churn for Mid-market by Q4 FY27", 90),
+    ("logo churn 90-day -1pp for Mid-market by Q4 FY27", 90),
+    ("logo churn 90 day -1pp for Mid-market by Q4 FY27", 90),
+    ("logo churn -1pp for the Mid-market cohort 90-day by Q4 FY27", 90),
+    ("logo churn -1pp for Mid-market accounts, 90 day, by Q4 FY27", 90),
+    ("logo churn -1pp for the Mid-market segment 90d by Q4 FY27", 90),
+    ("logo churn -1pp for Mid-market (90-day window) by Q4 FY27", 90),
+    ("logo churn -1pp for Mid-market by Q4 FY27 (90-day)", 90),
+    ("logo churn -1pp for Mid-market by Q4 FY27, 90-day", 90),
+    ("logo churn -1pp by Q4 FY27 for Mid-market 90-day", 90),
+    ("logo churn -1pp for Mid-market 12-month by Q4 FY27", 365),
+    ("logo churn -1pp for Mid-market trailing 12 months by Q4 FY27", 365),
+    ("logo churn -1pp for Mid-market T12M by Q4 FY27", 365),
+    ("logo churn -1pp for Mid-market accounts L12M by Q4 FY27", 365),
+    ("logo churn -1pp for Mid-market TTM by Q4 FY27", 365),
+    ("logo churn -1pp for Mid-market 6-month by Q4 FY27", 180),
+]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "days"), WINDOW_PLACEMENTS, ids=[w[0] for w in WINDOW_PLACEMENTS]
+)
+def test_window_anywhere_in_phrase(phrase: str, days: int) -> None:
+    target = parse(phrase)
+    assert target.window_days == days
+    assert target.segment == "Mid-market"
+    assert target.kpi_id == CHURN
+    assert target.direction is Direction.DECREASE
+    assert target.amount == Decimal(1)
+    assert target.unit is Unit.PP
+    assert target.deadline == dt.date(2027, 1, 31)
+    assert target.deadline_label == "Q4 FY27"
+    assert target.problems == ()
+
+
+def test_window_after_segment_canonical() -> None:
+    target = parse("-1pp logo churn for Mid-market 90-day by Q4 FY27")
+    canonical = format_target(target, kpi_labels=LABELS, calendar=FEBRUARY)
+    assert canonical == MID_MARKET_CHURN
+    assert parse(canonical) == replace(target, text=canonical)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "GRR 94%+ for enterprise accounts 90-day",
+        "GRR 94%+ among self-serve customers 90-day",
+        "GRR 94%+ for the design partner cohort 90-day",
+        "GRR 94%+ in EMEA 90 day",
+    ],
+)
+def test_segment_stops_before_window(phrase: str) -> None:
+    target = parse(phrase)
+    assert target.window_days == 90
+    assert target.segment is not None
+    assert "90" not in target.segment
+    assert target.problems == ()
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "time to value to 1 day",
+        "GRR +2pp within 1 year",
+        "GRR +2pp in 1 year",
+        "no account 90 day overdue",
+        "GRR 90 days +2pp",
+        "Launch 30-60-90 day plan for SMB",
+    ],
+)
+def test_span_that_is_not_window(phrase: str) -> None:
+    assert parse(phrase).window_days is None
+
+
+def test_two_windows_anywhere_are_problem() -> None:
+    target = parse("90-day GRR +2pp for SMB 12-month")
+    assert target.window_days is None
+    assert "more than one measurement window: '90-day', '12-month'" in target.problems
+
+
+REGISTER_WITH_WINDOW_AFTER_SEGMENT = """\
+company: Example Co
+initiatives:
+  - id: mid-market-save-desk
+    name: Save desk for Mid-market renewals
+    owner: Dana Reyes
+    target: -1pp logo churn for Mid-market 90-day by Q4 FY27
+  - id: mid-market-health-checks
+    name: Health checks for Mid-market accounts
+    owner: Sam Ortiz
+    target: logo churn -1pp for the Mid-market cohort by Q4 FY27 (90-day)
+"""
+
+
+def test_register_window_after_segment(tmp_path: Path) -> None:
+    path = tmp_path / "register.yaml"
+    path.write_text(REGISTER_WITH_WINDOW_AFTER_SEGMENT, encoding="utf-8")
+    result = read_register_file(path, calendar=FEBRUARY, as_of=AS_OF)
+    for initiative in result.initiatives:
+        assert initiative.target.segment == "Mid-market", initiative.id
+        assert initiative.target.window_days == 90, initiative.id
+        assert initiative.target.deadline == dt.date(2027, 1, 31), initiative.id
+    register = Register("Example Co", tuple(result.initiatives))
+    report = run_lint(register, LintContext(as_of=AS_OF, calendar=FEBRUARY))
+    target_findings = [item for item in report.findings if item.rule_id == "TG201"]
+    assert target_findings == []
 
 
 # -- segments only after a segment word
@@ -1099,6 +1222,52 @@ def test_canonical_phrase_is_stable(case: tuple[Target, FiscalCalendar, bool]) -
     reread = parse_target(once, calendar=calendar, kpi_aliases=ALIASES, as_of=AS_OF)
     again = replace(reread, text="")
     assert format_target(again, kpi_labels=LABELS, calendar=calendar) == once
+
+
+def window_forms(days: int) -> list[str]:
+    """Return the ways to write a window of `days` that `parse_target` reads back."""
+    forms = [f"({days}-day)", f"{days}-day", f"{days}d", f"{days}-day window"]
+    if days > 1:
+        # A lone "1 day" is a quantity, not a window.
+        forms.append(f"{days} day")
+    months, rest = divmod(days, 30)
+    if not rest and months % 12:
+        forms += [f"{months}-month", f"T{months}M"]
+    return forms
+
+
+@st.composite
+def moved_windows(draw: st.DrawFn) -> tuple[Target, FiscalCalendar, str]:
+    """Draw a target with a window and its canonical phrase, the window moved."""
+    target, calendar, _ = draw(targets())
+    if target.window_days is None:
+        target = replace(target, window_days=draw(st.integers(1, 730)))
+    days = target.window_days
+    assert days is not None
+    without = format_target(replace(target, window_days=None), kpi_labels=LABELS)
+    window = draw(st.sampled_from(window_forms(days)))
+    kpi = LABELS.get(target.kpi_id or "", target.kpi_id)
+    deadline_at = without.find(" by ")
+    segment_end = deadline_at if deadline_at >= 0 else len(without)
+    places = {
+        "start": f"{window} {without}",
+        "after segment": f"{without[:segment_end]} {window}{without[segment_end:]}",
+        "end": f"{without} {window}",
+        "end, after a comma": f"{without}, {window}",
+    }
+    if kpi and without.startswith(f"{kpi} "):
+        places["after KPI"] = f"{kpi} {window}{without[len(kpi) :]}"
+    return target, calendar, draw(st.sampled_from(sorted(places.values())))
+
+
+@settings(max_examples=400)
+@given(moved_windows())
+def test_window_anywhere_round_trip(case: tuple[Target, FiscalCalendar, str]) -> None:
+    target, calendar, phrase = case
+    reread = parse_target(phrase, calendar=calendar, kpi_aliases=ALIASES)
+    assert reread.problems == (), phrase
+    for name in COMPARED_FIELDS:
+        assert getattr(reread, name) == getattr(target, name), (name, phrase)
 
 
 # -- real initiative lists, read in place

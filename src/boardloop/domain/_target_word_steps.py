@@ -33,9 +33,9 @@ _SPAN = r"(?P<span>day|week|month|year)s?"
 _AGE_WORDS = r"(?:without|old|overdue|late|since|ago|inactive|of\s+inactivity)\b"
 _N_SPAN = rf"(?P<n>\d+)[-\s]?{_SPAN}\b"
 # A window is read only where the phrase marks it as one: a named or bracketed
-# window, a trailing or rolling span, "N-day" right before the KPI or before
-# other words, or "over N days" after the KPI. Other spans are deadlines or time
-# limits.
+# window, a trailing or rolling span or its code ("T12M"), any span right before
+# the KPI, "90-day", "90d" or "90 day" anywhere (`_WINDOW_ANYWHERE_RE`), or
+# "over N days" after the KPI. Other spans are deadlines, time limits or levels.
 _WINDOW_RES = (
     re.compile(
         rf"\b(?:trailing|rolling)\s+(?:the\s+)?(?:(?:last|past)\s+)?{_N_SPAN}",
@@ -57,12 +57,34 @@ _WINDOW_RES = (
         rf"(?<![\w.])(?P<n>\d+)(?:[-\s]?{_SPAN}|d)(?=\s*{KPI_GAP})", re.IGNORECASE
     ),
     re.compile(r"\b(?:TTM|LTM|trailing\s+twelve\s+months)\b", re.IGNORECASE),
+    # "T12M", "L12M", "R12M", "T90D", "L4W": trailing, last or rolling N months,
+    # weeks or days.
+    re.compile(r"\b[TLR](?P<n>\d+)(?P<span>[MWD])\b", re.IGNORECASE),
     # "180-day survey responses": a hyphenated span before words measures them,
     # unless the words make it an age ("90-day overdue invoices").
     re.compile(
         rf"(?<![\w.])(?P<n>\d+)-{_SPAN}(?=\s+[A-Za-z])(?!\s+{_AGE_WORDS})",
         re.IGNORECASE,
     ),
+)
+# "90-day", "90d" and "90 day" are adjectives that only a window uses, so they
+# are a window anywhere in the phrase: after the KPI, the segment or the
+# deadline. The plural "90 days" is not, because it is as often a level of a
+# KPI measured in days or a deadline ("in 90 days"). A lone "1 day" is a
+# quantity, so the spaced form needs another number. A number after a hyphen
+# ends a list ("30-60-90 day plan"), so it is not a window either.
+_WINDOW_ANYWHERE_RE = re.compile(
+    rf"(?<![\w.-])(?P<n>\d+)(?:-{_SPAN}|d|\s(?<!\b1\s)(?P<word>day|week|month|year))"
+    rf"(?![\w-])(?!\s+{_AGE_WORDS})",
+    re.IGNORECASE,
+)
+# Words before a span that make it a deadline, a time limit or a level rather
+# than a window: "within 90-day", "under 30 day", "to 1 day".
+_NOT_WINDOW_BEFORE = frozenset(
+    """
+    within in under over across after every each than past beyond to at least
+    most up below above of reach hit
+    """.split()  # noqa: SIM905 - a word list reads best as one string
 )
 # "over 90 days" is a window only after the KPI, and never before a word that
 # makes it an age ("over 30 days without contact").
@@ -96,6 +118,8 @@ _KPI_ID_RE = re.compile(r"(?<![\w.])[a-z][a-z0-9_]+(?:\.[a-z][a-z0-9_]*)+(?![\w.
 
 _SEGMENT_WORD = r"[\w&/'.-]+"
 _SEGMENT_STOP = r"(?:by|from|to|at|with|until|over|vs|versus|and|hold|within)\b"
+# NOTE: a plural span is not an end, so "for SMB 90 days" gives the segment
+# "SMB 90 days". Ending there would read "90 days" as a level of days instead.
 _SEGMENT_END = (
     rf"(?=\s*(?:$|[{GAPS},;:()]|{_SEGMENT_STOP}|[+\-±$€£]"
     r"|\d[\d.,]*\s?(?:%|(?i:pp|pts?|points?|bps|percent)\b)))"
@@ -154,22 +178,31 @@ def _read_window(draft: Draft) -> None:
             position = match.end()
             continue
         _add_window(draft, match)
+    position = 0
+    while match := _WINDOW_ANYWHERE_RE.search(draft.rest, position):
+        before = draft.rest[: match.start()].split()
+        if before and before[-1].lower() in _NOT_WINDOW_BEFORE:
+            position = match.end()
+            continue
+        _add_window(draft, match)
 
 
 def _add_window(draft: Draft, match: re.Match[str]) -> None:
-    count = match.groupdict().get("n")
-    span = (match.groupdict().get("span") or "d").lower()
+    groups = match.groupdict()
+    count = groups.get("n")
+    span = (groups.get("span") or groups.get("word") or "d").lower()
     days = 365 if count is None else _days_in(int(count), span)
     draft.windows.append((days, draft.take(match)))
 
 
 def _days_in(count: int, span: str) -> int:
     # Whole years count 365 days each ("12-month" is 365); other months 30 days.
-    if span in ("d", "day"):
+    # `span` is the unit word or its letter: "day" or "d", "month" or "m".
+    if span.startswith("d"):
         return count
-    if span == "week":
+    if span.startswith("w"):
         return count * 7
-    if span == "year":
+    if span.startswith("y"):
         return count * 365
     if count % 12 == 0:
         return count // 12 * 365

@@ -461,3 +461,50 @@ def test_example_date_labels_low(example: tuple[BoardSection, BrandView]) -> Non
         labels = chart.category_axis.tick_label_position
         assert labels == XL_TICK_LABEL_POSITION.LOW
         assert chart.value_axis.crosses == XL_AXIS_CROSSES.MINIMUM
+
+
+# The facts on an initiative slide
+
+
+def with_explanation(explanation: str) -> BoardSection:
+    section = crowded_section()
+    item = next(item for item in section.open_initiatives if item.verdict is not None)
+    assert item.verdict is not None
+    verdict = item.verdict.model_copy(update={"explanation": explanation})
+    changed = item.model_copy(update={"verdict": verdict, "progress_note": None})
+    return section.model_copy(update={"open_initiatives": (changed,)})
+
+
+def verdict_paragraph(section: BoardSection, deck: Deck) -> str:
+    (slide,) = initiative_slides(deck, section)
+    facts = next(
+        shape
+        for shape in slide.shapes
+        if shape.has_text_frame and shape.text_frame.text.startswith("Target ")
+    )
+    paragraphs = [paragraph.text for paragraph in facts.text_frame.paragraphs]
+    return next(text for text in paragraphs if text.startswith("Verdict "))
+
+
+def test_long_explanation_whole_with_room() -> None:
+    explanation = "The control segment moved the same way during the lag. " * 15
+    section = with_explanation(explanation)
+    shown = verdict_paragraph(section, open_deck(section, BRAND))
+    assert len(explanation) > 600
+    assert shown.endswith(explanation)
+
+
+def test_huge_explanation_cut_at_word() -> None:
+    explanation = "The control segment moved the same way during the lag. " * 80
+    section = with_explanation(explanation)
+    deck = open_deck(section, BRAND)
+    shown = verdict_paragraph(section, deck)
+    assert shown.endswith("…")
+    kept = shown.removeprefix("Verdict ")[:-1]
+    item = section.open_initiatives[0]
+    assert item.verdict is not None
+    full = f"{item.verdict.label}: {explanation}"
+    assert full.startswith(kept)
+    assert full[len(kept)] == " "
+    (slide,) = initiative_slides(deck, section)
+    assert explanation.strip() in notes(slide)

@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["CELL_SIZES", "TableFit", "cut_to_lines", "fit_table", "line_count"]
+__all__ = [
+    "CELL_SIZES",
+    "TableFit",
+    "cut_to_lines",
+    "fit_paragraphs",
+    "fit_table",
+    "line_count",
+]
 
 # NOTE: an estimate. The average width of a character in em: DejaVu Sans,
 # which LibreOffice draws in place of Calibri, measures 0.49 to 0.53 em on
@@ -168,3 +175,62 @@ def fit_table(
             )
         )
     return TableFit(size, header_height, tuple(heights), tuple(cut_rows))
+
+
+# python-pptx's default text box insets: 0.1 inch left and right, 0.05 inch
+# above and below.
+_BOX_PAD_X: Final = 0.2
+_BOX_PAD_Y: Final = 0.1
+# Space after a paragraph, as a multiple of its font size.
+_PARAGRAPH_GAP: Final = 0.35
+
+
+def _paragraph_height(text: str, width_in: float, size_pt: float) -> float:
+    lines = line_count(text, width_in - _BOX_PAD_X, size_pt)
+    return (lines * _LINE_HEIGHT + _PARAGRAPH_GAP) * size_pt / 72
+
+
+def fit_paragraphs(
+    paragraphs: Sequence[tuple[str, str, bool]],
+    width_in: float,
+    height_in: float,
+    sizes: Sequence[int],
+) -> tuple[int, list[str]]:
+    """Fit labelled paragraphs into a text box; return the font size and texts.
+
+    Each paragraph is (label, text, may_cut). The box takes the largest of
+    `sizes` at which every paragraph fits whole. At the smallest size the
+    paragraphs that may be cut share the lines the others leave, in order,
+    each taking what it needs while lines remain.
+    """
+    room = height_in - _BOX_PAD_Y
+    for size in sizes:
+        heights = [
+            _paragraph_height(f"{label} {text}", width_in, size)
+            for label, text, _ in paragraphs
+        ]
+        if sum(heights) <= room:
+            return size, [text for _, text, _ in paragraphs]
+    fixed = sum(
+        height
+        for height, (_, _, may_cut) in zip(heights, paragraphs, strict=True)
+        if not may_cut
+    )
+    cuttable = sum(1 for _, _, may_cut in paragraphs if may_cut)
+    pitch = size * _LINE_HEIGHT / 72
+    gaps = cuttable * size * _PARAGRAPH_GAP / 72
+    lines_left = int((room - fixed - gaps) / pitch)
+    width = width_in - _BOX_PAD_X
+    texts = []
+    for label, text, may_cut in paragraphs:
+        if not may_cut:
+            texts.append(text)
+            continue
+        # The label shares the paragraph's first line, so the cut counts it.
+        prefix = f"{label} "
+        whole = prefix + text
+        allowed = max(min(line_count(whole, width, size), lines_left), 1)
+        shown = cut_to_lines(whole, width, size, allowed)
+        texts.append(shown[len(prefix) :] if shown.startswith(prefix) else _ELLIPSIS)
+        lines_left -= allowed
+    return size, texts

@@ -65,7 +65,7 @@ def value_range(chart: ChartView) -> tuple[float, float, float]:
     The range spans the KPI values, the interval bounds, the target level and
     the control values, padded by a tenth of their spread on each side (1.0
     when all are equal), as the SVG chart pads. The ends are then rounded out
-    to a multiple of the major unit, which gives four to eight gridlines.
+    to a multiple of the major unit, which gives three to seven intervals.
     """
     values: list[float] = []
     for point in (*chart.points, *chart.control_points):
@@ -77,7 +77,10 @@ def value_range(chart: ChartView) -> tuple[float, float, float]:
     pad = (high - low) * 0.1 or 1.0
     low, high = low - pad, high + pad
     step = _nice_step((high - low) / 5)
-    return math.floor(low / step) * step, math.ceil(high / step) * step, step
+    # Rounding drops float noise such as 0.30000000000000004 from the labels.
+    minimum = round(math.floor(low / step) * step, 9)
+    maximum = round(math.ceil(high / step) * step, 9)
+    return minimum, maximum, step
 
 
 def _nice_step(raw: float) -> float:

@@ -230,7 +230,10 @@ def fit_paragraphs(
         prefix = f"{label} "
         whole = prefix + text
         allowed = max(min(line_count(whole, width, size), lines_left), 1)
-        shown = cut_to_lines(whole, width, size, allowed)
-        texts.append(shown[len(prefix) :] if shown.startswith(prefix) else _ELLIPSIS)
+        cut_text = cut_to_lines(whole, width, size, allowed)
+        if cut_text.startswith(prefix):
+            texts.append(cut_text[len(prefix) :])
+        else:
+            texts.append(_ELLIPSIS)
         lines_left -= allowed
     return size, texts

@@ -45,7 +45,6 @@ MARGIN = Inches(0.45)
 CONTENT_WIDTH = Emu(SLIDE_WIDTH - 2 * MARGIN)
 # The lowest edge a table may reach, 0.35 inch above the slide's bottom.
 BOTTOM = Emu(SLIDE_HEIGHT - Inches(0.35))
-EMU_PER_INCH = 914400
 # A position and size in EMU: left, top, width, height.
 Box = tuple[int, int, int, int]
 
@@ -176,7 +175,7 @@ def add_fitted_table(
     `CELL_SIZES`, and only then are texts cut at a word with "…".
     """
     visible = [[show_bidi_controls(text) for text in row] for row in rows]
-    room = (BOTTOM - top) / EMU_PER_INCH
+    room = Emu(BOTTOM - top).inches
     fit = fit_table(header, visible, widths, room)
     _build_table(
         slide,

@@ -1,9 +1,9 @@
 """The slides of the PPTX deck: summary, tables, one per initiative, track record.
 
 Slides, in order: a summary, the active and planned initiatives table, the
-closed initiatives table (both at most `ROWS_PER_SLIDE` rows a slide, spread
-evenly over the slides they need), one slide per open initiative with its
-chart, and the track record. Table rows grow into the room the slide has,
+closed initiatives table, one slide per open initiative with its chart, and
+the track record. Each table has at most `ROWS_PER_SLIDE` rows a slide,
+spread evenly over the slides it needs. Table rows grow into the room the slide has,
 and a text is cut at a word with "…" only when it cannot fit. The speaker
 notes carry the full text of every initiative on the slide.
 """
@@ -51,7 +51,7 @@ __all__ = ["ROWS_PER_SLIDE", "build_deck"]
 
 Row = TypeVar("Row")
 
-# The most table rows a slide holds. At eight rows each has room for three
+# Maximum table rows on a slide. At eight rows each has room for three
 # lines of 10 pt text, and fewer rows get taller.
 ROWS_PER_SLIDE: Final = 8
 # Maximum length, in characters, of a slide title.

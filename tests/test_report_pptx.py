@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from pptx import Presentation
+from pptx.enum.chart import XL_AXIS_CROSSES, XL_TICK_LABEL_POSITION
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from boardloop.report import BoardSection, BrandView, logo_from_bytes, render_pptx
@@ -212,7 +213,7 @@ def test_crowded_notes_keep_full_names() -> None:
         assert item.name in notes(slide)
 
 
-def test_crowded_long_name_cut_on_slide() -> None:
+def test_crowded_long_name_cut_in_title() -> None:
     section = crowded_section()
     deck = open_deck(section, BRAND)
     slides = initiative_slides(deck, section)
@@ -223,7 +224,20 @@ def test_crowded_long_name_cut_on_slide() -> None:
     assert title.endswith("…")
     assert len(title) < len(LONG_NAME)
     assert LONG_NAME.startswith(title[:-1])
-    assert LONG_NAME not in "\n".join(slide_text(slide) for slide in deck.slides)
+
+
+def test_crowded_long_name_whole_in_table() -> None:
+    # The table has room for eight lines in the name's row, so the name stays whole.
+    deck = open_deck(crowded_section(), BRAND)
+    cells = [
+        cell.text
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+    ]
+    assert LONG_NAME in cells
 
 
 def test_crowded_non_latin_text_kept() -> None:
@@ -291,3 +305,206 @@ def test_svg_logo_left_out_of_deck() -> None:
     assert not any(
         shape.shape_type == MSO_SHAPE_TYPE.PICTURE for shape in summary.shapes
     )
+
+
+# Tables that fit their text
+
+
+def table_cells(slide: Slide) -> list[list[str]]:
+    tables = [shape.table for shape in slide.shapes if shape.has_table]
+    assert len(tables) == 1
+    return [[cell.text for cell in row.cells] for row in tables[0].rows]
+
+
+def slides_titled(deck: Deck, title: str) -> list[Slide]:
+    return [
+        slide
+        for slide in deck.slides
+        if slide.shapes[0].text_frame.text.startswith(title)
+    ]
+
+
+def test_example_lessons_whole(example: tuple[BoardSection, BrandView]) -> None:
+    section, brand = example
+    (slide,) = slides_titled(open_deck(section, brand), "Closed initiatives")
+    lessons = [row[3] for row in table_cells(slide)[1:]]
+    expected = [
+        item.lesson or "no lesson recorded" for item in section.closed_initiatives
+    ]
+    assert lessons == expected
+    assert any(len(lesson) > 120 for lesson in lessons)
+
+
+def test_crowded_lessons_cut_at_word() -> None:
+    section = crowded_section()
+    deck = open_deck(section, BRAND)
+    (slide,) = slides_titled(deck, "Closed initiatives")
+    cut = 0
+    for item, row in zip(
+        section.closed_initiatives, table_cells(slide)[1:], strict=True
+    ):
+        lesson, shown = item.lesson or "", row[3]
+        assert lesson in notes(slide)
+        if shown == lesson:
+            continue
+        cut += 1
+        assert shown.endswith("…")
+        kept = shown[:-1]
+        assert lesson.startswith(kept)
+        # The cut falls where a word ends: a space follows in the full text.
+        assert lesson[len(kept)] == " "
+    assert cut == len(section.closed_initiatives)
+
+
+def test_single_long_lesson_gets_room() -> None:
+    section = crowded_section()
+    item = section.closed_initiatives[0]
+    lesson = "The renewal desk now starts work at 120 days out. " * 12
+    alone = section.model_copy(
+        update={"closed_initiatives": (item.model_copy(update={"lesson": lesson}),)}
+    )
+    (slide,) = slides_titled(open_deck(alone, BRAND), "Closed initiatives")
+    assert table_cells(slide)[1][3] == lesson
+
+
+def test_huge_lesson_cut_to_slide() -> None:
+    section = crowded_section()
+    item = section.closed_initiatives[0]
+    lesson = "The renewal desk now starts work at 120 days out. " * 200
+    alone = section.model_copy(
+        update={"closed_initiatives": (item.model_copy(update={"lesson": lesson}),)}
+    )
+    deck = open_deck(alone, BRAND)
+    (slide,) = slides_titled(deck, "Closed initiatives")
+    shown = table_cells(slide)[1][3]
+    assert shown.endswith("…")
+    assert lesson.startswith(shown[:-1])
+    assert lesson[len(shown) - 1] == " "
+    assert lesson.strip() in notes(slide)
+    assert outside_shapes(deck) == []
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [(1, [1]), (8, [8]), (9, [5, 4]), (17, [6, 6, 5]), (32, [8, 8, 8, 8])],
+)
+def test_open_table_rows_balanced(count: int, expected: list[int]) -> None:
+    section = crowded_section()
+    subset = section.model_copy(
+        update={"open_initiatives": section.open_initiatives[:count]}
+    )
+    deck = open_deck(subset, BRAND)
+    slides = slides_titled(deck, "Active and planned initiatives")
+    assert [len(table_cells(slide)) - 1 for slide in slides] == expected
+    shown = [row[0] for slide in slides for row in table_cells(slide)[1:]]
+    assert len(shown) == count
+
+
+# Chart axes
+
+
+def chart_of(slide: Slide) -> Any:
+    (chart,) = [shape.chart for shape in slide.shapes if shape.has_chart]
+    return chart
+
+
+def drawn_values(item: Any) -> list[float]:
+    chart = item.chart
+    values = []
+    for point in (*chart.points, *chart.control_points):
+        bounds = (point.value, point.low, point.high)
+        values += [float(value) for value in bounds if value is not None]
+    if chart.target_level is not None:
+        values.append(float(chart.target_level))
+    return values
+
+
+def charted(section: BoardSection, deck: Deck) -> list[tuple[Any, Any]]:
+    pairs = zip(section.open_initiatives, initiative_slides(deck, section), strict=True)
+    return [(item, chart_of(slide)) for item, slide in pairs if item.chart is not None]
+
+
+def test_example_axes_fit_data(example: tuple[BoardSection, BrandView]) -> None:
+    section, brand = example
+    pairs = charted(section, open_deck(section, brand))
+    assert len(pairs) >= 3
+    for item, chart in pairs:
+        values = drawn_values(item)
+        low, high = min(values), max(values)
+        axis = chart.value_axis
+        step = axis.major_unit
+        assert axis.minimum_scale is not None, item.name
+        assert axis.maximum_scale is not None, item.name
+        assert axis.minimum_scale <= low, item.name
+        assert axis.maximum_scale >= high, item.name
+        # At most a tenth of the spread of padding, then one gridline step.
+        slack = (high - low) * 0.1 + step + 1e-9
+        assert axis.minimum_scale >= low - slack, item.name
+        assert axis.maximum_scale <= high + slack, item.name
+
+
+def test_example_rate_axis_not_zero(example: tuple[BoardSection, BrandView]) -> None:
+    section, brand = example
+    pairs = charted(section, open_deck(section, brand))
+    nrr = [chart for item, chart in pairs if "NRR" in item.chart.title]
+    assert nrr
+    for chart in nrr:
+        assert chart.value_axis.minimum_scale > 50
+
+
+def test_example_date_labels_low(example: tuple[BoardSection, BrandView]) -> None:
+    section, brand = example
+    pairs = charted(section, open_deck(section, brand))
+    below_zero = [chart for _, chart in pairs if chart.value_axis.minimum_scale < 0]
+    assert below_zero
+    for _, chart in pairs:
+        labels = chart.category_axis.tick_label_position
+        assert labels == XL_TICK_LABEL_POSITION.LOW
+        assert chart.value_axis.crosses == XL_AXIS_CROSSES.MINIMUM
+
+
+# The facts on an initiative slide
+
+
+def with_explanation(explanation: str) -> BoardSection:
+    section = crowded_section()
+    item = next(item for item in section.open_initiatives if item.verdict is not None)
+    assert item.verdict is not None
+    verdict = item.verdict.model_copy(update={"explanation": explanation})
+    changed = item.model_copy(update={"verdict": verdict, "progress_note": None})
+    return section.model_copy(update={"open_initiatives": (changed,)})
+
+
+def verdict_paragraph(section: BoardSection, deck: Deck) -> str:
+    (slide,) = initiative_slides(deck, section)
+    facts = next(
+        shape
+        for shape in slide.shapes
+        if shape.has_text_frame and shape.text_frame.text.startswith("Target ")
+    )
+    paragraphs = [paragraph.text for paragraph in facts.text_frame.paragraphs]
+    return next(text for text in paragraphs if text.startswith("Verdict "))
+
+
+def test_long_explanation_whole_with_room() -> None:
+    explanation = "The control segment moved the same way during the lag. " * 15
+    section = with_explanation(explanation)
+    shown = verdict_paragraph(section, open_deck(section, BRAND))
+    assert len(explanation) > 600
+    assert shown.endswith(explanation)
+
+
+def test_huge_explanation_cut_at_word() -> None:
+    explanation = "The control segment moved the same way during the lag. " * 80
+    section = with_explanation(explanation)
+    deck = open_deck(section, BRAND)
+    shown = verdict_paragraph(section, deck)
+    assert shown.endswith("…")
+    kept = shown.removeprefix("Verdict ")[:-1]
+    item = section.open_initiatives[0]
+    assert item.verdict is not None
+    full = f"{item.verdict.label}: {explanation}"
+    assert full.startswith(kept)
+    assert full[len(kept)] == " "
+    (slide,) = initiative_slides(deck, section)
+    assert explanation.strip() in notes(slide)

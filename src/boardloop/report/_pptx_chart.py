@@ -7,10 +7,17 @@ and the control segment, over a date axis.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, cast
 
 from pptx.chart.data import CategoryChartData
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.chart import (
+    XL_AXIS_CROSSES,
+    XL_CHART_TYPE,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_LABEL_POSITION,
+)
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.util import Pt
 
@@ -28,7 +35,7 @@ if TYPE_CHECKING:
     from boardloop.report._brand import BrandView
     from boardloop.report._view import ChartPoint, ChartView
 
-__all__ = ["SERIES_NAMES", "add_line_chart"]
+__all__ = ["SERIES_NAMES", "add_line_chart", "value_range"]
 
 # Names of the chart's series besides the KPI itself, which takes the chart title.
 SERIES_NAMES = {
@@ -50,6 +57,39 @@ def _values(
         value = by_day.get(day)
         values.append(None if value is None else float(value))
     return values
+
+
+def value_range(chart: ChartView) -> tuple[float, float, float]:
+    """Return the value axis minimum, maximum and major unit for the drawn values.
+
+    The range spans the KPI values, the interval bounds, the target level and
+    the control values, padded by a tenth of their spread on each side (1.0
+    when all are equal), as the SVG chart pads. The ends are then rounded out
+    to a multiple of the major unit, which gives three to seven intervals.
+    """
+    values: list[float] = []
+    for point in (*chart.points, *chart.control_points):
+        bounds = (point.value, point.low, point.high)
+        values += [float(v) for v in bounds if v is not None]
+    if chart.target_level is not None:
+        values.append(float(chart.target_level))
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.1 or 1.0
+    low, high = low - pad, high + pad
+    step = _nice_step((high - low) / 5)
+    # Rounding drops float noise such as 0.30000000000000004 from the labels.
+    minimum = round(math.floor(low / step) * step, 9)
+    maximum = round(math.ceil(high / step) * step, 9)
+    return minimum, maximum, step
+
+
+def _nice_step(raw: float) -> float:
+    """Return the smallest of 1, 2, 2.5 or 5 times a power of ten that is >= `raw`."""
+    power = 10.0 ** math.floor(math.log10(raw))
+    for factor in (1.0, 2.0, 2.5, 5.0):
+        if factor * power >= raw:
+            return factor * power
+    return 10.0 * power
 
 
 def add_line_chart(slide: Slide, box: Box, chart: ChartView, brand: BrandView) -> None:
@@ -90,7 +130,16 @@ def add_line_chart(slide: Slide, box: Box, chart: ChartView, brand: BrandView) -
     line_chart.font.size = Pt(9)
     line_chart.category_axis.tick_labels.number_format = "mmm yy"
     line_chart.category_axis.tick_labels.number_format_is_linked = False
-    line_chart.value_axis.has_major_gridlines = True
+    # The date labels sit under the plot, and the date axis crosses the value
+    # axis at its minimum, so neither is drawn at zero over the data.
+    line_chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    value_axis = line_chart.value_axis
+    value_axis.crosses = XL_AXIS_CROSSES.MINIMUM
+    value_axis.has_major_gridlines = True
+    minimum, maximum, step = value_range(chart)
+    value_axis.minimum_scale = minimum
+    value_axis.maximum_scale = maximum
+    value_axis.major_unit = step
 
     series = list(line_chart.plots[0].series)
     _style(series[0], colour(brand.accent), width=2.25, marker=True)

@@ -8,6 +8,7 @@ from pptx.util import Inches
 
 from boardloop.report._format import date_label
 from boardloop.report._pptx_chart import add_line_chart
+from boardloop.report._pptx_fit import fit_paragraphs
 from boardloop.report._pptx_shapes import (
     CONTENT_WIDTH,
     MARGIN,
@@ -17,6 +18,7 @@ from boardloop.report._pptx_shapes import (
     clip,
     set_notes,
 )
+from boardloop.report._text import show_bidi_controls
 
 if TYPE_CHECKING:
     from pptx.slide import Slide
@@ -26,46 +28,51 @@ if TYPE_CHECKING:
 
 __all__ = ["add_initiative_slide", "open_note"]
 
-# Maximum text lengths, in characters, that fit the boxes at their font sizes.
+# Maximum length, in characters, of the slide title.
 _TITLE: Final = 90
-_EXPLANATION: Final = 600
-_NOTE: Final = 240
+# Maximum length of a fact before fitting. A target, owner or status longer
+# than this is cut here, because only the verdict and the progress note are
+# cut to fit the box.
+_FACT: Final = 300
+# Font sizes, in points, the facts box tries in turn; the last is the floor.
+_FACT_SIZES: Final = (12, 11, 10)
 
 
 def add_initiative_slide(slide: Slide, item: OpenInitiative, brand: BrandView) -> None:
     """Fill a blank slide with one open initiative: facts left, chart right."""
     add_title(slide, clip(item.name, _TITLE), brand, size=22)
-    facts = [
-        Line(clip(item.target.display, 200), label="Target", size=12),
-        Line(clip(item.owner.display, 100), label="Owner", size=12),
-        Line(
-            clip(
-                f"{item.status_label}; next checkpoint {item.next_checkpoint_label}",
-                120,
-            ),
-            label="Status",
-            size=12,
+    # (label, full text, whether the text may be cut to fit the box)
+    facts: list[tuple[str, str, bool]] = [
+        ("Target", item.target.display, False),
+        ("Owner", item.owner.display, False),
+        (
+            "Status",
+            f"{item.status_label}; next checkpoint {item.next_checkpoint_label}",
+            False,
         ),
     ]
     verdict = item.verdict
     if verdict is None:
-        facts.append(Line(item.verdict_label, label="Verdict", size=12))
+        facts.append(("Verdict", item.verdict_label, False))
     else:
-        facts.append(
-            Line(
-                clip(f"{verdict.label}: {verdict.explanation}", _EXPLANATION),
-                label="Verdict",
-                size=12,
-            )
-        )
+        facts.append(("Verdict", f"{verdict.label}: {verdict.explanation}", True))
         movement = (
             f"{verdict.movement_label} ({verdict.relative_change_label} relative); "
             f"{verdict.attainment_label} of target"
         )
-        facts.append(Line(movement, label="Movement", size=12))
+        facts.append(("Movement", movement, False))
     if item.progress_note:
-        facts.append(Line(clip(item.progress_note, _NOTE), label="Progress", size=12))
-    add_text(slide, (MARGIN, Inches(1.5), Inches(5.3), Inches(5.6)), facts, brand)
+        facts.append(("Progress", item.progress_note, True))
+    visible = [
+        (label, show_bidi_controls(text) if cut else clip(text, _FACT), cut)
+        for label, text, cut in facts
+    ]
+    size, texts = fit_paragraphs(visible, 5.3, 5.6, _FACT_SIZES)
+    lines = [
+        Line(text, label=label, size=size)
+        for (label, _, _), text in zip(visible, texts, strict=True)
+    ]
+    add_text(slide, (MARGIN, Inches(1.5), Inches(5.3), Inches(5.6)), lines, brand)
 
     chart = item.chart
     left = MARGIN + Inches(5.6)

@@ -10,6 +10,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.util import Emu, Inches, Length, Pt
 
+from boardloop.report._pptx_fit import fit_table
 from boardloop.report._text import show_bidi_controls
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ __all__ = [
     "SLIDE_WIDTH",
     "Box",
     "Line",
+    "add_fitted_table",
     "add_table",
     "add_text",
     "add_title",
@@ -41,6 +43,8 @@ SLIDE_WIDTH = Inches(13.333)
 SLIDE_HEIGHT = Inches(7.5)
 MARGIN = Inches(0.45)
 CONTENT_WIDTH = Emu(SLIDE_WIDTH - 2 * MARGIN)
+# The lowest edge a table may reach, 0.35 inch above the slide's bottom.
+BOTTOM = Emu(SLIDE_HEIGHT - Inches(0.35))
 # A position and size in EMU: left, top, width, height.
 Box = tuple[int, int, int, int]
 
@@ -57,11 +61,16 @@ class Line:
 
 
 def clip(text: str, limit: int) -> str:
-    """Cut `text` to at most `limit` characters, ending an abridged one with "…"."""
+    """Cut `text` to at most `limit` characters at a word, ending it with "…"."""
     visible = show_bidi_controls(text)
     if len(visible) <= limit:
         return visible
-    return visible[: limit - 1].rstrip() + "…"
+    head = visible[: limit - 1]
+    space = head.rfind(" ")
+    # Cut inside a word only when the text has no space in its first half.
+    if space > limit // 2:
+        head = head[:space]
+    return head.rstrip().rstrip(",;:") + "…"
 
 
 def colour(hex_colour: str) -> RGBColor:
@@ -148,8 +157,53 @@ def add_table(
     size: int = 10,
 ) -> None:
     """Add a table with a header row; `widths` and `row_height` are in inches."""
+    heights = [row_height] * len(rows)
+    _build_table(slide, top, widths, header, rows, brand, 0.4, heights, size)
+
+
+def add_fitted_table(
+    slide: Slide,
+    top: int,
+    widths: Sequence[float],
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    brand: BrandView,
+) -> None:
+    """Add a table sized to the room between `top` and the slide's bottom margin.
+
+    Rows grow to hold their text, the font shrinks to the floor of
+    `CELL_SIZES`, and only then are texts cut at a word with "…".
+    """
+    visible = [[show_bidi_controls(text) for text in row] for row in rows]
+    room = Emu(BOTTOM - top).inches
+    fit = fit_table(header, visible, widths, room)
+    _build_table(
+        slide,
+        top,
+        widths,
+        header,
+        fit.rows,
+        brand,
+        fit.header_height,
+        fit.row_heights,
+        fit.size,
+    )
+
+
+def _build_table(
+    slide: Slide,
+    top: int,
+    widths: Sequence[float],
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    brand: BrandView,
+    header_height: float,
+    row_heights: Sequence[float],
+    size: int,
+) -> None:
+    """Add a table; widths and heights are in inches."""
     width = Inches(sum(widths))
-    height = Inches(0.4 + row_height * len(rows))
+    height = Inches(header_height + sum(row_heights))
     shape = slide.shapes.add_table(
         len(rows) + 1, len(header), MARGIN, Emu(top), width, height
     )
@@ -157,8 +211,8 @@ def add_table(
     table.first_row = True
     for index, column_width in enumerate(widths):
         table.columns[index].width = Inches(column_width)
-    table.rows[0].height = Inches(0.4)
-    for row in list(table.rows)[1:]:
+    table.rows[0].height = Inches(header_height)
+    for row, row_height in zip(list(table.rows)[1:], row_heights, strict=True):
         row.height = Inches(row_height)
     for column, text in enumerate(header):
         cell = table.cell(0, column)

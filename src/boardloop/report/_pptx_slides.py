@@ -1,15 +1,17 @@
 """The slides of the PPTX deck: summary, tables, one per initiative, track record.
 
 Slides, in order: a summary, the active and planned initiatives table, the
-closed initiatives table (both at most `ROWS_PER_SLIDE` rows a slide, then
-continued), one slide per open initiative with its chart, and the track
-record. Text that could overflow its box is cut with "…"; the speaker notes
-carry the full text of every initiative on the slide.
+closed initiatives table, one slide per open initiative with its chart, and
+the track record. Each table has at most `ROWS_PER_SLIDE` rows a slide,
+spread evenly over the slides it needs. Table rows grow into the room the slide has,
+and a text is cut at a word with "…" only when it cannot fit. The speaker
+notes carry the full text of every initiative on the slide.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from typing import TYPE_CHECKING, Final, TypeVar
 
 from pptx import Presentation as open_presentation
@@ -22,6 +24,7 @@ from boardloop.report._pptx_shapes import (
     SLIDE_HEIGHT,
     SLIDE_WIDTH,
     Line,
+    add_fitted_table,
     add_table,
     add_text,
     add_title,
@@ -48,13 +51,11 @@ __all__ = ["ROWS_PER_SLIDE", "build_deck"]
 
 Row = TypeVar("Row")
 
-# Table rows a slide holds: each row has room for three lines of 10 pt text.
+# Maximum table rows on a slide. At eight rows each has room for three
+# lines of 10 pt text, and fewer rows get taller.
 ROWS_PER_SLIDE: Final = 8
-# Maximum text lengths, in characters, that fit the boxes at their font sizes.
-_NAME = 70
+# Maximum length, in characters, of a slide title.
 _TITLE = 90
-_CELL = 80
-_LESSON = 120
 
 
 def build_deck(section: BoardSection, brand: BrandView) -> bytes:
@@ -81,9 +82,20 @@ def _new_slide(deck: Presentation) -> Slide:
 
 
 def _pages(rows: Sequence[Row]) -> list[Sequence[Row]]:
-    """Split table rows into slides of `ROWS_PER_SLIDE`; no rows give one empty page."""
-    pages = [rows[i : i + ROWS_PER_SLIDE] for i in range(0, len(rows), ROWS_PER_SLIDE)]
-    return pages or [rows]
+    """Split table rows into as few slides as `ROWS_PER_SLIDE` allows, balanced.
+
+    The slides' row counts differ by at most one, larger first, so 9 rows
+    make 5 and 4 rather than 8 and 1. No rows give one empty page.
+    """
+    count = max(1, math.ceil(len(rows) / ROWS_PER_SLIDE))
+    base, extra = divmod(len(rows), count)
+    pages: list[Sequence[Row]] = []
+    start = 0
+    for index in range(count):
+        size = base + (1 if index < extra else 0)
+        pages.append(rows[start : start + size])
+        start += size
+    return pages
 
 
 def _page_title(title: str, index: int, count: int) -> str:
@@ -175,17 +187,17 @@ def _open_table_slides(
         )
         rows = [
             [
-                clip(item.name, _NAME),
-                clip(item.target.display, _CELL),
-                clip(item.owner.display, 50),
-                clip(item.status_label, 40),
-                clip(item.next_checkpoint_label, 30),
+                item.name,
+                item.target.display,
+                item.owner.display,
+                item.status_label,
+                item.next_checkpoint_label,
                 item.verdict.label if item.verdict else item.verdict_label,
             ]
             for item in page
         ]
         if rows:
-            add_table(
+            add_fitted_table(
                 slide,
                 Inches(1.5),
                 [3.3, 3.0, 2.0, 1.3, 1.3, 1.5],
@@ -220,15 +232,15 @@ def _closed_table_slides(
         add_title(slide, _page_title("Closed initiatives", index, len(pages)), brand)
         rows = [
             [
-                clip(item.name, _NAME),
+                item.name,
                 item.outcome_label,
-                clip(item.movement_label, _CELL),
-                clip(item.lesson or "no lesson recorded", _LESSON),
+                item.movement_label,
+                item.lesson or "no lesson recorded",
             ]
             for item in page
         ]
         if rows:
-            add_table(
+            add_fitted_table(
                 slide,
                 Inches(1.5),
                 [3.3, 1.7, 3.0, 4.4],
@@ -275,7 +287,7 @@ def _track_record_slides(
             brand,
         )
         if page:
-            add_table(
+            add_fitted_table(
                 slide,
                 Inches(2.25),
                 [3.6, 1.1, 1.1, 1.1, 1.1, 1.2, 1.2, 2.0],
@@ -289,9 +301,8 @@ def _track_record_slides(
                     "No outcome",
                     "Median attainment",
                 ],
-                [[clip(row[0], _NAME), *row[1:]] for row in page],
+                page,
                 brand,
-                row_height=0.55,
             )
         set_notes(slide, [record.text, *(row[0] for row in page)])
 

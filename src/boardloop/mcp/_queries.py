@@ -25,7 +25,7 @@ from boardloop.mcp._encode import (
 from boardloop.mcp._errors import InvalidDateRangeError, UnknownKpiError
 from boardloop.service import (
     build_section,
-    evaluate_register,
+    evaluate_company,
     lint_register,
     load_workspace_catalog,
 )
@@ -99,8 +99,7 @@ def list_initiatives(
     company = workspace.config.company
     catalog = load_workspace_catalog(workspace)
     register = workspace.store.load_register(company)
-    values = workspace.store.load_kpi_values(company)
-    evaluations = evaluate_register(register, values, catalog=catalog, as_of=as_of)
+    evaluations = evaluate_company(workspace, as_of=as_of, catalog=catalog)
     labels = catalog.labels()
 
     rows = []
@@ -151,15 +150,13 @@ def read_initiative(
     workspace: Workspace, key: str, *, as_of: dt.date
 ) -> dict[str, Any]:
     """Return one initiative: its fields, target, evaluation, history and version."""
-    from boardloop.evaluate import evaluate_all
-
     company = workspace.config.company
     stored = workspace.store.get_initiative(company, key.strip())
     catalog = load_workspace_catalog(workspace)
-    values = workspace.store.load_kpi_values(company)
-    (evaluation,) = evaluate_all(
-        [stored.initiative], values, as_of=as_of, catalog=catalog
+    evaluations = evaluate_company(
+        workspace, as_of=as_of, catalog=catalog, initiatives=[stored.initiative]
     )
+    evaluation = evaluations[stored.initiative.id]
     document = encode_initiative(
         stored.initiative,
         kpi_labels=catalog.labels(),

@@ -183,8 +183,8 @@ def init(
 ) -> None:
     """Create a workspace: boardloop.toml, its SQLite database and a starter register.
 
-    The starter register, initiatives.yaml, holds one commented example
-    initiative to replace; an existing initiatives.yaml is kept as it is.
+    The starter register, initiatives.yaml, contains one commented example
+    initiative to replace. An existing initiatives.yaml is kept as it is.
     """
     from boardloop.cli._starter import STARTER_FILE_NAME, starter_register
     from boardloop.store import WorkspaceError, init_workspace

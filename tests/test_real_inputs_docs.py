@@ -72,3 +72,22 @@ def test_documented_lint_summaries(
     file_cell, workspace_cell, _ = documented_row(LABELS[real])
     assert summary_of(on_file.stdout) == file_cell
     assert summary_of(on_workspace.stdout) == workspace_cell
+
+
+def test_shared_line_findings_distinct(real_data: Path, tmp_path: Path) -> None:
+    # The Sourcegraph list gives every item the period on its line 3, so the
+    # items' DT301 findings share one location and differ by initiative only.
+    source = path_of(real_data, SOURCEGRAPH_Q3)
+    result = run(
+        "lint",
+        str(source),
+        "--fiscal-start-month",
+        "2",
+        "--as-of",
+        "2022-01-31",
+        cwd=tmp_path,
+    )
+    lines = [line for line in result.stdout.splitlines() if " DT301 " in line]
+    assert len(lines) > 1, result.stdout
+    assert len(set(lines)) == len(lines), lines
+    assert all(" DT301 [" in line for line in lines), lines

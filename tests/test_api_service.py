@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["bare_app"]
 
 ERROR_KEYS = {"code", "message", "details", "request_id"}
+REPOSITORY = Path(__file__).resolve().parents[1]
 
 
 def test_healthz_answers_ok(bare_app: TestClient) -> None:
@@ -24,6 +26,15 @@ def test_healthz_answers_ok(bare_app: TestClient) -> None:
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
     assert response.headers["X-Request-ID"]
+
+
+def test_healthz_body_matches_docs(bare_app: TestClient) -> None:
+    docs = (REPOSITORY / "docs" / "api.md").read_text(encoding="utf-8")
+    row = next(
+        line for line in docs.splitlines() if line.startswith("| `GET /healthz`")
+    )
+    documented = json.loads(row.split("200 `", 1)[1].split("`", 1)[0])
+    assert bare_app.get("/healthz").json() == documented
 
 
 def test_readyz_checks_migrated_database(bare_app: TestClient) -> None:

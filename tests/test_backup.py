@@ -30,6 +30,7 @@ from boardloop.edits import (
 from boardloop.service import compute_kpis, import_files
 from boardloop.store import (
     CompanySettings,
+    InvalidCompanyNameError,
     Store,
     Workspace,
     backup_company,
@@ -427,6 +428,17 @@ def test_restore_under_new_name(
     assert result.company == "Tallyfern Copy"
     assert target.companies() == ["Tallyfern Copy"]
     assert_same_state(source_state, stored_state(target, "Tallyfern Copy"))
+
+
+def test_restore_rejects_slash_in_name(
+    first_backup: Path, fresh: Callable[[str], Store]
+) -> None:
+    target = fresh("sqlite")
+
+    with pytest.raises(InvalidCompanyNameError, match="'Tallyfern/EU'"):
+        restore_company(target, read_backup_file(first_backup), company="Tallyfern/EU")
+
+    assert target.companies() == []
 
 
 # --- users and secrets ----------------------------------------------------------------

@@ -397,10 +397,15 @@ def test_export_command_findings_csv(tmp_path: Path) -> None:
     assert all(not row[4].startswith(("=", "+", "@")) for row in rows[1:])
 
 
-def test_export_xlsx_needs_output(tmp_path: Path) -> None:
-    result = run("export", "register", "--format", "xlsx", cwd=tmp_path)
-    assert result.exit_code == 2, output_of(result)
-    assert "pass -o FILE.xlsx" in result.stderr
+def test_export_xlsx_to_redirected_stdout(tmp_path: Path) -> None:
+    source = tmp_path / "register.csv"
+    source.write_text(REGISTER_CSV, encoding="utf-8")
+    folder = workspace_with(tmp_path, "acme", source)
+    result = run(
+        "export", "register", "-w", str(folder), "--format", "xlsx", cwd=tmp_path
+    )
+    assert result.exit_code == 0, output_of(result)
+    assert result.stdout_bytes.startswith(b"PK")
 
 
 # --- the API ----------------------------------------------------------------

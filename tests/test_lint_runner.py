@@ -12,11 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from boardloop.domain.fiscal import FiscalCalendar
-from boardloop.domain.model import Finding, Register, Severity
+from boardloop.domain.model import Finding, Register, Severity, Source
 from boardloop.lint import (
     RULES,
     CatalogLike,
     LintContext,
+    LintReport,
     LintSettings,
     LintSettingsError,
     format_text,
@@ -188,12 +189,47 @@ def test_partly_not_checked_initiative_is_left_out() -> None:
 def test_format_text_lines_and_summary() -> None:
     report = lint_yaml("- id: a\n  name: Success plan rollout\n  owner: CS team\n")
     text = format_text(report)
-    assert "register.yaml:3: OW102 owner 'CS team' is not a single person" in text
+    assert "register.yaml:3: OW102 [a] owner 'CS team' is not a single person" in text
     assert "\n    hint: Name the single person" in text
     summary = text.rstrip().splitlines()[-1]
     assert re.match(
         r"\d+ errors?, \d+ warnings?, \d+ info; readiness [\d.]+/100 over", summary
     )
+
+
+def test_format_text_names_initiatives_sharing_line() -> None:
+    line = Source(path="plan.md", line=3)
+    findings = tuple(
+        Finding(
+            rule_id="DT301",
+            severity=Severity.ERROR,
+            message="deadline 2021-10-31 passed 92 days ago",
+            initiative_id=key,
+            source=line,
+        )
+        for key in ("intake", "macros")
+    )
+    named = Finding(
+        rule_id="RG901",
+        severity=Severity.ERROR,
+        message="id 'intake' is used twice",
+        initiative_id="intake",
+        source=line,
+    )
+    report = LintReport(
+        findings=(*findings, named),
+        rules_evaluated=("DT301", "RG901"),
+        not_checked=(),
+        score=50.0,
+    )
+    lines = format_text(report).splitlines()
+    assert (
+        lines[0] == "plan.md:3: DT301 [intake] deadline 2021-10-31 passed 92 days ago"
+    )
+    assert (
+        lines[1] == "plan.md:3: DT301 [macros] deadline 2021-10-31 passed 92 days ago"
+    )
+    assert lines[2] == "plan.md:3: RG901 id 'intake' is used twice"
 
 
 def test_json_shape_is_stable() -> None:

@@ -397,6 +397,16 @@ PROBLEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("GRR +5pp by Q2 or Q3 FY27", "more than one deadline", ("deadline",)),
     ("+5pp lift in CSAT by Q2", "'CSAT' is not a known KPI", ("kpi_id",)),
     ("Improve customer experience", "no KPI named", ("kpi_id", "amount")),
+    (
+        "improve retention a bit",
+        "no KPI named; 'improve retention a bit' is not a known KPI",
+        ("kpi_id", "amount"),
+    ),
+    (
+        "make the customers a lot happier",
+        "'make the customers a lot happier' is not",
+        ("kpi_id",),
+    ),
     ("GRR and NRR +2pp", "more than one KPI named", ("kpi_id",)),
     ("GRR +5pp +3pp", "more than one change amount", ("amount",)),
     ("reduce GRR +5pp", "direction words disagree", ("direction",)),

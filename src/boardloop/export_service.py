@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from boardloop.service import evaluate_register, lint_register
+from boardloop.service import evaluate_company, lint_register
 
 if TYPE_CHECKING:
     from boardloop.catalog import Catalog
@@ -140,7 +140,6 @@ def build_weekly_digest(
     company = workspace.config.company
     register = workspace.store.load_register(company)
     values = workspace.store.load_kpi_values(company)
-    intervals = workspace.store.load_control_intervals(company)
 
     def findings_at(day: dt.date) -> tuple[Finding, ...]:
         known = [value for value in values if value.period_end <= day]
@@ -154,8 +153,8 @@ def build_weekly_digest(
         return report.findings
 
     def verdicts_at(day: dt.date) -> dict[str, str]:
-        evaluations = evaluate_register(
-            register, values, catalog=catalog, as_of=day, control_intervals=intervals
+        evaluations = evaluate_company(
+            workspace, as_of=day, catalog=catalog, initiatives=register.initiatives
         )
         return {key: item.verdict.value for key, item in evaluations.items()}
 

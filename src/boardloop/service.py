@@ -31,6 +31,7 @@ __all__ = [
     "FileImport",
     "build_section",
     "compute_kpis",
+    "evaluate_company",
     "evaluate_register",
     "import_files",
     "lint_register",
@@ -255,9 +256,14 @@ def evaluate_register(
     *,
     catalog: Catalog,
     as_of: dt.date,
-    control_intervals: Sequence[ControlInterval] = (),
+    control_intervals: Sequence[ControlInterval],
 ) -> dict[str, Evaluation]:
-    """Evaluate every initiative of the register at the as-of date."""
+    """Evaluate every initiative of the register at the as-of date.
+
+    Faces call `evaluate_company`, which loads the values, the stored control
+    intervals and the company's catalog, so that every face gives one verdict
+    and one interval per initiative.
+    """
     from boardloop.evaluate import evaluate_all
 
     evaluations = evaluate_all(
@@ -268,6 +274,37 @@ def evaluate_register(
         control_intervals=control_intervals,
     )
     return {evaluation.initiative_id: evaluation for evaluation in evaluations}
+
+
+def evaluate_company(
+    workspace: Workspace,
+    *,
+    as_of: dt.date,
+    catalog: Catalog | None = None,
+    initiatives: Sequence[Initiative] | None = None,
+) -> dict[str, Evaluation]:
+    """Evaluate the workspace company's register at `as_of`, by initiative id.
+
+    Reads the company's KPI values and stored control intervals (the joint
+    bootstrap intervals of difference in differences) from the store.
+    `catalog` defaults to the company's catalog (`load_workspace_catalog`).
+    `initiatives`, when given, are evaluated in place of the stored register.
+    """
+    from boardloop.domain.model import Register
+
+    company = workspace.config.company
+    store = workspace.store
+    if initiatives is None:
+        register = store.load_register(company)
+    else:
+        register = Register(company=company, initiatives=tuple(initiatives))
+    return evaluate_register(
+        register,
+        store.load_kpi_values(company),
+        catalog=catalog or load_workspace_catalog(workspace),
+        as_of=as_of,
+        control_intervals=store.load_control_intervals(company),
+    )
 
 
 def build_section(
@@ -288,12 +325,8 @@ def build_section(
     company = workspace.config.company
     register = workspace.store.load_register(company)
     values = workspace.store.load_kpi_values(company)
-    evaluations = evaluate_register(
-        register,
-        values,
-        catalog=catalog,
-        as_of=as_of,
-        control_intervals=workspace.store.load_control_intervals(company),
+    evaluations = evaluate_company(
+        workspace, as_of=as_of, catalog=catalog, initiatives=register.initiatives
     )
     # The section reads the register as of its date, so values measured after
     # it are not there yet rather than mis-keyed.

@@ -39,7 +39,7 @@ from boardloop.api._schemas import (
 )
 from boardloop.api._versions import ETAG_HEADER, etag_of
 from boardloop.api._views import event_out, initiative_out
-from boardloop.domain.model import Register, Status
+from boardloop.domain.model import Status
 
 if TYPE_CHECKING:
     from boardloop.api._access import ApiState
@@ -228,18 +228,17 @@ def filter_verdict(
     day: dt.date,
 ) -> list[Initiative]:
     from boardloop.evaluate import Verdict
-    from boardloop.service import evaluate_register
+    from boardloop.service import evaluate_company
 
     known = [item.value for item in Verdict]
     if verdict not in known:
         raise InvalidQueryError("verdict", verdict, f"use one of {', '.join(known)}")
 
-    values = state.workspace.store.load_kpi_values(company)
-    evaluations = evaluate_register(
-        Register(company=company, initiatives=tuple(initiatives)),
-        values,
-        catalog=state.catalog_for(company),
+    evaluations = evaluate_company(
+        company_workspace(state, company),
         as_of=day,
+        catalog=state.catalog_for(company),
+        initiatives=initiatives,
     )
     return [
         item for item in initiatives if evaluations[item.id].verdict.value == verdict

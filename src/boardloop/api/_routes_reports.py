@@ -126,16 +126,17 @@ def list_evaluations(
     limit: Limit = DEFAULT_PAGE,
 ) -> EvaluationPage:
     """Measure every initiative against its target at `as_of`, by initiative id."""
-    from boardloop.service import evaluate_register
+    from boardloop.service import evaluate_company
 
     authorize(principal, Action.READ, company)
     workspace = company_workspace(state, company)
     day = resolve_as_of(as_of, workspace)
-    register = workspace.store.load_register(company)
-    values = workspace.store.load_kpi_values(company)
-    catalog = state.catalog_for(company)
+    # The company's own catalog and stored control intervals, as the board
+    # section reads them, so both give the same verdict and interval.
     evaluations = sorted(
-        evaluate_register(register, values, catalog=catalog, as_of=day).values(),
+        evaluate_company(
+            workspace, as_of=day, catalog=state.catalog_for(company)
+        ).values(),
         key=lambda item: item.initiative_id,
     )
     evaluations = [

@@ -120,6 +120,7 @@ def restore(
     from boardloop.store import (
         BackupError,
         CompanyExistsError,
+        InvalidCompanyNameError,
         RestoreFailedError,
         read_backup_file,
         restore_company,
@@ -144,7 +145,7 @@ def restore(
             company=None if company is None else company.strip(),
             replace=replace,
         )
-    except (CompanyExistsError, RestoreFailedError) as error:
+    except (CompanyExistsError, InvalidCompanyNameError, RestoreFailedError) as error:
         fail(str(error))
     finally:
         url = store.url

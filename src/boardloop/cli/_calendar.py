@@ -9,6 +9,7 @@ import click
 
 from boardloop.cli._export import write_output
 from boardloop.cli.main import (
+    dash_is_stdout,
     describe_error,
     fail,
     main,
@@ -33,7 +34,8 @@ __all__ = ["calendar"]
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this .ics file instead of stdout.",
+    callback=dash_is_stdout,
+    help="Write to this .ics file instead of stdout (- is stdout).",
 )
 def calendar(
     workspace_dir: Path,

@@ -9,6 +9,7 @@ import click
 from boardloop.cli._export import write_output
 from boardloop.cli.main import (
     as_of_option,
+    dash_is_stdout,
     describe_error,
     fail,
     main,
@@ -43,7 +44,8 @@ __all__ = ["digest"]
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of stdout.",
+    callback=dash_is_stdout,
+    help="Write to this file instead of stdout (- is stdout).",
 )
 def digest(
     workspace_dir: Path,

@@ -9,6 +9,7 @@ import click
 
 from boardloop.cli.main import (
     as_of_option,
+    dash_is_stdout,
     describe_error,
     fail,
     main,
@@ -35,7 +36,9 @@ __all__ = ["export", "write_output"]
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of stdout (required for xlsx).",
+    callback=dash_is_stdout,
+    help="Write to this file instead of stdout (- is stdout); needed for xlsx "
+    "when stdout is a terminal.",
 )
 def export(
     kind: str,
@@ -56,8 +59,11 @@ def export(
     if output_format is None:
         suffix = output.suffix.casefold() if output else ""
         output_format = "xlsx" if suffix == ".xlsx" else "csv"
-    if output_format == "xlsx" and output is None:
-        fail("XLSX is a binary format; pass -o FILE.xlsx, or use --format csv")
+    if output_format == "xlsx" and output is None and sys.stdout.isatty():
+        fail(
+            "XLSX is a binary format, not text for a terminal; pass -o FILE.xlsx, "
+            "redirect stdout to a file, or use --format csv"
+        )
     workspace = open_workspace_or_fail(workspace_dir)
     as_of = resolve_as_of(as_of_text, workspace)
     try:

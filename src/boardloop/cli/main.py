@@ -139,6 +139,15 @@ as_of_option = click.option(
 )
 
 
+def dash_is_stdout(
+    context: click.Context, parameter: click.Parameter, value: Path | None
+) -> Path | None:
+    """Read the -o value "-" as stdout (None), as Unix tools do."""
+    if value is not None and str(value) == "-":
+        return None
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="boardloop")
 def main() -> None:
@@ -172,7 +181,12 @@ def init(
     fiscal_naming: str,
     force: bool,
 ) -> None:
-    """Create a workspace: boardloop.toml and its SQLite database."""
+    """Create a workspace: boardloop.toml, its SQLite database and a starter register.
+
+    The starter register, initiatives.yaml, contains one commented example
+    initiative to replace. An existing initiatives.yaml is kept as it is.
+    """
+    from boardloop.cli._starter import STARTER_FILE_NAME, starter_register
     from boardloop.store import WorkspaceError, init_workspace
 
     try:
@@ -183,12 +197,21 @@ def init(
             fiscal_naming=fiscal_naming,
             force=force,
         )
+        starter = workspace.root / STARTER_FILE_NAME
+        wrote_starter = not starter.exists()
+        if wrote_starter:
+            text = starter_register(workspace.config.company, dt.date.today())
+            starter.write_text(text, encoding="utf-8")
     except WorkspaceError as error:
         fail(str(error))
     except OSError as error:
         fail(f"cannot create a workspace in {directory}: {error.strerror}")
     click.echo(f"Created workspace for {company} in {workspace.root}", err=True)
-    click.echo("Next: boardloop import FILE... (YAML, CSV or Markdown)", err=True)
+    if wrote_starter:
+        click.echo(
+            f"Wrote {starter}: an example initiative to replace with yours", err=True
+        )
+    click.echo("Next: boardloop import FILE... (YAML, CSV, Markdown or XLSX)", err=True)
 
 
 @main.command("import")
@@ -524,8 +547,9 @@ def format_deadline(parsed: Target) -> str:
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of stdout; needed for pdf and pptx when "
-    "stdout is a terminal.",
+    callback=dash_is_stdout,
+    help="Write to this file instead of stdout (- is stdout); needed for pdf and "
+    "pptx when stdout is a terminal.",
 )
 def report(
     workspace_dir: Path,

@@ -41,8 +41,8 @@ def _report_leftovers(draft: Draft) -> None:
         if any(char.isdigit() for char in word):
             draft.problems.append(f"'{word}' not understood")
     content = [
-        word
-        for word in words
+        index
+        for index, word in enumerate(words)
         if word.lower().strip(".!?'\"") not in _FILLER_WORDS
         and any(char.isalpha() for char in word)
         and not any(char.isdigit() for char in word)
@@ -50,9 +50,10 @@ def _report_leftovers(draft: Draft) -> None:
     # A count of something that is not a KPI ("2 webinars") is readable, and
     # lint reports the missing KPI.
     if not draft.kpis and not draft.counted and content:
-        draft.problems.append(
-            f"no KPI named; '{' '.join(content)}' is not a known KPI name or id"
-        )
+        # Quote the words as written, filler words between them included, so
+        # the writer recognises their own phrase.
+        quoted = " ".join(words[content[0] : content[-1] + 1])
+        draft.problems.append(f"no KPI named; '{quoted}' is not a known KPI name or id")
 
 
 STEPS: tuple[Step, ...] = (*WORD_STEPS, *NUMBER_STEPS, _report_leftovers)

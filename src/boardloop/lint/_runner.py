@@ -6,7 +6,13 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from boardloop.domain.model import Finding, Register, Severity
-from boardloop.lint._rules_base import NOT_CHECKED, KpiValueIndex, LintContext, Rule
+from boardloop.lint._rules_base import (
+    NOT_CHECKED,
+    KpiValueIndex,
+    LintContext,
+    Rule,
+    quoted,
+)
 from boardloop.lint._rules_closure import CLOSURE_RULES
 from boardloop.lint._rules_dates import DATE_RULES
 from boardloop.lint._rules_measurement import MEASUREMENT_RULES
@@ -199,11 +205,25 @@ def format_text(report: LintReport) -> str:
     """Format a report for the terminal: one finding per line, its hint, a summary."""
     lines: list[str] = []
     for item in report.findings:
-        lines.append(f"{item.location}: {item.rule_id} {item.message}")
+        lines.append(f"{item.location}: {item.rule_id} {_named(item)}{item.message}")
         if item.hint:
             lines.append(f"    hint: {item.hint}")
     lines.append(_summary(report))
     return "\n".join(lines) + "\n"
+
+
+def _named(item: Finding) -> str:
+    """Return "[initiative-id] " when neither location nor message names it.
+
+    Several initiatives can share one source line, as in a Markdown list whose
+    period line they all read, so the line alone does not tell them apart.
+    A message names the initiative when it quotes its id the way messages
+    quote values ('onboarding-revamp').
+    """
+    key = item.initiative_id
+    if key is None or item.source is None or quoted(key) in item.message:
+        return ""
+    return f"[{key}] "
 
 
 def _summary(report: LintReport) -> str:

@@ -206,6 +206,8 @@ def encode_evaluation(evaluation: Evaluation) -> dict[str, Any]:
                 "segment": evaluation.control_segment,
                 "estimate_pp": _number(evaluation.control_estimate),
                 "margin_pp": _number(evaluation.control_margin),
+                "low_pp": _number(evaluation.control_low),
+                "high_pp": _number(evaluation.control_high),
                 "parallel_trends": evaluation.control_parallel,
             }
         ),

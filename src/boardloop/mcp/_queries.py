@@ -23,7 +23,7 @@ from boardloop.mcp._encode import (
     encode_series_key,
 )
 from boardloop.mcp._errors import InvalidDateRangeError, UnknownKpiError
-from boardloop.service import build_section, evaluate_register, lint_register
+from boardloop.service import build_section, evaluate_company, lint_register
 from boardloop.store import UnknownCompanyError, UnknownInitiativeError
 
 if TYPE_CHECKING:
@@ -92,8 +92,7 @@ def list_initiatives(
 
     company = workspace.config.company
     register = workspace.store.load_register(company)
-    values = workspace.store.load_kpi_values(company)
-    evaluations = evaluate_register(register, values, catalog=catalog, as_of=as_of)
+    evaluations = evaluate_company(workspace, as_of=as_of, catalog=catalog)
     labels = catalog.labels()
 
     rows = []
@@ -144,14 +143,12 @@ def read_initiative(
     workspace: Workspace, key: str, *, catalog: Catalog, as_of: dt.date
 ) -> dict[str, Any]:
     """Return one initiative: its fields, target, evaluation, history and version."""
-    from boardloop.evaluate import evaluate_all
-
     company = workspace.config.company
     stored = workspace.store.get_initiative(company, key.strip())
-    values = workspace.store.load_kpi_values(company)
-    (evaluation,) = evaluate_all(
-        [stored.initiative], values, as_of=as_of, catalog=catalog
+    evaluations = evaluate_company(
+        workspace, as_of=as_of, catalog=catalog, initiatives=[stored.initiative]
     )
+    evaluation = evaluations[stored.initiative.id]
     document = encode_initiative(
         stored.initiative,
         kpi_labels=catalog.labels(),

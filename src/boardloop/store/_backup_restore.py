@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from boardloop.store._backup_errors import CompanyExistsError, RestoreFailedError
 from boardloop.store._backup_records import count_text
 from boardloop.store._codec import dump_json
+from boardloop.store._errors import check_company_name
 from boardloop.store._schema import (
     CompanyRow,
     ControlIntervalRow,
@@ -83,6 +84,7 @@ def restore_company(
     whole restore back and raises `RestoreFailedError`.
     """
     name = backup.company.name if company is None else company
+    check_company_name(name)
     at = at or dt.datetime.now(dt.UTC)
     try:
         with Session(store.engine) as session, session.begin():

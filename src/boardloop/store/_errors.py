@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 __all__ = [
     "ClosedOutcomeError",
     "DuplicateInitiativeError",
     "DuplicateKeyError",
+    "InvalidCompanyNameError",
     "InvalidWindowError",
     "StaleVersionError",
     "StoreError",
     "UnknownInitiativeError",
     "UnknownSchemaError",
+    "check_company_name",
+    "company_name_problem",
 ]
 
 
@@ -18,6 +23,45 @@ class StoreError(Exception):
     """A store operation that cannot be carried out as requested."""
 
     http_status = 500
+
+
+def company_name_problem(name: str) -> str | None:
+    """Return why `name` cannot name a company, or None when it can.
+
+    The pages and the API carry the name as one URL path segment, and the
+    server decodes %2F to "/" before it routes, so a "/" would split it.
+    Control characters (Unicode category Cc, such as a newline or tab) would
+    break the one-line logs and the board section's headings.
+    """
+    if not name.strip():
+        return "it is empty"
+    if "/" in name:
+        return 'it contains "/", which the pages and the API cannot route'
+    for character in name:
+        if unicodedata.category(character) == "Cc":
+            return f"it contains the control character U+{ord(character):04X}"
+    return None
+
+
+def check_company_name(name: str) -> None:
+    """Raise `InvalidCompanyNameError` when `name` cannot name a company."""
+    problem = company_name_problem(name)
+    if problem is not None:
+        raise InvalidCompanyNameError(name, problem)
+
+
+class InvalidCompanyNameError(StoreError, ValueError):
+    """A company name that the pages and the API could not serve."""
+
+    http_status = 400
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(
+            f"invalid company name {name!r}: {problem}; choose a name without "
+            '"/" or control characters'
+        )
+        self.name = name
+        self.problem = problem
 
 
 class ClosedOutcomeError(StoreError):

@@ -27,7 +27,11 @@ from boardloop.store._codec import (
     parse_decimal,
 )
 from boardloop.store._diff import diff_initiatives
-from boardloop.store._errors import DuplicateKeyError, StaleVersionError
+from boardloop.store._errors import (
+    DuplicateKeyError,
+    StaleVersionError,
+    check_company_name,
+)
 from boardloop.store._schema import (
     CompanyRow,
     EventRow,
@@ -53,6 +57,7 @@ def company_id_for_write(session: Session, company: str) -> int:
     company_id = find_company_id(session, company)
     if company_id is not None:
         return company_id
+    check_company_name(company)
     row = CompanyRow(name=company)
     session.add(row)
     session.flush()

@@ -18,7 +18,11 @@ from boardloop.store._config import (
     load_config,
     write_config,
 )
-from boardloop.store._errors import UnknownSchemaError
+from boardloop.store._errors import (
+    InvalidCompanyNameError,
+    UnknownSchemaError,
+    company_name_problem,
+)
 from boardloop.store._store import Store
 
 if TYPE_CHECKING:
@@ -122,6 +126,13 @@ def init_workspace(
             "boardloop.toml; the database is kept either way",
         )
 
+    problem = company_name_problem(company)
+    if problem is not None:
+        raise WorkspaceError(
+            config_path,
+            f"invalid company name {company!r}: {problem}",
+            'choose a name without "/" or control characters',
+        )
     # Check the arguments exactly as the file will be checked, before writing.
     document = {
         "company": {"name": company},
@@ -218,7 +229,15 @@ def open_store(root: Path, config: WorkspaceConfig) -> Store:
             f"check database_url in {CONFIG_FILE_NAME} or {DATABASE_URL_VARIABLE}, and "
             "that the database server is running",
         ) from error
-    keep_fiscal_calendar(store, config)
+    try:
+        keep_fiscal_calendar(store, config)
+    except InvalidCompanyNameError as error:
+        store.close()
+        raise WorkspaceError(
+            root / CONFIG_FILE_NAME,
+            f"invalid company name {config.company!r}: {error.problem}",
+            'rename [company] name in boardloop.toml without "/" or control characters',
+        ) from error
     return store
 
 

@@ -78,13 +78,16 @@ def test_api_evaluations_match_section(demo: Path, workspace: Workspace) -> None
 
 def test_mcp_queries_match_section(demo: Path, workspace: Workspace) -> None:
     from boardloop.mcp._queries import list_initiatives, read_initiative
+    from boardloop.service import load_workspace_catalog
 
+    catalog = load_workspace_catalog(workspace)
     expected = section_explanations(demo)
-    listed = list_initiatives(workspace, as_of=AS_OF)
+    listed = list_initiatives(workspace, as_of=AS_OF, catalog=catalog)
     rows: dict[str, Any] = {row["id"]: row for row in listed["initiatives"]}
     for key, explanation in expected.items():
         assert rows[key]["verdict_explanation"] == explanation, key
-    one = read_initiative(workspace, BEHIND_ID, as_of=AS_OF)["evaluation"]
+    document = read_initiative(workspace, BEHIND_ID, as_of=AS_OF, catalog=catalog)
+    one = document["evaluation"]
     assert one["explanation"] == expected[BEHIND_ID]
     control = one["control"]
     assert control["low_pp"] < control["estimate_pp"] < control["high_pp"]

@@ -12,10 +12,11 @@ from boardloop.edits._errors import (
     ClosedInitiativeError,
     EditError,
     InvalidEditError,
+    NotClosedError,
     PermissionDeniedError,
     StatusChangeError,
 )
-from boardloop.edits._fields import EDITABLE_FIELDS
+from boardloop.edits._fields import EDITABLE_FIELDS, check_baseline
 from boardloop.edits._operations import (
     InitiativeDraft,
     change_status,
@@ -26,6 +27,7 @@ from boardloop.edits._operations import (
     revise_target,
     update_fields,
 )
+from boardloop.edits._outcome import correct_outcome
 from boardloop.edits._reads import read_history, read_initiative, read_register
 
 __all__ = [
@@ -34,10 +36,13 @@ __all__ = [
     "EditError",
     "InitiativeDraft",
     "InvalidEditError",
+    "NotClosedError",
     "PermissionDeniedError",
     "StatusChangeError",
     "change_status",
+    "check_baseline",
     "close_initiative",
+    "correct_outcome",
     "create_initiative",
     "parse_company_target",
     "post_checkpoint",

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from boardloop.access import Action, may
 from boardloop.domain.model import (
     ALLOWED_TRANSITIONS,
+    Baseline,
     Checkpoint,
     Event,
     Initiative,
@@ -46,7 +47,7 @@ from boardloop.store import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping, Sequence
 
     from boardloop.access import Principal
     from boardloop.domain.model import Target
@@ -75,7 +76,8 @@ ACTION_WORDS = {
 class InitiativeDraft:
     """A new initiative as a face receives it; `key` is derived from `name` if None.
 
-    `target` is the phrase, parsed with the company's fiscal calendar.
+    `target` is the phrase, parsed with the company's fiscal calendar. The
+    baseline, guardrails and attribution take the values `update_fields` takes.
     """
 
     name: str
@@ -88,6 +90,9 @@ class InitiativeDraft:
     next_checkpoint: dt.date | None = None
     notes: str = ""
     control_segment: str | None = None
+    baseline: Baseline | Mapping[str, Any] | None = None
+    guardrails: Sequence[str] | str | None = None
+    attribution: str | None = None
 
 
 # --- operations -------------------------------------------------------------------
@@ -133,6 +138,14 @@ def create_initiative(
         notes=check_text(key, "notes", draft.notes) or "",
         control_segment=check_text(key, "control_segment", draft.control_segment),
     )
+    measured = {
+        "baseline": draft.baseline,
+        "guardrails": draft.guardrails,
+        "attribution": draft.attribution,
+    }
+    given = {name: value for name, value in measured.items() if value is not None}
+    resolver = kpi_resolver(store, company) if "guardrails" in given else None
+    initiative = apply_fields(initiative, given, resolver)
     reject_implausible_dates(None, initiative)
     return store.create_initiative(
         company,
@@ -154,9 +167,10 @@ def update_fields(
     reason: str,
     at: dt.datetime | None = None,
 ) -> StoredInitiative:
-    """Set plain fields (name, owner, program, notes, next checkpoint, ...).
+    """Set plain fields (name, owner, program, notes, next checkpoint, baseline, ...).
 
-    The names `update_fields` takes are those of `EDITABLE_FIELDS`.
+    The names `update_fields` takes are those of `EDITABLE_FIELDS`. Guardrail
+    KPI names become catalog ids where the company's catalog knows them.
     """
     at = at or now_utc()
     stored = load_for_edit(
@@ -164,7 +178,8 @@ def update_fields(
     )
     before = stored.initiative
     reject_closed(before, "field edits")
-    after = apply_fields(before, changes)
+    resolver = kpi_resolver(store, company) if "guardrails" in changes else None
+    after = apply_fields(before, changes, resolver)
     return save(store, company, stored, after, principal, at, "updated", reason)
 
 
@@ -294,24 +309,13 @@ def close_initiative(
         store, principal, company, key, Action.EDIT, expected_version
     )
     before = stored.initiative
-    reject_closed(before, "a second outcome")
-    if outcome.result is None:
-        raise InvalidEditError(
+    if before.status is Status.CLOSED:
+        raise ClosedInitiativeError(
             key,
-            "outcome result",
-            None,
-            f"give one of {', '.join(result.value for result in OutcomeResult)}",
+            "a second outcome",
+            "correct its outcome with a reason instead",
         )
-    if (
-        outcome.actual_movement is None
-        and outcome.result is not OutcomeResult.ABANDONED
-    ):
-        raise InvalidEditError(
-            key,
-            "actual movement",
-            None,
-            "give the KPI's measured movement, signed, in the target's unit",
-        )
+    check_outcome(key, outcome)
     reason = required_reason(key, reason)
     final = replace(
         outcome,
@@ -442,24 +446,46 @@ def parse_company_target(
 
     Relative deadlines ("Q2", "next quarter") count from the day of the edit.
     """
-    from boardloop.catalog import CatalogPinError, load_catalog, load_pinned_catalog
     from boardloop.domain.targets import parse_target
+
+    calendar = store.company_settings(company).fiscal
+    return parse_target(
+        text,
+        calendar=calendar,
+        as_of=at.date(),
+        kpi_aliases=company_kpi_aliases(store, company),
+    )
+
+
+def company_kpi_aliases(store: Store, company: str) -> dict[str, str]:
+    """Return the KPI aliases of the company's pinned catalog, by lower-case name."""
+    from boardloop.catalog import CatalogPinError, load_catalog, load_pinned_catalog
 
     settings = store.company_settings(company)
     # NOTE: the store does not know the workspace's catalog file, so a pin can
-    # name only a bundled catalog here. Any other pin parses with the bundled
-    # catalog's aliases.
+    # name only a bundled catalog here. Any other pin reads KPI names with the
+    # bundled catalog's aliases.
     try:
         catalog = load_pinned_catalog(company, settings.catalog_pin, None)
     except CatalogPinError as error:
         logger.warning(
-            "parsing a target of %r with the bundled catalog: %s", company, error
+            "reading KPI names of %r with the bundled catalog: %s", company, error
         )
         catalog = load_catalog()
-    calendar = settings.fiscal
-    return parse_target(
-        text, calendar=calendar, as_of=at.date(), kpi_aliases=catalog.aliases()
-    )
+    return catalog.aliases()
+
+
+def kpi_resolver(store: Store, company: str) -> Callable[[str], str]:
+    """Return a function that turns a KPI name or alias into its catalog id.
+
+    A name the catalog does not know is kept as written, as the readers keep it.
+    """
+    aliases = company_kpi_aliases(store, company)
+
+    def kpi_id(name: str) -> str:
+        return aliases.get(" ".join(name.split()).casefold(), name.strip())
+
+    return kpi_id
 
 
 def reject_implausible_dates(before: Initiative | None, after: Initiative) -> None:
@@ -479,6 +505,33 @@ def reject_implausible_dates(before: Initiative | None, after: Initiative) -> No
                 day.isoformat(),
                 f"use a date {plausible_range_text()}",
             )
+
+
+def check_outcome(key: str, outcome: Outcome) -> None:
+    """Raise unless the outcome has a result, and a movement unless abandoned."""
+    if outcome.result is None:
+        raise InvalidEditError(
+            key,
+            "outcome result",
+            None,
+            f"give one of {', '.join(result.value for result in OutcomeResult)}",
+        )
+    if (
+        outcome.actual_movement is None
+        and outcome.result is not OutcomeResult.ABANDONED
+    ):
+        raise InvalidEditError(
+            key,
+            "actual movement",
+            None,
+            "give the KPI's measured movement, signed, in the target's unit",
+        )
+    if outcome.actual_movement is not None and not outcome.actual_movement.is_finite():
+        raise InvalidEditError(
+            key, "actual movement", str(outcome.actual_movement), "give a finite number"
+        )
+    if "\x00" in outcome.lesson:
+        raise InvalidEditError(key, "lesson", outcome.lesson, NO_NUL)
 
 
 def reject_closed(initiative: Initiative, edit: str) -> None:

@@ -1,4 +1,4 @@
-"""Edits of the baseline, guardrails and attribution note, and the outcome correction."""
+"""Edits of the baseline, guardrails and attribution, and the outcome correction."""
 
 from __future__ import annotations
 

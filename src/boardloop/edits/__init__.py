@@ -16,12 +16,20 @@ from boardloop.edits._errors import (
     PermissionDeniedError,
     StatusChangeError,
 )
-from boardloop.edits._fields import EDITABLE_FIELDS, check_baseline
+from boardloop.edits._fields import (
+    EDITABLE_FIELDS,
+    apply_fields,
+    check_baseline,
+    check_date,
+    check_number,
+)
 from boardloop.edits._operations import (
     InitiativeDraft,
     change_status,
+    check_outcome,
     close_initiative,
     create_initiative,
+    kpi_resolver,
     parse_company_target,
     post_checkpoint,
     revise_target,
@@ -39,11 +47,16 @@ __all__ = [
     "NotClosedError",
     "PermissionDeniedError",
     "StatusChangeError",
+    "apply_fields",
     "change_status",
     "check_baseline",
+    "check_date",
+    "check_number",
+    "check_outcome",
     "close_initiative",
     "correct_outcome",
     "create_initiative",
+    "kpi_resolver",
     "parse_company_target",
     "post_checkpoint",
     "read_history",

@@ -76,7 +76,8 @@ def close_form(
 ) -> HTMLResponse:
     initiative = stored.initiative
     findings: tuple[Finding, ...] = ()
-    if initiative.is_open and form.get("result"):
+    linted = initiative.is_open and bool(form.get("result"))
+    if linted:
         state = state_of(request)
         findings = closure_findings(state, company, initiative.id, form.values)
     context = {
@@ -88,6 +89,7 @@ def close_form(
         "units": [item.value for item in Unit],
         "closed": not initiative.is_open,
         "findings": findings,
+        "linted": linted,
     }
     return render(request, "close.html.j2", context, status=status, user=user)
 

@@ -1,8 +1,9 @@
 """The baseline, guardrail and attribution fields of the add and edit forms.
 
-Lint asks for them (TG202 a baseline with its as-of date, MS507 the guardrail
-KPIs, RG702 an attribution note), so both forms offer them. The forms send
-them as text, and `boardloop.edits` checks them as it checks the API's values.
+Lint reports when they are missing (TG202 a baseline with its as-of date,
+MS507 the guardrail KPIs, RG702 an attribution note), so both forms offer
+them. The forms send them as text, and `boardloop.edits` checks them as it
+checks the API's values.
 """
 
 from __future__ import annotations

@@ -23,14 +23,13 @@ from boardloop.edits._fields import (
     check_date,
     check_number,
 )
+from boardloop.edits._kpis import kpi_resolver, parse_company_target
 from boardloop.edits._operations import (
     InitiativeDraft,
     change_status,
     check_outcome,
     close_initiative,
     create_initiative,
-    kpi_resolver,
-    parse_company_target,
     post_checkpoint,
     revise_target,
     update_fields,

@@ -252,10 +252,11 @@ def apply_fields(
     register readers do; without it the names are kept as given.
     """
     edited = initiative
-    for field, given in changes.items():
-        value = given
+    for field, raw_value in changes.items():
+        value = raw_value
         if field == "guardrails" and kpi_id is not None:
-            value = [kpi_id(name) for name in check_guardrails(initiative.id, given)]
+            names = check_guardrails(initiative.id, raw_value)
+            value = [kpi_id(name) for name in names]
         setter = EDITABLE_FIELDS.get(field)
         if setter is None:
             raise InvalidEditError(

@@ -39,6 +39,7 @@ from boardloop.edits._errors import (
     StatusChangeError,
 )
 from boardloop.edits._fields import NO_NUL, apply_fields, check_text, required_text
+from boardloop.edits._kpis import kpi_resolver, parse_company_target
 from boardloop.store import (
     StaleVersionError,
     UnknownCompanyError,
@@ -47,15 +48,15 @@ from boardloop.store import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Mapping, Sequence
 
     from boardloop.access import Principal
-    from boardloop.domain.model import Target
     from boardloop.store import Store, StoredInitiative
 
 __all__ = [
     "InitiativeDraft",
     "change_status",
+    "check_outcome",
     "close_initiative",
     "create_initiative",
     "post_checkpoint",
@@ -143,9 +144,9 @@ def create_initiative(
         "guardrails": draft.guardrails,
         "attribution": draft.attribution,
     }
-    given = {name: value for name, value in measured.items() if value is not None}
-    resolver = kpi_resolver(store, company) if "guardrails" in given else None
-    initiative = apply_fields(initiative, given, resolver)
+    provided = {name: value for name, value in measured.items() if value is not None}
+    resolver = kpi_resolver(store, company) if "guardrails" in provided else None
+    initiative = apply_fields(initiative, provided, resolver)
     reject_implausible_dates(None, initiative)
     return store.create_initiative(
         company,
@@ -170,7 +171,7 @@ def update_fields(
     """Set plain fields (name, owner, program, notes, next checkpoint, baseline, ...).
 
     The names `update_fields` takes are those of `EDITABLE_FIELDS`. Guardrail
-    KPI names become catalog ids where the company's catalog knows them.
+    KPI names become catalog ids where the company's catalog lists them.
     """
     at = at or now_utc()
     stored = load_for_edit(
@@ -437,55 +438,6 @@ def save(
     return store.apply_edit(
         company, after, expected_version=stored.version, event=event
     )
-
-
-def parse_company_target(
-    store: Store, company: str, text: str, at: dt.datetime
-) -> Target:
-    """Parse a target phrase with the company's fiscal calendar and the KPI aliases.
-
-    Relative deadlines ("Q2", "next quarter") count from the day of the edit.
-    """
-    from boardloop.domain.targets import parse_target
-
-    calendar = store.company_settings(company).fiscal
-    return parse_target(
-        text,
-        calendar=calendar,
-        as_of=at.date(),
-        kpi_aliases=company_kpi_aliases(store, company),
-    )
-
-
-def company_kpi_aliases(store: Store, company: str) -> dict[str, str]:
-    """Return the KPI aliases of the company's pinned catalog, by lower-case name."""
-    from boardloop.catalog import CatalogPinError, load_catalog, load_pinned_catalog
-
-    settings = store.company_settings(company)
-    # NOTE: the store does not know the workspace's catalog file, so a pin can
-    # name only a bundled catalog here. Any other pin reads KPI names with the
-    # bundled catalog's aliases.
-    try:
-        catalog = load_pinned_catalog(company, settings.catalog_pin, None)
-    except CatalogPinError as error:
-        logger.warning(
-            "reading KPI names of %r with the bundled catalog: %s", company, error
-        )
-        catalog = load_catalog()
-    return catalog.aliases()
-
-
-def kpi_resolver(store: Store, company: str) -> Callable[[str], str]:
-    """Return a function that turns a KPI name or alias into its catalog id.
-
-    A name the catalog does not know is kept as written, as the readers keep it.
-    """
-    aliases = company_kpi_aliases(store, company)
-
-    def kpi_id(name: str) -> str:
-        return aliases.get(" ".join(name.split()).casefold(), name.strip())
-
-    return kpi_id
 
 
 def reject_implausible_dates(before: Initiative | None, after: Initiative) -> None:

@@ -256,7 +256,7 @@ def correct_outcome(
     """Correct a closed initiative's result, movement and lesson, with a reason.
 
     The target, the unit and the closing date stay as closed. An open
-    initiative answers 409.
+    initiative gets 409 (`not_closed`).
     """
     from boardloop import edits
 

@@ -235,7 +235,7 @@ def catalog_kpi_out(kpi: Kpi) -> CatalogKpiOut:
 
 
 def guardrail_names(initiative: Initiative) -> list[str]:
-    """Return the guardrail KPIs kept in `extra`; an unreadable entry is none."""
+    """Return the guardrail KPIs kept in `extra`, or [] when they are not a list."""
     listed = initiative.extra.get("guardrails")
     if not isinstance(listed, list | tuple):
         return []

@@ -370,3 +370,196 @@ def test_history_is_read_only(edit_world: ApiWorld) -> None:
         )
         assert response.status_code == 405, method
         assert response.json()["code"] == "method_not_allowed"
+
+
+def rules_of(world: ApiWorld, path: str) -> set[str]:
+    key = path.rsplit("/", 1)[1]
+    response = world.client.get(
+        f"{company_path()}/findings?initiative={key}&limit=500",
+        headers=world.headers("eli"),
+    )
+    assert response.status_code == 200, response.text
+    return {item["rule"] for item in response.json()["items"]}
+
+
+def test_patch_baseline_clears_tg202(edit_world: ApiWorld, onboarding: str) -> None:
+    assert "TG202" in rules_of(edit_world, onboarding)
+    before = len(history(edit_world, onboarding))
+
+    response = send(
+        edit_world,
+        "PATCH",
+        onboarding,
+        {
+            "baseline": {"value": "81.5", "as_of": "2026-01-31", "source": "BI"},
+            "guardrails": ["NRR"],
+            "attribution": "Shared with the pricing change, split by cohort.",
+            "reason": "Recorded at launch.",
+        },
+        if_match=etag(edit_world, onboarding),
+    )
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["baseline"] == {"value": "81.5", "as_of": "2026-01-31", "source": "BI"}
+    assert body["guardrails"] == ["customers.net_revenue_retention"]
+    assert body["attribution"] == "Shared with the pricing change, split by cohort."
+    assert "TG202" not in rules_of(edit_world, onboarding)
+    assert "MS507" not in rules_of(edit_world, onboarding)
+    assert len(history(edit_world, onboarding)) == before + 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"baseline": {"value": "lots"}},
+        {"baseline": {"value": "1", "when": "2026-01-31"}},
+        {"baseline": {"as_of": "2026-01-31"}},
+        {"guardrails": [""]},
+        {"guardrails": "NRR"},
+    ],
+)
+def test_patch_invalid_baseline_is_422(
+    edit_world: ApiWorld, onboarding: str, body: dict[str, Any]
+) -> None:
+    response = send(
+        edit_world,
+        "PATCH",
+        onboarding,
+        {**body, "reason": "r"},
+        if_match=etag(edit_world, onboarding),
+    )
+
+    assert response.status_code == 422, response.text
+
+
+def test_patch_null_clears_baseline(edit_world: ApiWorld, onboarding: str) -> None:
+    first = send(
+        edit_world,
+        "PATCH",
+        onboarding,
+        {"baseline": {"value": "81.5", "as_of": "2026-01-31"}, "reason": "r"},
+        if_match=etag(edit_world, onboarding),
+    )
+    assert first.status_code == 200, first.text
+
+    response = send(
+        edit_world,
+        "PATCH",
+        onboarding,
+        {"baseline": None, "guardrails": [], "reason": "Measured wrongly."},
+        if_match=first.headers["ETag"],
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["baseline"] is None
+    assert response.json()["guardrails"] == []
+
+
+def test_create_with_baseline(edit_world: ApiWorld) -> None:
+    key = f"renewals-{uuid.uuid4().hex[:12]}"
+    response = send(
+        edit_world,
+        "POST",
+        f"{company_path()}/initiatives",
+        {
+            "key": key,
+            "name": f"Renewal desk {key}",
+            "target": "+2pp NRR for Enterprise by Q3 2026",
+            "status": "in-progress",
+            "baseline": {"value": "104.5", "as_of": "2026-01-31"},
+            "guardrails": ["logo churn"],
+            "attribution": "Shared with pricing.",
+        },
+    )
+
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["baseline"]["value"] == "104.5"
+    assert body["guardrails"] == ["customers.logo_churn_rate"]
+    path = f"{company_path()}/initiatives/{key}"
+    assert "TG202" not in rules_of(edit_world, path)
+    assert len(history(edit_world, path)) == 1
+
+
+def close_as_achieved(world: ApiWorld, path: str) -> str:
+    response = send(
+        world,
+        "POST",
+        f"{path}/close",
+        {
+            "result": "achieved",
+            "actual_movement": "3.2",
+            "lesson": "Tours help.",
+            "closed_on": "2026-07-01",
+            "reason": "Measurement window over.",
+        },
+        if_match=etag(world, path),
+    )
+    assert response.status_code == 200, response.text
+    etag_value: str = response.headers["ETag"]
+    return etag_value
+
+
+def test_outcome_correction(edit_world: ApiWorld, onboarding: str) -> None:
+    closed_etag = close_as_achieved(edit_world, onboarding)
+    assert "CL602" in rules_of(edit_world, onboarding)
+
+    response = send(
+        edit_world,
+        "POST",
+        f"{onboarding}/outcome-correction",
+        {
+            "result": "partially-achieved",
+            "actual_movement": "3.2",
+            "lesson": "Tours help; 1.8pp short.",
+            "reason": "The movement is short of the +5pp target.",
+        },
+        if_match=closed_etag,
+    )
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["outcome"]["result"] == "partially-achieved"
+    assert body["outcome"]["closed_on"] == "2026-07-01"
+    assert body["target"]["text"] == "+5pp lift in 90-day GRR for SMB cohort by Q2 2026"
+    assert "CL602" not in rules_of(edit_world, onboarding)
+    event = history(edit_world, onboarding)[-1]
+    assert event["kind"] == "outcome-corrected"
+    assert event["reason"] == "The movement is short of the +5pp target."
+    assert event["changes"]["outcome"][0]["result"] == "achieved"
+
+
+def test_outcome_correction_rules(edit_world: ApiWorld, onboarding: str) -> None:
+    path = f"{onboarding}/outcome-correction"
+    body = {"result": "missed", "actual_movement": "1", "reason": "Relabelled."}
+
+    open_response = send(
+        edit_world, "POST", path, body, if_match=etag(edit_world, onboarding)
+    )
+    closed_etag = close_as_achieved(edit_world, onboarding)
+    no_reason = send(
+        edit_world, "POST", path, {**body, "reason": ""}, if_match=closed_etag
+    )
+    no_if_match = send(edit_world, "POST", path, body)
+    owner = send(edit_world, "POST", path, body, login="maya", if_match=closed_etag)
+
+    assert open_response.status_code == 409, open_response.text
+    assert no_reason.status_code == 422, no_reason.text
+    assert no_if_match.status_code == 428, no_if_match.text
+    assert owner.status_code == 403, owner.text
+
+
+def test_openapi_lists_new_fields(edit_world: ApiWorld) -> None:
+    document = edit_world.client.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+
+    assert "/api/v1" + INITIATIVE_PATH + "/outcome-correction" in document["paths"]
+    for name in ("UpdateInitiativeIn", "CreateInitiativeIn"):
+        assert {"baseline", "guardrails", "attribution"} <= set(
+            schemas[name]["properties"]
+        )
+    assert {"guardrails", "attribution"} <= set(schemas["InitiativeOut"]["properties"])
+
+
+INITIATIVE_PATH = "/companies/{company}/initiatives/{key}"

@@ -79,3 +79,21 @@ def test_serve_passes_healthcheck_timeout(
     assert options["timeout_worker_healthcheck"] == 75
     accepted = inspect.signature(uvicorn.Config).parameters
     assert set(options) <= set(accepted)
+
+
+def test_serve_start_line_names_web_and_api(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # uvicorn.run is replaced, so no server starts; the test reads the line
+    # serve writes to standard error before it starts uvicorn.
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: None)
+    root = workspace(tmp_path)
+    server_variables = set(ENVIRONMENT_VARIABLES.values())
+    environ = {k: v for k, v in os.environ.items() if k not in server_variables}
+    monkeypatch.setattr(os, "environ", environ)
+
+    result = CliRunner().invoke(main, ["serve", "-w", str(root), "--port", "9002"])
+
+    assert result.exit_code == 0, result.output
+    assert "web pages on http://127.0.0.1:9002/," in result.stderr
+    assert "REST API on http://127.0.0.1:9002/api/v1," in result.stderr

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from boardloop.domain.model import OutcomeResult, Status, Unit
 
 __all__ = [
+    "BaselineIn",
     "CheckpointIn",
     "CloseIn",
     "CreateInitiativeIn",
+    "OutcomeCorrectionIn",
     "ReviseTargetIn",
     "StatusChangeIn",
     "UpdateInitiativeIn",
@@ -30,6 +33,30 @@ class StrictBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class BaselineIn(StrictBody):
+    """The KPI value the target starts from; lint wants its as-of date too (TG202)."""
+
+    value: Decimal = Field(description="The KPI value, in the KPI's unit.")
+    as_of: dt.date | None = Field(None, description="Date the value was measured.")
+    source: str | None = Field(None, max_length=300, description="Where it is from.")
+
+
+Guardrails = Field(
+    None,
+    max_length=50,
+    description="Guardrail KPIs (catalog ids, names or aliases) that must not "
+    "worsen; stored as catalog ids where the catalog knows them. An empty list "
+    "or null clears them.",
+)
+Attribution = Field(
+    None,
+    max_length=5000,
+    description="How KPI movement shared with other initiatives is attributed "
+    "(RG702); null clears it.",
+)
+GuardrailName = Annotated[str, Field(min_length=1, max_length=200)]
+
+
 class CreateInitiativeIn(StrictBody):
     """A new initiative; `key` is derived from `name` when omitted."""
 
@@ -43,6 +70,9 @@ class CreateInitiativeIn(StrictBody):
     next_checkpoint: dt.date | None = None
     notes: str = Field("", max_length=20000)
     control_segment: str | None = Field(None, max_length=200)
+    baseline: BaselineIn | None = None
+    guardrails: list[GuardrailName] | None = Guardrails
+    attribution: str | None = Attribution
     reason: str = Reason
 
 
@@ -57,6 +87,11 @@ class UpdateInitiativeIn(StrictBody):
     progress_note: str | None = Field(None, max_length=2000)
     control_segment: str | None = Field(None, max_length=200)
     next_checkpoint: dt.date | None = None
+    baseline: BaselineIn | None = Field(
+        None, description="The whole baseline; null clears it."
+    )
+    guardrails: list[GuardrailName] | None = Guardrails
+    attribution: str | None = Attribution
     reason: str = RequiredReason
 
 
@@ -97,4 +132,17 @@ class ReviseTargetIn(StrictBody):
     """A revised target phrase; the history keeps the previous one."""
 
     target: str = Field(min_length=1, max_length=1000)
+    reason: str = RequiredReason
+
+
+class OutcomeCorrectionIn(StrictBody):
+    """A corrected outcome of a closed initiative; the unit and closing date stay."""
+
+    result: OutcomeResult
+    actual_movement: Decimal | None = Field(
+        None,
+        description="Signed measured movement, in the outcome's unit; required "
+        "unless the result is abandoned.",
+    )
+    lesson: str = Field("", max_length=5000)
     reason: str = RequiredReason

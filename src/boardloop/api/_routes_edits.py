@@ -1,4 +1,4 @@
-"""Write routes: create, update, status change, checkpoint note, close, revise target.
+"""Write routes: create, update, status, checkpoint, close, outcome correction, target.
 
 Every change to an existing initiative needs If-Match with the ETag it is based
 on. Without it the response is 428, and with an outdated one 409 with the
@@ -23,6 +23,7 @@ from boardloop.api._requests import (
     CheckpointIn,
     CloseIn,
     CreateInitiativeIn,
+    OutcomeCorrectionIn,
     ReviseTargetIn,
     StatusChangeIn,
     UpdateInitiativeIn,
@@ -88,6 +89,9 @@ def create_initiative(
         next_checkpoint=body.next_checkpoint,
         notes=body.notes,
         control_segment=body.control_segment,
+        baseline=None if body.baseline is None else body.baseline.model_dump(),
+        guardrails=body.guardrails,
+        attribution=body.attribution,
     )
     created = edits.create_initiative(
         state.workspace.store,
@@ -236,6 +240,44 @@ def close_initiative(
             key,
             expected_version=version,
             outcome=outcome,
+            reason=body.reason,
+            at=at,
+        )
+
+    return run_edit(
+        state, principal, company, key, Action.EDIT, if_match, edit, response
+    )
+
+
+@router.post(f"{INITIATIVE}/outcome-correction", responses=WRITE_RESPONSES)
+def correct_outcome(
+    company: CompanyName,
+    key: InitiativeKey,
+    body: OutcomeCorrectionIn,
+    principal: CurrentPrincipal,
+    state: State,
+    response: Response,
+    if_match: IfMatch = None,
+) -> InitiativeOut:
+    """Correct a closed initiative's result, movement and lesson, with a reason.
+
+    The target, the unit and the closing date stay as closed. An open
+    initiative gets 409 (`not_closed`).
+    """
+    from boardloop import edits
+
+    def edit(
+        store: Store, actor: Principal, version: int, at: dt.datetime
+    ) -> StoredInitiative:
+        return edits.correct_outcome(
+            store,
+            actor,
+            company,
+            key,
+            expected_version=version,
+            result=body.result,
+            actual_movement=body.actual_movement,
+            lesson=body.lesson,
             reason=body.reason,
             at=at,
         )

@@ -138,6 +138,12 @@ class InitiativeOut(BaseModel):
     progress_note: str | None
     notes: str
     control_segment: str | None
+    guardrails: list[str] = Field(
+        description="Guardrail KPIs, as catalog ids where the catalog knows them."
+    )
+    attribution: str | None = Field(
+        description="How KPI movement shared with other initiatives is attributed."
+    )
     source: SourceOut | None
     version: int = Field(description="The version; the ETag header carries it too.")
     created_at: dt.datetime | None

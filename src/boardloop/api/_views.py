@@ -120,6 +120,8 @@ def initiative_out(
         progress_note=initiative.progress_note,
         notes=initiative.notes,
         control_segment=initiative.control_segment,
+        guardrails=guardrail_names(initiative),
+        attribution=attribution_note(initiative),
         source=None
         if source is None
         else SourceOut(path=source.path, line=source.line),
@@ -230,3 +232,16 @@ def catalog_kpi_out(kpi: Kpi) -> CatalogKpiOut:
         formula=kpi.formula,
         related_ids=list(kpi.related_ids),
     )
+
+
+def guardrail_names(initiative: Initiative) -> list[str]:
+    """Return the guardrail KPIs kept in `extra`, or [] when they are not a list."""
+    listed = initiative.extra.get("guardrails")
+    if not isinstance(listed, list | tuple):
+        return []
+    return [str(item) for item in listed]
+
+
+def attribution_note(initiative: Initiative) -> str | None:
+    note = initiative.extra.get("attribution")
+    return None if note in (None, "") else str(note)

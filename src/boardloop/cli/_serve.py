@@ -6,11 +6,14 @@ import inspect
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from boardloop.cli.main import fail, main
+
+if TYPE_CHECKING:
+    from boardloop.api._settings import ApiSettings
 
 __all__ = ["serve"]
 
@@ -99,12 +102,7 @@ def serve(
     # Each worker builds its app from the environment, so pass every setting on.
     for key, variable in ENVIRONMENT_VARIABLES.items():
         os.environ[variable] = str(getattr(settings, key))
-    address = f"http://{settings.host}:{settings.port}/api/v1"
-    click.echo(
-        f"Serving {settings.workspace} on {address} with {settings.workers} "
-        "worker(s); stop with Ctrl-C or SIGTERM",
-        err=True,
-    )
+    click.echo(serving_line(settings), err=True)
     uvicorn.run(
         "boardloop.api:create_app_from_environment",
         factory=True,
@@ -116,6 +114,16 @@ def serve(
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         server_header=False,
         **healthcheck_options(settings.worker_healthcheck_seconds),
+    )
+
+
+def serving_line(settings: ApiSettings) -> str:
+    """Return the start line: the web pages' root URL, the API's, and the workers."""
+    root = f"http://{settings.host}:{settings.port}"
+    return (
+        f"Serving {settings.workspace}: web pages on {root}/, REST API on "
+        f"{root}/api/v1, with {settings.workers} worker(s); stop with Ctrl-C or "
+        "SIGTERM"
     )
 
 

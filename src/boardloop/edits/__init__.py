@@ -12,20 +12,29 @@ from boardloop.edits._errors import (
     ClosedInitiativeError,
     EditError,
     InvalidEditError,
+    NotClosedError,
     PermissionDeniedError,
     StatusChangeError,
 )
-from boardloop.edits._fields import EDITABLE_FIELDS
+from boardloop.edits._fields import (
+    EDITABLE_FIELDS,
+    apply_fields,
+    check_baseline,
+    check_date,
+    check_number,
+)
+from boardloop.edits._kpis import kpi_resolver, parse_company_target
 from boardloop.edits._operations import (
     InitiativeDraft,
     change_status,
+    check_outcome,
     close_initiative,
     create_initiative,
-    parse_company_target,
     post_checkpoint,
     revise_target,
     update_fields,
 )
+from boardloop.edits._outcome import correct_outcome
 from boardloop.edits._reads import read_history, read_initiative, read_register
 
 __all__ = [
@@ -34,11 +43,19 @@ __all__ = [
     "EditError",
     "InitiativeDraft",
     "InvalidEditError",
+    "NotClosedError",
     "PermissionDeniedError",
     "StatusChangeError",
+    "apply_fields",
     "change_status",
+    "check_baseline",
+    "check_date",
+    "check_number",
+    "check_outcome",
     "close_initiative",
+    "correct_outcome",
     "create_initiative",
+    "kpi_resolver",
     "parse_company_target",
     "post_checkpoint",
     "read_history",

@@ -59,13 +59,30 @@ class ClosedInitiativeError(EditError):
 
     http_status = 409
 
-    def __init__(self, key: str, edit: str) -> None:
+    def __init__(
+        self,
+        key: str,
+        edit: str,
+        remedy: str = "post a checkpoint note to record a correction",
+    ) -> None:
         super().__init__(
-            f"initiative {key!r} is closed, so its record cannot take {edit}; "
-            "post a checkpoint note to record a correction"
+            f"initiative {key!r} is closed, so its record cannot take {edit}; {remedy}"
         )
         self.key = key
         self.edit = edit
+
+
+class NotClosedError(EditError):
+    """An outcome correction of an initiative that is still open."""
+
+    http_status = 409
+
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            f"initiative {key!r} is not closed, so it has no outcome to correct; "
+            "close it with its outcome instead"
+        )
+        self.key = key
 
 
 class StatusChangeError(EditError):

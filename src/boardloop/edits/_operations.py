@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from boardloop.access import Action, may
 from boardloop.domain.model import (
     ALLOWED_TRANSITIONS,
+    Baseline,
     Checkpoint,
     Event,
     Initiative,
@@ -38,6 +39,7 @@ from boardloop.edits._errors import (
     StatusChangeError,
 )
 from boardloop.edits._fields import NO_NUL, apply_fields, check_text, required_text
+from boardloop.edits._kpis import kpi_resolver, parse_company_target
 from boardloop.store import (
     StaleVersionError,
     UnknownCompanyError,
@@ -46,16 +48,16 @@ from boardloop.store import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from boardloop.access import Principal
     from boardloop.catalog import Catalog
-    from boardloop.domain.model import Target
     from boardloop.store import Store, StoredInitiative
 
 __all__ = [
     "InitiativeDraft",
     "change_status",
+    "check_outcome",
     "close_initiative",
     "create_initiative",
     "post_checkpoint",
@@ -76,7 +78,8 @@ ACTION_WORDS = {
 class InitiativeDraft:
     """A new initiative as a face receives it; `key` is derived from `name` if None.
 
-    `target` is the phrase, parsed with the company's fiscal calendar.
+    `target` is the phrase, parsed with the company's fiscal calendar. The
+    baseline, guardrails and attribution take the values `update_fields` takes.
     """
 
     name: str
@@ -89,6 +92,9 @@ class InitiativeDraft:
     next_checkpoint: dt.date | None = None
     notes: str = ""
     control_segment: str | None = None
+    baseline: Baseline | Mapping[str, Any] | None = None
+    guardrails: Sequence[str] | str | None = None
+    attribution: str | None = None
 
 
 # --- operations -------------------------------------------------------------------
@@ -138,6 +144,14 @@ def create_initiative(
         notes=check_text(key, "notes", draft.notes) or "",
         control_segment=check_text(key, "control_segment", draft.control_segment),
     )
+    measured = {
+        "baseline": draft.baseline,
+        "guardrails": draft.guardrails,
+        "attribution": draft.attribution,
+    }
+    provided = {name: value for name, value in measured.items() if value is not None}
+    resolver = kpi_resolver(store, company) if "guardrails" in provided else None
+    initiative = apply_fields(initiative, provided, resolver)
     reject_implausible_dates(None, initiative)
     return store.create_initiative(
         company,
@@ -159,9 +173,10 @@ def update_fields(
     reason: str,
     at: dt.datetime | None = None,
 ) -> StoredInitiative:
-    """Set plain fields (name, owner, program, notes, next checkpoint, ...).
+    """Set plain fields (name, owner, program, notes, next checkpoint, baseline, ...).
 
-    The names `update_fields` takes are those of `EDITABLE_FIELDS`.
+    The names `update_fields` takes are those of `EDITABLE_FIELDS`. Guardrail
+    KPI names become catalog ids where the company's catalog lists them.
     """
     at = at or now_utc()
     stored = load_for_edit(
@@ -169,7 +184,8 @@ def update_fields(
     )
     before = stored.initiative
     reject_closed(before, "field edits")
-    after = apply_fields(before, changes)
+    resolver = kpi_resolver(store, company) if "guardrails" in changes else None
+    after = apply_fields(before, changes, resolver)
     return save(store, company, stored, after, principal, at, "updated", reason)
 
 
@@ -299,24 +315,13 @@ def close_initiative(
         store, principal, company, key, Action.EDIT, expected_version
     )
     before = stored.initiative
-    reject_closed(before, "a second outcome")
-    if outcome.result is None:
-        raise InvalidEditError(
+    if before.status is Status.CLOSED:
+        raise ClosedInitiativeError(
             key,
-            "outcome result",
-            None,
-            f"give one of {', '.join(result.value for result in OutcomeResult)}",
+            "a second outcome",
+            "correct its outcome with a reason instead",
         )
-    if (
-        outcome.actual_movement is None
-        and outcome.result is not OutcomeResult.ABANDONED
-    ):
-        raise InvalidEditError(
-            key,
-            "actual movement",
-            None,
-            "give the KPI's measured movement, signed, in the target's unit",
-        )
+    check_outcome(key, outcome)
     reason = required_reason(key, reason)
     final = replace(
         outcome,
@@ -442,40 +447,6 @@ def save(
     )
 
 
-def parse_company_target(
-    store: Store,
-    company: str,
-    text: str,
-    at: dt.datetime,
-    catalog: Catalog | None = None,
-) -> Target:
-    """Parse a target phrase with the company's fiscal calendar and the KPI aliases.
-
-    Relative deadlines ("Q2", "next quarter") count from the day of the edit.
-    The aliases are `catalog`'s, which a face passes as the company's pinned
-    catalog. Without it, they are those of the pinned bundled catalog.
-    """
-    from boardloop.catalog import CatalogPinError, load_catalog, load_pinned_catalog
-    from boardloop.domain.targets import parse_target
-
-    settings = store.company_settings(company)
-    # NOTE: the store does not know the workspace's catalog file, so without
-    # `catalog` a pin can name only a bundled catalog here. Any other pin
-    # parses with the bundled catalog's aliases.
-    if catalog is None:
-        try:
-            catalog = load_pinned_catalog(company, settings.catalog_pin, None)
-        except CatalogPinError as error:
-            logger.warning(
-                "parsing a target of %r with the bundled catalog: %s", company, error
-            )
-            catalog = load_catalog()
-    calendar = settings.fiscal
-    return parse_target(
-        text, calendar=calendar, as_of=at.date(), kpi_aliases=catalog.aliases()
-    )
-
-
 def reject_implausible_dates(before: Initiative | None, after: Initiative) -> None:
     """Raise when the edit sets a date outside the plausible window.
 
@@ -493,6 +464,33 @@ def reject_implausible_dates(before: Initiative | None, after: Initiative) -> No
                 day.isoformat(),
                 f"use a date {plausible_range_text()}",
             )
+
+
+def check_outcome(key: str, outcome: Outcome) -> None:
+    """Raise unless the outcome has a result, and a movement unless abandoned."""
+    if outcome.result is None:
+        raise InvalidEditError(
+            key,
+            "outcome result",
+            None,
+            f"give one of {', '.join(result.value for result in OutcomeResult)}",
+        )
+    if (
+        outcome.actual_movement is None
+        and outcome.result is not OutcomeResult.ABANDONED
+    ):
+        raise InvalidEditError(
+            key,
+            "actual movement",
+            None,
+            "give the KPI's measured movement, signed, in the target's unit",
+        )
+    if outcome.actual_movement is not None and not outcome.actual_movement.is_finite():
+        raise InvalidEditError(
+            key, "actual movement", str(outcome.actual_movement), "give a finite number"
+        )
+    if "\x00" in outcome.lesson:
+        raise InvalidEditError(key, "lesson", outcome.lesson, NO_NUL)
 
 
 def reject_closed(initiative: Initiative, edit: str) -> None:

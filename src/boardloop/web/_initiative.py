@@ -140,6 +140,7 @@ def initiative_context(
         "history": history_lines(initiative.history),
         "statuses": next_statuses(initiative),
         "can_edit": is_open and user.may(Action.EDIT, company),
+        "can_correct": not is_open and user.may(Action.EDIT, company),
         "can_status": is_open and user.may(Action.STATUS, company, owner),
         "can_checkpoint": user.may(Action.CHECKPOINT, company, owner),
         "owner_calendar": owner_calendar_link(company, owner) if owner else None,

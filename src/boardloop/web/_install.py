@@ -20,6 +20,7 @@ from boardloop.web._routes_auth import router as auth_router
 from boardloop.web._routes_close import router as close_router
 from boardloop.web._routes_downloads import router as downloads_router
 from boardloop.web._routes_edits import router as edits_router
+from boardloop.web._routes_outcome import router as outcome_router
 from boardloop.web._routes_pages import router as pages_router
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ def install_web(app: FastAPI) -> None:
         auth_router,
         edits_router,
         close_router,
+        outcome_router,
         actions_router,
         downloads_router,
         pages_router,

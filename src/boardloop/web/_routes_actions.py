@@ -7,18 +7,23 @@ input kept and the error beside the form.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response  # noqa: TC002 - route annotations
 
 from boardloop.access import Action
 from boardloop.web._context import company_role, page_user, render, state_of
 from boardloop.web._forms import (
+    DEFAULT_MAX_LENGTH,
+    MAX_LENGTHS,
     FormState,
     optional_date,
     required_version,
     text_field,
 )
 from boardloop.web._initiative import current_fields, initiative_context
+from boardloop.web._measure import MEASURE_FIELDS
 from boardloop.web._posting import (
     INITIATIVE,
     Form,
@@ -32,13 +37,18 @@ from boardloop.web._posting import (
 )
 from boardloop.web._preview import preview_draft
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from boardloop.web._context import PageUser
+
 __all__ = ["router"]
 
 router = APIRouter()
 
 CHECKPOINT_FIELDS = ("note", "on", "next_checkpoint", "reason")
 STATUS_FIELDS = ("status", "reason")
-# Fields of a draft that the live lint reads; any other query parameter is ignored.
+# Fields of a draft that the live lint reads; any other parameter is ignored.
 PREVIEW_FIELDS = (
     "key",
     "name",
@@ -46,7 +56,12 @@ PREVIEW_FIELDS = (
     "owner_function",
     "target",
     "status",
+    "program",
     "next_checkpoint",
+    "progress_note",
+    "control_segment",
+    "notes",
+    *MEASURE_FIELDS,
 )
 
 
@@ -125,7 +140,29 @@ def lint_preview(request: Request, company: str) -> HTMLResponse:
     """Return the htmx fragment: the draft's target in canonical words and findings."""
     user = page_user(request)
     company_role(user, company)
-    query = request.query_params
-    fields = {name: query[name][:2000] for name in PREVIEW_FIELDS if name in query}
+    return preview_fragment(request, user, company, request.query_params)
+
+
+@router.post("/companies/{company}/lint-preview")
+def lint_preview_post(request: Request, company: str, form: Form) -> HTMLResponse:
+    """Return the same fragment for a draft sent as a form, which has no URL limit.
+
+    The forms send their drafts this way, because notes of up to 20,000
+    characters do not fit in a URL. Nothing is saved.
+    """
+    post = posted(request, form, company)
+    values = {name: str(form[name]) for name in PREVIEW_FIELDS if name in form}
+    return preview_fragment(request, post.user, company, values)
+
+
+def preview_fragment(
+    request: Request, user: PageUser, company: str, values: Mapping[str, str]
+) -> HTMLResponse:
+    """Lint the draft's fields, each cut to the length its form field allows."""
+    fields = {
+        name: values[name][: MAX_LENGTHS.get(name, DEFAULT_MAX_LENGTH)]
+        for name in PREVIEW_FIELDS
+        if name in values
+    }
     preview = preview_draft(state_of(request), company, fields)
     return render(request, "_preview.html.j2", {"preview": preview}, user=user)

@@ -1,7 +1,8 @@
 """The page that closes an initiative with its outcome.
 
-The form carries the version it was based on, like every edit form, and the
-outcome cannot change once saved.
+The form carries the version it was based on, like every edit form. The
+closure rules lint the draft outcome as it is typed, and once saved the outcome
+changes only through the outcome correction, with a reason.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from boardloop.web._forms import (
     text_field,
 )
 from boardloop.web._initiative import current_fields
+from boardloop.web._outcome_preview import closure_findings
 from boardloop.web._posting import (
     INITIATIVE,
     Form,
@@ -36,6 +38,7 @@ from boardloop.web._posting import (
 )
 
 if TYPE_CHECKING:
+    from boardloop.domain.model import Finding
     from boardloop.store import StoredInitiative
     from boardloop.web._context import PageUser
 
@@ -71,14 +74,22 @@ def close_form(
     form: FormState,
     status: int = 200,
 ) -> HTMLResponse:
+    initiative = stored.initiative
+    findings: tuple[Finding, ...] = ()
+    linted = initiative.is_open and bool(form.get("result"))
+    if linted:
+        state = state_of(request)
+        findings = closure_findings(state, company, initiative.id, form.values)
     context = {
         "company": company,
-        "initiative": stored.initiative,
+        "initiative": initiative,
         "version": stored.version,
         "form": form,
         "results": [item.value for item in OutcomeResult],
         "units": [item.value for item in Unit],
-        "closed": not stored.initiative.is_open,
+        "closed": not initiative.is_open,
+        "findings": findings,
+        "linted": linted,
     }
     return render(request, "close.html.j2", context, status=status, user=user)
 

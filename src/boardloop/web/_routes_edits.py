@@ -22,6 +22,12 @@ from boardloop.web._forms import (
     text_field,
 )
 from boardloop.web._initiative import current_fields
+from boardloop.web._measure import (
+    MEASURE_FIELDS,
+    baseline_change,
+    measure_changes,
+    measure_values,
+)
 from boardloop.web._posting import (
     INITIATIVE,
     Form,
@@ -36,6 +42,8 @@ from boardloop.web._posting import (
 from boardloop.web._preview import preview_draft
 
 if TYPE_CHECKING:
+    from starlette.datastructures import FormData
+
     from boardloop.store import StoredInitiative
     from boardloop.web._context import PageUser
 
@@ -54,6 +62,7 @@ NEW_FIELDS = (
     "next_checkpoint",
     "notes",
     "control_segment",
+    *MEASURE_FIELDS,
     "reason",
 )
 EDIT_FIELDS = (
@@ -65,6 +74,7 @@ EDIT_FIELDS = (
     "progress_note",
     "control_segment",
     "notes",
+    *MEASURE_FIELDS,
     "reason",
 )
 TARGET_FIELDS = ("target", "reason")
@@ -125,6 +135,9 @@ def create(request: Request, company: str, form: Form) -> Response:
             next_checkpoint=optional_date(form, "next_checkpoint", "next checkpoint"),
             notes=text_field(form, "notes"),
             control_segment=text_field(form, "control_segment"),
+            baseline=baseline_change(measure_texts(form)),
+            guardrails=text_field(form, "guardrails"),
+            attribution=text_field(form, "attribution"),
         )
         edits.create_initiative(
             state.workspace.store,
@@ -157,8 +170,14 @@ def field_values(stored: StoredInitiative) -> dict[str, str]:
         "progress_note": item.progress_note or "",
         "control_segment": item.control_segment or "",
         "notes": item.notes,
+        **measure_values(item),
         "reason": "",
     }
+
+
+def measure_texts(form: FormData) -> dict[str, str]:
+    """Read the baseline, guardrail and attribution fields; over-long text raises."""
+    return {name: text_field(form, name) for name in MEASURE_FIELDS}
 
 
 @router.get(INITIATIVE + "/edit")
@@ -183,7 +202,11 @@ def edit_form(
     status: int = 200,
 ) -> HTMLResponse:
     state = state_of(request)
-    preview_fields = {"key": stored.initiative.id, "target": target.get("target")}
+    preview_fields = {
+        **{name: value for name, value in fields.values.items() if name != "reason"},
+        "key": stored.initiative.id,
+        "target": target.get("target"),
+    }
     context: dict[str, Any] = {
         "company": company,
         "initiative": stored.initiative,
@@ -209,11 +232,12 @@ def update(request: Request, company: str, key: str, form: Form) -> Response:
         changes: dict[str, object] = {
             name: text_field(form, name)
             for name in EDIT_FIELDS
-            if name not in ("reason", "next_checkpoint")
+            if name not in ("reason", "next_checkpoint", *MEASURE_FIELDS)
         }
         changes["next_checkpoint"] = optional_date(
             form, "next_checkpoint", "next checkpoint"
         )
+        changes.update(measure_changes(measure_texts(form)))
         edits.update_fields(
             state.workspace.store,
             post.user.principal,

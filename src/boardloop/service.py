@@ -72,7 +72,8 @@ def load_workspace_catalog(workspace: Workspace, company: str | None = None) -> 
 
     company = company or workspace.config.company
     # A database not yet migrated has no settings table, so no company in it
-    # has a pin; the server starts and its readiness check reports the schema.
+    # has a pin. The server still starts, and its readiness check reports the
+    # schema.
     migrated = workspace.store.revision() is not None
     pin = company_catalog_pin(workspace.store, company) if migrated else None
     return load_pinned_catalog(company, pin, workspace.catalog_path)

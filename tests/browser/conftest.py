@@ -29,9 +29,9 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 LOCAL_SCHEMES = ("file", "data", "blob", "about")
 
 
-# Module scope, not session: while Playwright's sync API is open it keeps an
-# asyncio event loop running in the main thread, and the tests that start their
-# own loop later in the run (the MCP client, the load bench) would fail.
+# Module scope, not session: while Playwright's sync API is open, it keeps an
+# asyncio event loop running in the main thread. Tests later in the run that
+# start their own loop (the MCP client, the load bench) would then fail.
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless, for one test module."""

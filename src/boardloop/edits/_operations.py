@@ -112,7 +112,7 @@ def create_initiative(
 ) -> StoredInitiative:
     """Add a new initiative to the company's register and return it as stored.
 
-    `catalog` gives the KPI aliases of the target, as `parse_company_target` says.
+    `catalog` gives the KPI aliases of the target, as in `parse_company_target`.
     """
     at = at or now_utc()
     if not may(principal, Action.READ, company):

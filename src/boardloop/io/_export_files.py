@@ -41,8 +41,8 @@ _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 class ExportError(ValueError):
     """A value that the chosen file format cannot hold, with its place."""
 
-    # NOTE: no writer raises this since XLSX shows control characters as marks;
-    # the CLI and the API still catch it for writers that may need it.
+    # NOTE: no writer raises this now, because XLSX shows control characters as
+    # marks. The CLI and the API still catch it for writers that may need it.
 
 
 def show_xml_controls(text: str) -> str:

@@ -82,13 +82,20 @@ class ImportConflictError(StoreError):
             "after their last import:",
             *(f"  {conflict.format_text()}" for conflict in conflicts),
             "Nothing was imported from this file. Put the stored values into the "
-            f"file (`boardloop history {keys[0]}` lists the edits) and import it "
-            f"again, or pass {OVERWRITE_FLAG} to replace the edits with the file's "
-            "values.",
+            f"file ({_history_hint(keys)}) and import it again, or pass "
+            f"{OVERWRITE_FLAG} to replace the edits with the file's values.",
         ]
         super().__init__("\n".join(lines))
         self.path = path
         self.conflicts = tuple(conflicts)
+
+
+def _history_hint(keys: Sequence[str]) -> str:
+    """Name the history command for each conflicting initiative."""
+    if len(keys) == 1:
+        return f"`boardloop history {keys[0]}` lists the edits"
+    commands = ", ".join(f"`boardloop history {key}`" for key in keys)
+    return f"{commands} list the edits of each initiative"
 
 
 def find_edit_conflicts(

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from boardloop.domain.model import Status
-
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
@@ -81,13 +79,17 @@ REGISTER_COLUMNS: tuple[tuple[str, Callable[[Initiative], CellValue]], ...] = (
     ("owner", lambda i: i.owner.person),
     ("function", lambda i: i.owner.function),
     ("target", lambda i: i.target.text or None),
-    ("status", lambda i: _status_text(i)),
+    ("status", lambda i: _status(i)),
+    ("status text", lambda i: i.status_text),
     ("kpi", lambda i: i.target.kpi_id),
     ("segment", lambda i: i.target.segment),
     ("deadline", lambda i: _deadline(i)),
     ("next checkpoint", lambda i: i.next_checkpoint),
     ("baseline", lambda i: i.baseline.value if i.baseline else None),
     ("baseline date", lambda i: i.baseline.as_of if i.baseline else None),
+    ("baseline source", lambda i: i.baseline.source if i.baseline else None),
+    ("guardrails", lambda i: _guardrails(i)),
+    ("attribution", lambda i: _extra_text(i, "attribution")),
     ("program", lambda i: i.program),
     ("launched on", lambda i: i.launched_on),
     ("created on", lambda i: i.created_on),
@@ -96,6 +98,7 @@ REGISTER_COLUMNS: tuple[tuple[str, Callable[[Initiative], CellValue]], ...] = (
     ("control segment", lambda i: i.control_segment),
     ("outcome", lambda i: _outcome_part(i, "result")),
     ("actual movement", lambda i: _outcome_part(i, "actual_movement")),
+    ("actual unit", lambda i: _outcome_part(i, "actual_unit")),
     ("lesson", lambda i: _outcome_part(i, "lesson")),
     ("closed on", lambda i: _outcome_part(i, "closed_on")),
 )
@@ -111,6 +114,8 @@ _INVALID_KEYS = {
     "created on": "created_on",
     "outcome": "outcome",
     "actual movement": "actual_movement",
+    "actual unit": "actual_unit",
+    "guardrails": "guardrails",
     "closed on": "closed_on",
 }
 
@@ -159,17 +164,23 @@ def findings_table(findings: Iterable[Finding], company: str) -> Table:
     return Table(f"{company} findings", FINDING_COLUMNS, rows)
 
 
-def _status_text(initiative: Initiative) -> str | None:
-    """Write the status as the file wrote it, so it reads back the same way.
+def _status(initiative: Initiative) -> str | None:
+    """Write the canonical status; the "status text" column keeps the wording.
 
-    An empty cell reads back as planned with no status text, so a planned
-    initiative without status text is written empty.
+    An initiative whose status could not be read gets its status text here,
+    so the reader again finds no status in it.
     """
-    if initiative.status_text is not None:
+    if initiative.status is None:
         return initiative.status_text
-    if initiative.status is None or initiative.status is Status.PLANNED:
-        return None
     return initiative.status.value
+
+
+def _guardrails(initiative: Initiative) -> str | None:
+    """Join the guardrail KPIs with "; ", as the reader splits them."""
+    guardrails = initiative.extra.get("guardrails")
+    if not isinstance(guardrails, list) or not guardrails:
+        return None
+    return "; ".join(str(name) for name in guardrails)
 
 
 def _deadline(initiative: Initiative) -> CellValue:
@@ -188,16 +199,20 @@ def _outcome_part(initiative: Initiative, part: str) -> CellValue:
         return outcome.result.value if outcome.result else None
     if part == "actual_movement":
         return outcome.actual_movement
+    if part == "actual_unit":
+        return outcome.actual_unit.value if outcome.actual_unit else None
     if part == "lesson":
         return outcome.lesson or None
     return outcome.closed_on
 
 
 def _extra_keys(initiatives: Iterable[Initiative]) -> tuple[str, ...]:
+    """List the text keys of `extra` that no register column already writes."""
+    own = {name for name, _ in REGISTER_COLUMNS}
     keys: dict[str, None] = {}
     for initiative in initiatives:
         for key, value in initiative.extra.items():
-            if isinstance(value, str):
+            if isinstance(value, str) and key not in own:
                 keys.setdefault(key)
     return tuple(keys)
 

@@ -301,6 +301,7 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "owner_function": ("function", "team", "department", "owner function"),
     "target": ("target", "goal", "key result", "kr", "okr"),
     "status": ("status", "state", "stage"),
+    "status_text": ("status text", "status as written"),
     "next_checkpoint": (
         "next checkpoint", "next review", "checkpoint", "next check-in", "review date",
     ),
@@ -309,6 +310,9 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "segment": ("segment", "cohort"),
     "baseline": ("baseline", "baseline value"),
     "baseline_as_of": ("baseline date", "baseline as of"),
+    "baseline_source": ("baseline source",),
+    "guardrails": ("guardrails", "guardrail", "guardrail kpis"),
+    "attribution": ("attribution", "attribution note"),
     "program": ("program", "programme", "theme"),
     "launched_on": ("launched", "launched on", "launch date", "start", "start date"),
     "created_on": ("created", "created on"),
@@ -318,6 +322,7 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "lesson": ("lesson", "lessons", "lesson learned"),
     "outcome": ("outcome", "result"),
     "actual_movement": ("actual", "actual movement"),
+    "actual_unit": ("actual unit", "actual movement unit"),
     "closed_on": ("closed", "closed on", "close date"),
 }  # fmt: skip
 

@@ -15,6 +15,7 @@ from boardloop.domain.model import (
     Source,
     Status,
     Target,
+    Unit,
 )
 from boardloop.io._dates import date_problem
 from boardloop.io._fields import (
@@ -231,7 +232,7 @@ class TableReader:
             owner=self._owner(values),
             target=self._target(values, invalid),
             status=status_field(values.get("status", ""), self._line("status"), ctx),
-            status_text=values.get("status"),
+            status_text=self._status_text(values),
             baseline=self._baseline(values, invalid),
             created_on=dates["created_on"],
             launched_on=dates["launched_on"],
@@ -244,11 +245,32 @@ class TableReader:
             progress_note=values.get("progress_note"),
             notes=values.get("notes", ""),
             control_segment=values.get("control_segment"),
-            extra=extra,
+            extra={**extra, **self._extra_fields(values)},
         )
         if invalid:
             initiative.extra["invalid"] = invalid
         return initiative
+
+    def _status_text(self, values: dict[str, str]) -> str | None:
+        """Take the status text column where there is one, else the status cell.
+
+        An export writes the canonical status and, in its own column, the
+        status as the file wrote it; an empty status text cell means none.
+        """
+        if any(column.field == "status_text" for column in self.columns):
+            return values.get("status_text")
+        return values.get("status")
+
+    def _extra_fields(self, values: dict[str, str]) -> dict[str, object]:
+        """Read the guardrails and attribution columns into `extra`, as YAML does."""
+        fields: dict[str, object] = {}
+        text = values.get("guardrails")
+        if text:
+            names = [name.strip() for name in split_guardrails(text)]
+            fields["guardrails"] = [self.ctx.kpi_id(name) for name in names if name]
+        if values.get("attribution"):
+            fields["attribution"] = values["attribution"]
+        return fields
 
     def _source(self, line: int) -> Source:
         if self.sheet is None:
@@ -378,7 +400,7 @@ class TableReader:
             )
             return None
         as_of = self._date("baseline_as_of", values, invalid)
-        return Baseline(value=value, as_of=as_of)
+        return Baseline(value=value, as_of=as_of, source=values.get("baseline_source"))
 
     def _outcome(
         self,
@@ -387,7 +409,7 @@ class TableReader:
         invalid: dict[str, str],
     ) -> Outcome | None:
         line = self._line("outcome")
-        keys = ("outcome", "actual_movement", "lesson")
+        keys = ("outcome", "actual_movement", "actual_unit", "lesson")
         if not any(key in values for key in keys) and closed_on is None:
             return None
         result = outcome_result(values.get("outcome", ""))
@@ -412,9 +434,33 @@ class TableReader:
         return Outcome(
             result=result,
             actual_movement=movement,
+            actual_unit=self._actual_unit(values, invalid),
             lesson=values.get("lesson", ""),
             closed_on=closed_on,
         )
+
+    def _actual_unit(
+        self, values: dict[str, str], invalid: dict[str, str]
+    ) -> Unit | None:
+        text = values.get("actual_unit")
+        if not text:
+            return None
+        try:
+            return Unit(text.strip().casefold())
+        except ValueError:
+            invalid["actual_unit"] = text
+            units = ", ".join(unit.value for unit in Unit)
+            self.ctx.summary.drop(
+                self._line("outcome"),
+                f"actual unit '{text}' is not a unit; kept in extra['invalid']",
+                f"use one of {units}",
+            )
+            return None
+
+
+def split_guardrails(text: str) -> list[str]:
+    """Split a guardrails cell on ';', or on ',' when it has no ';'."""
+    return text.split(";") if ";" in text else text.split(",")
 
 
 def apply_defaults(
@@ -455,6 +501,9 @@ _LINE_FIELDS = {
     "deadline": "deadline",
     "closed_on": "outcome",
     "actual_movement": "outcome",
+    "actual_unit": "outcome",
+    "baseline_source": "baseline",
+    "status_text": "status",
 }
 
 

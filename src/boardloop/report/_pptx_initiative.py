@@ -18,7 +18,7 @@ from boardloop.report._pptx_shapes import (
     clip,
     set_notes,
 )
-from boardloop.report._text import show_bidi_controls
+from boardloop.report._visible import show_controls
 
 if TYPE_CHECKING:
     from pptx.slide import Slide
@@ -64,7 +64,7 @@ def add_initiative_slide(slide: Slide, item: OpenInitiative, brand: BrandView) -
     if item.progress_note:
         facts.append(("Progress", item.progress_note, True))
     visible = [
-        (label, show_bidi_controls(text) if cut else clip(text, _FACT), cut)
+        (label, show_controls(text) if cut else clip(text, _FACT), cut)
         for label, text, cut in facts
     ]
     size, texts = fit_paragraphs(visible, 5.3, 5.6, _FACT_SIZES)

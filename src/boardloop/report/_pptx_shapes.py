@@ -11,7 +11,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.util import Emu, Inches, Length, Pt
 
 from boardloop.report._pptx_fit import fit_table
-from boardloop.report._text import show_bidi_controls
+from boardloop.report._visible import show_controls
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -61,8 +61,8 @@ class Line:
 
 
 def clip(text: str, limit: int) -> str:
-    """Cut `text` to at most `limit` characters at a word, ending it with "…"."""
-    visible = show_bidi_controls(text)
+    """Show control characters as `[U+XXXX]`, then cut `text` to `limit` at a word."""
+    visible = show_controls(text)
     if len(visible) <= limit:
         return visible
     head = visible[: limit - 1]
@@ -102,12 +102,12 @@ def _fill_frame(frame: TextFrame, lines: Sequence[Line], brand: BrandView) -> No
         paragraph.space_after = Pt(line.size * 0.35)
         if line.label:
             label = paragraph.add_run()
-            label.text = line.label + " "
+            label.text = show_controls(line.label) + " "
             label.font.size = Pt(line.size)
             label.font.bold = True
             label.font.color.rgb = colour(brand.primary)
         run = paragraph.add_run()
-        run.text = line.text
+        run.text = show_controls(line.text)
         run.font.size = Pt(line.size)
         run.font.bold = line.bold
         if line.muted:
@@ -133,7 +133,7 @@ def add_title(slide: Slide, text: str, brand: BrandView, *, size: int = 26) -> N
     frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
     frame.vertical_anchor = MSO_ANCHOR.BOTTOM
     run = frame.paragraphs[0].add_run()
-    run.text = text
+    run.text = show_controls(text)
     run.font.size = Pt(size)
     run.font.bold = True
     run.font.color.rgb = colour(brand.primary)
@@ -174,7 +174,7 @@ def add_fitted_table(
     Rows grow to hold their text, the font shrinks to the floor of
     `CELL_SIZES`, and only then are texts cut at a word with "…".
     """
-    visible = [[show_bidi_controls(text) for text in row] for row in rows]
+    visible = [[show_controls(text) for text in row] for row in rows]
     room = Emu(BOTTOM - top).inches
     fit = fit_table(header, visible, widths, room)
     _build_table(
@@ -237,7 +237,7 @@ def _cell_text(
 ) -> None:
     frame.word_wrap = True
     run = frame.paragraphs[0].add_run()
-    run.text = text
+    run.text = show_controls(text)
     run.font.size = Pt(size)
     run.font.bold = bold
     if rgb is not None:
@@ -249,4 +249,4 @@ def set_notes(slide: Slide, lines: Sequence[str]) -> None:
     frame = slide.notes_slide.notes_text_frame
     if frame is None:
         raise ValueError("the default template's notes master has no body placeholder")
-    frame.text = "\n".join(show_bidi_controls(line) for line in lines)
+    frame.text = "\n".join(show_controls(line) for line in lines)

@@ -11,7 +11,12 @@ import pytest
 from boardloop.access import Principal, Role
 from boardloop.domain.fiscal import FiscalCalendar
 from boardloop.domain.model import Outcome, OutcomeResult, Status, Unit
-from boardloop.edits import change_status, close_initiative, update_fields
+from boardloop.edits import (
+    change_status,
+    close_initiative,
+    post_checkpoint,
+    update_fields,
+)
 from boardloop.io import read_register_file, register_table, table_to_csv, table_to_xlsx
 from boardloop.store import Store
 from boardloop.store._codec import encode_initiative
@@ -70,6 +75,17 @@ def edit_every_field(store: Store) -> None:
             "control_segment": "Mid-market",
         },
         reason="Baseline from the January CRM report.",
+        at=TUESDAY,
+    )
+    post_checkpoint(
+        store,
+        EDITOR,
+        COMPANY,
+        key,
+        expected_version=store.get_initiative(COMPANY, key).version,
+        note='Ten accounts live.\nTwo more, "gold" tier, next week.',
+        on=dt.date(2026, 3, 3),
+        next_checkpoint=dt.date(2026, 4, 20),
         at=TUESDAY,
     )
     for status in (Status.LAUNCHED, Status.MEASURING):
@@ -191,6 +207,18 @@ def test_export_writes_every_form_field(store: Store) -> None:
     assert row["actual unit"] == "pp"
     assert row["status"] == "closed"
     assert table.header.count("attribution") == 1
+    assert '"on": "2026-03-03"' in str(row["checkpoints"])
+
+
+def test_invalid_checkpoints_cell_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "reg.csv"
+    path.write_text("id,name,checkpoints\na,Alpha,2026-03-03 call held\n")
+
+    result = read_register_file(path, calendar=CALENDAR)
+
+    assert result.initiatives[0].checkpoints == ()
+    invalid = result.initiatives[0].extra["invalid"]
+    assert invalid == {"checkpoints": "2026-03-03 call held"}
 
 
 def test_guardrails_cell_reads_commas(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ table cannot carry.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -101,6 +102,7 @@ REGISTER_COLUMNS: tuple[tuple[str, Callable[[Initiative], CellValue]], ...] = (
     ("actual unit", lambda i: _outcome_part(i, "actual_unit")),
     ("lesson", lambda i: _outcome_part(i, "lesson")),
     ("closed on", lambda i: _outcome_part(i, "closed_on")),
+    ("checkpoints", lambda i: _checkpoints(i)),
 )
 
 # Register field each column reads back as, where `extra["invalid"]` keeps an
@@ -116,6 +118,7 @@ _INVALID_KEYS = {
     "actual movement": "actual_movement",
     "actual unit": "actual_unit",
     "guardrails": "guardrails",
+    "checkpoints": "checkpoints",
     "closed on": "closed_on",
 }
 
@@ -173,6 +176,17 @@ def _status(initiative: Initiative) -> str | None:
     if initiative.status is None:
         return initiative.status_text
     return initiative.status.value
+
+
+def _checkpoints(initiative: Initiative) -> str | None:
+    """Write the checkpoint notes as a JSON list, which keeps line breaks in notes."""
+    if not initiative.checkpoints:
+        return None
+    items = [
+        {"on": item.on.isoformat(), "author": item.author, "note": item.note}
+        for item in initiative.checkpoints
+    ]
+    return json.dumps(items, ensure_ascii=False)
 
 
 def _guardrails(initiative: Initiative) -> str | None:

@@ -324,6 +324,7 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "actual_movement": ("actual", "actual movement"),
     "actual_unit": ("actual unit", "actual movement unit"),
     "closed_on": ("closed", "closed on", "close date"),
+    "checkpoints": ("checkpoints", "checkpoint notes"),
 }  # fmt: skip
 
 # Id column headers that number the rows rather than name the initiatives: ids

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from boardloop.domain.model import (
     Baseline,
+    Checkpoint,
     Initiative,
     Outcome,
     OutcomeResult,
@@ -29,6 +30,7 @@ from boardloop.io._fields import (
     read_status,
     slugify,
 )
+from boardloop.io._table_checkpoints import CHECKPOINTS_EXAMPLE, parse_checkpoints
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -237,6 +239,7 @@ class TableReader:
             created_on=dates["created_on"],
             launched_on=dates["launched_on"],
             next_checkpoint=dates["next_checkpoint"],
+            checkpoints=self._checkpoints(values, invalid),
             outcome=self._outcome(values, dates["closed_on"], invalid),
             source=self._source(line),
             field_lines=dict(self.lines),
@@ -438,6 +441,24 @@ class TableReader:
             lesson=values.get("lesson", ""),
             closed_on=closed_on,
         )
+
+    def _checkpoints(
+        self, values: dict[str, str], invalid: dict[str, str]
+    ) -> tuple[Checkpoint, ...]:
+        text = values.get("checkpoints")
+        if not text:
+            return ()
+        checkpoints = parse_checkpoints(text)
+        if checkpoints is None:
+            invalid["checkpoints"] = text
+            self.ctx.summary.drop(
+                self._line("checkpoints"),
+                f"checkpoints '{text}' is not a JSON list of checkpoints; "
+                "kept in extra['invalid']",
+                f"write them as {CHECKPOINTS_EXAMPLE}",
+            )
+            return ()
+        return checkpoints
 
     def _actual_unit(
         self, values: dict[str, str], invalid: dict[str, str]

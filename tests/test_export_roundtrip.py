@@ -50,7 +50,7 @@ initiatives:
     next_checkpoint: 2026-05-12
 """
 
-# Fields not compared: where the record was read from, not what it says.
+# Fields not compared, because they record where the record was read from.
 NOT_COMPARED = ("source", "field_lines", "field_columns", "history", "codec")
 
 

@@ -168,7 +168,7 @@ def findings_table(findings: Iterable[Finding], company: str) -> Table:
 
 
 def _status(initiative: Initiative) -> str | None:
-    """Write the canonical status; the "status text" column keeps the wording.
+    """Write the canonical status, because the "status text" column keeps the wording.
 
     An initiative whose status could not be read gets its status text here,
     so the reader again finds no status in it.

@@ -258,7 +258,7 @@ class TableReader:
         """Take the status text column where there is one, else the status cell.
 
         An export writes the canonical status and, in its own column, the
-        status as the file wrote it; an empty status text cell means none.
+        status as the file wrote it. An empty status text cell means none.
         """
         if any(column.field == "status_text" for column in self.columns):
             return values.get("status_text")

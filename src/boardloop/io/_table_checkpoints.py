@@ -13,7 +13,7 @@ CHECKPOINTS_EXAMPLE = '[{"on": "2026-04-14", "author": "Dana Reyes", "note": "..
 
 
 def parse_checkpoints(text: str) -> tuple[Checkpoint, ...] | None:
-    """Read a JSON list of {on, author, note} objects; None when it is not one.
+    """Read a JSON list of {on, author, note} objects, or return None for other text.
 
     `on` is an ISO date; `author` and `note` may be missing or null.
     """

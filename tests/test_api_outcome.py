@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -85,3 +86,39 @@ def test_second_close_names_correction(demo: Demo) -> None:
     assert response.status_code == 409, response.text
     assert "outcome correction" in response.text
     assert "second outcome" not in response.text
+
+
+def section_verdict(root: Path, key: str) -> dict[str, Any]:
+    document = json.loads((root / "board-section.json").read_text(encoding="utf-8"))
+    items = {item["id"]: item for item in document["openInitiatives"]}
+    found: dict[str, Any] = items[key]["verdict"]
+    return found
+
+
+def test_evaluation_interval_matches_section(demo: Demo) -> None:
+    response = demo.client.get(
+        f"{demo.company_path}/evaluations",
+        params={"as_of": BOARD_DATE, "initiative": BEHIND_ID},
+        headers=demo.headers,
+    )
+
+    assert response.status_code == 200, response.text
+    (item,) = response.json()["items"]
+    section = section_verdict(demo.root, BEHIND_ID)
+    assert item["control_low"] is not None
+    assert item["control_high"] is not None
+    assert float(item["control_low"]) == section["controlLow"]
+    assert float(item["control_high"]) == section["controlHigh"]
+    estimate = Decimal(item["control_estimate"])
+    low = Decimal(item["control_low"])
+    high = Decimal(item["control_high"])
+    assert low < estimate < high
+    assert estimate - low != high - estimate
+
+
+def test_openapi_lists_control_interval(demo: Demo) -> None:
+    document = demo.client.get("/api/v1/openapi.json").json()
+
+    properties = document["components"]["schemas"]["EvaluationOut"]["properties"]
+    assert "control_low" in properties
+    assert "control_high" in properties

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from boardloop.domain.model import Initiative
     from boardloop.store import Store, StoredInitiative
 
-__all__ = ["correct_outcome"]
+__all__ = ["closing_day", "correct_outcome"]
 
 
 def correct_outcome(

@@ -125,3 +125,15 @@ def test_cli_and_markdown_show_controls(tmp_path: Path) -> None:
     assert report.exit_code == 0, report.output
     assert "\u241b" in report.stdout
     assert no_raw_controls(report.stdout)
+
+
+def test_init_message_shows_bidi_company(tmp_path: Path) -> None:
+    runner = CliRunner()
+
+    result = runner.invoke(
+        main, ["init", str(tmp_path / "evil"), "--company", "Evil\u202ename"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "Created workspace for Evil[U+202E]name" in result.stderr
+    assert no_raw_controls(result.stderr)

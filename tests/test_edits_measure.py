@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,7 @@ COMPANY = "Tallyfern Software"
 KEY = "onboarding-revamp"
 MONDAY = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 TUESDAY = dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC)
+WEDNESDAY = dt.datetime(2026, 3, 4, 9, 0, tzinfo=dt.UTC)
 
 EDITOR = Principal("jon", "Jon Reyes", {COMPANY: Role.EDITOR})
 OWNER = Principal("maya", "Maya Okafor", {COMPANY: Role.OWNER})
@@ -368,3 +370,98 @@ def test_second_close_points_to_correction(store: Store) -> None:
         )
 
     assert "correct its outcome" in str(caught.value)
+
+
+def import_closed_without_outcome(store: Store) -> None:
+    """Store a second initiative, closed with no outcome, through an import."""
+    register = store.load_register(COMPANY)
+    closed = replace(
+        register.by_id()[KEY],
+        id="community-forum",
+        name="Community forum",
+        status=Status.CLOSED,
+        outcome=None,
+        history=(),
+    )
+    store.import_initiatives(
+        COMPANY, [closed], source_path="register.yaml", actor="jon", at=TUESDAY
+    )
+
+
+def record_missing(store: Store, **given: Any) -> StoredInitiative:
+    values: dict[str, Any] = {
+        "result": "missed",
+        "actual_movement": Decimal("1"),
+        "lesson": "Few customers posted.",
+        "reason": "The outcome was left out when it closed.",
+    }
+    values.update(given)
+    return correct_outcome(
+        store,
+        EDITOR,
+        COMPANY,
+        "community-forum",
+        expected_version=1,
+        at=WEDNESDAY,
+        **values,
+    )
+
+
+def test_missing_outcome_recorded(store: Store) -> None:
+    import_closed_without_outcome(store)
+    assert "ST402" in rule_ids(store, "community-forum")
+
+    saved = record_missing(store)
+
+    outcome = saved.initiative.outcome
+    assert outcome is not None
+    assert outcome.result is OutcomeResult.MISSED
+    assert outcome.actual_movement == Decimal("1")
+    assert outcome.actual_unit is Unit.PP
+    assert outcome.closed_on == WEDNESDAY.date()
+    assert saved.version == 2
+    assert "ST402" not in rule_ids(store, "community-forum")
+
+
+def test_missing_outcome_records_one_event(store: Store) -> None:
+    import_closed_without_outcome(store)
+
+    saved = record_missing(store)
+
+    event = saved.initiative.history[-1]
+    assert event.kind == "outcome-recorded"
+    assert event.reason == "The outcome was left out when it closed."
+    before, after = event.changes["outcome"]
+    assert before is None
+    assert after["result"] == "missed"
+    assert after["closed_on"] == WEDNESDAY.date().isoformat()
+    assert set(event.changes) == {"outcome"}
+
+
+def test_missing_outcome_needs_reason(store: Store) -> None:
+    import_closed_without_outcome(store)
+
+    with pytest.raises(InvalidEditError) as caught:
+        record_missing(store, reason="")
+
+    assert caught.value.field == "reason"
+    assert store.get_initiative(COMPANY, "community-forum").version == 1
+
+
+def test_missing_outcome_close_points_to_correction(store: Store) -> None:
+    import_closed_without_outcome(store)
+
+    with pytest.raises(ClosedInitiativeError) as caught:
+        close_initiative(
+            store,
+            EDITOR,
+            COMPANY,
+            "community-forum",
+            expected_version=1,
+            outcome=Outcome(result=OutcomeResult.MISSED, actual_movement=Decimal(0)),
+            reason="x",
+        )
+
+    message = str(caught.value)
+    assert "record its missing outcome through the outcome correction" in message
+    assert "second outcome" not in message

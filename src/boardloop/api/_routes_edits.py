@@ -261,8 +261,9 @@ def correct_outcome(
 ) -> InitiativeOut:
     """Correct a closed initiative's result, movement and lesson, with a reason.
 
-    The target, the unit and the closing date stay as closed. An open
-    initiative gets 409 (`not_closed`).
+    The target, the unit and the closing date stay as closed. A closed
+    initiative without an outcome gets its outcome recorded here, with the
+    target's unit and its closing day. An open initiative gets 409 (`not_closed`).
     """
     from boardloop import edits
 

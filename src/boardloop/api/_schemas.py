@@ -222,6 +222,14 @@ class EvaluationOut(BaseModel):
     control_segment: str | None
     control_estimate: str | None
     control_margin: str | None
+    control_low: str | None = Field(
+        description="Low end of the control estimate's bootstrap interval over "
+        "customers, in the KPI's points; the board section's controlLow."
+    )
+    control_high: str | None = Field(
+        description="High end of that interval, the board section's controlHigh. "
+        "The interval need not be symmetric around control_estimate."
+    )
     control_parallel: bool | None
 
 

@@ -45,6 +45,13 @@ def text(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:f}"
 
 
+def finite(value: Decimal | None) -> Decimal | None:
+    """Drop NaN and infinities, as the board section does."""
+    if value is None or not value.is_finite():
+        return None
+    return value
+
+
 def enum_text(value: Enum | None) -> str | None:
     return None if value is None else str(value.value)
 
@@ -198,6 +205,8 @@ def evaluation_out(evaluation: Evaluation) -> EvaluationOut:
         control_segment=evaluation.control_segment,
         control_estimate=text(evaluation.control_estimate),
         control_margin=text(evaluation.control_margin),
+        control_low=text(finite(evaluation.control_low)),
+        control_high=text(finite(evaluation.control_high)),
         control_parallel=evaluation.control_parallel,
     )
 

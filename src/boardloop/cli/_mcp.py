@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, cast
 
 import click
 
+from boardloop.cli._terminal import echo_text
 from boardloop.cli.main import fail, main, open_workspace_or_fail, workspace_option
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ def mcp_command(
         ToolContext(workspace, token=token), write=write, log_level=level
     )
     if transport == "stdio":
-        click.echo(
+        echo_text(
             f"boardloop MCP server ({mode}) for {workspace.config.company} on stdio",
             err=True,
         )
@@ -107,7 +108,7 @@ def mcp_command(
             err=True,
         )
     url_host = f"[{host}]" if ":" in host else host
-    click.echo(
+    echo_text(
         f"boardloop MCP server ({mode}) for {workspace.config.company} on "
         f"http://{url_host}:{port}{http_path}",
         err=True,

@@ -206,9 +206,11 @@ def init(
         fail(str(error))
     except OSError as error:
         fail(f"cannot create a workspace in {directory}: {error.strerror}")
-    click.echo(f"Created workspace for {company} in {workspace.root}", err=True)
+    from boardloop.cli._terminal import echo_text
+
+    echo_text(f"Created workspace for {company} in {workspace.root}", err=True)
     if wrote_starter:
-        click.echo(
+        echo_text(
             f"Wrote {starter}: an example initiative to replace with yours", err=True
         )
     click.echo("Next: boardloop import FILE... (YAML, CSV, Markdown or XLSX)", err=True)

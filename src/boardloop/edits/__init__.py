@@ -34,7 +34,7 @@ from boardloop.edits._operations import (
     revise_target,
     update_fields,
 )
-from boardloop.edits._outcome import correct_outcome
+from boardloop.edits._outcome import closing_day, correct_outcome
 from boardloop.edits._reads import read_history, read_initiative, read_register
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "check_number",
     "check_outcome",
     "close_initiative",
+    "closing_day",
     "correct_outcome",
     "create_initiative",
     "kpi_resolver",

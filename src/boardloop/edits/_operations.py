@@ -316,10 +316,13 @@ def close_initiative(
     )
     before = stored.initiative
     if before.status is Status.CLOSED:
+        missing = before.outcome is None or before.outcome.result is None
         raise ClosedInitiativeError(
             key,
-            "a second outcome",
-            "correct its outcome with a reason instead",
+            "a second close",
+            "record its missing outcome through the outcome correction, with a reason"
+            if missing
+            else "correct its outcome with a reason instead",
         )
     check_outcome(key, outcome)
     reason = required_reason(key, reason)

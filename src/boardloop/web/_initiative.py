@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from boardloop.domain.model import Event, Initiative
     from boardloop.web._context import PageUser
 
-__all__ = ["HistoryLine", "initiative_context", "value_text"]
+__all__ = ["HistoryLine", "initiative_context", "outcome_missing", "value_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +58,43 @@ def history_lines(events: tuple[Event, ...]) -> list[HistoryLine]:
             at=event.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             actor=event.actor,
             kind=event.kind,
-            changes=tuple(
-                (name, value_text(before), value_text(after))
-                for name, (before, after) in event.changes.items()
-            ),
+            changes=change_rows(event.changes),
             reason=event.reason,
         )
         for event in events
     ]
+
+
+def change_rows(
+    changes: dict[str, tuple[Any, Any]],
+) -> tuple[tuple[str, str, str], ...]:
+    """Return one (field, before, after) row per change.
+
+    The `extra` field stores the fields without a column of their own, such as
+    attribution and guardrails, as one JSON object. Each of its keys gets its
+    own row, with plain values, and keys that did not change get none.
+    """
+    rows: list[tuple[str, str, str]] = []
+    for name, (before, after) in changes.items():
+        if name != "extra" or not is_mapping(before, after):
+            rows.append((name, value_text(before), value_text(after)))
+            continue
+        old, new = before or {}, after or {}
+        for key in sorted(set(old) | set(new)):
+            if old.get(key) != new.get(key):
+                rows.append((key, plain_text(old.get(key)), plain_text(new.get(key))))
+    return tuple(rows)
+
+
+def is_mapping(before: Any, after: Any) -> bool:
+    return all(value is None or isinstance(value, dict) for value in (before, after))
+
+
+def plain_text(value: Any) -> str:
+    """Write a list as its items joined by semicolons, anything else as value_text."""
+    if isinstance(value, list | tuple):
+        return "; ".join(value_text(item) for item in value) or "\u2014"
+    return value_text(value)
 
 
 def current_fields(initiative: Initiative) -> list[tuple[str, str]]:
@@ -82,6 +111,12 @@ def current_fields(initiative: Initiative) -> list[tuple[str, str]]:
         ("control segment", value_text(initiative.control_segment)),
         ("notes", value_text(initiative.notes)),
     ]
+
+
+def outcome_missing(initiative: Initiative) -> bool:
+    """Return whether a closed initiative has no outcome result (lint ST402)."""
+    outcome = initiative.outcome
+    return not initiative.is_open and (outcome is None or outcome.result is None)
 
 
 def next_statuses(initiative: Initiative) -> list[str]:
@@ -141,6 +176,7 @@ def initiative_context(
         "statuses": next_statuses(initiative),
         "can_edit": is_open and user.may(Action.EDIT, company),
         "can_correct": not is_open and user.may(Action.EDIT, company),
+        "outcome_missing": outcome_missing(initiative),
         "can_status": is_open and user.may(Action.STATUS, company, owner),
         "can_checkpoint": user.may(Action.CHECKPOINT, company, owner),
         "owner_calendar": owner_calendar_link(company, owner) if owner else None,

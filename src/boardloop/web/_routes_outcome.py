@@ -2,7 +2,8 @@
 
 A closed period does not change, but a mislabeled outcome may be corrected with
 a reason: the result, the actual movement and the lesson. The target, the unit
-and the closing date stay as closed.
+and the closing date stay as closed. The same page records the outcome of an
+initiative closed without one.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response  # noqa: TC002 - route annotations
 
 from boardloop.access import Action
-from boardloop.domain.model import OutcomeResult
+from boardloop.domain.model import Outcome, OutcomeResult
 from boardloop.web._context import company_role, page_user, render, require, state_of
 from boardloop.web._forms import (
     MAX_LENGTHS,
@@ -23,7 +24,7 @@ from boardloop.web._forms import (
     required_version,
     text_field,
 )
-from boardloop.web._initiative import current_fields
+from boardloop.web._initiative import current_fields, outcome_missing
 from boardloop.web._outcome_preview import OUTCOME_FIELDS, closure_findings
 from boardloop.web._posting import (
     INITIATIVE,
@@ -84,12 +85,20 @@ def correction_form(
     form: FormState,
     status: int = 200,
 ) -> HTMLResponse:
+    from boardloop.edits import closing_day
+
     initiative = stored.initiative
     findings: tuple[Finding, ...] = ()
-    if initiative.outcome is not None:
+    if not initiative.is_open:
         findings = closure_findings(
             state_of(request), company, initiative.id, form.values
         )
+    # A missing outcome gets the target's unit and the day it closed, as the
+    # save does.
+    outcome = initiative.outcome or Outcome()
+    unit = outcome.actual_unit or initiative.target.unit
+    closed_on = outcome.closed_on or closing_day(initiative, now())
+    missing = outcome_missing(initiative)
     context = {
         "company": company,
         "initiative": initiative,
@@ -97,6 +106,10 @@ def correction_form(
         "form": form,
         "results": [item.value for item in OutcomeResult],
         "closed": not initiative.is_open,
+        "missing": missing,
+        "verb": "Record the missing outcome" if missing else "Correct the outcome",
+        "unit_text": None if unit is None else unit.value,
+        "closed_on_text": closed_on.isoformat(),
         "findings": findings,
     }
     return render(request, "correct.html.j2", context, status=status, user=user)

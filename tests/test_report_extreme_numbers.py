@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from tests.test_report import closed, initiative, pp_target, section
 
 from boardloop.domain.model import OutcomeResult, Status
 from boardloop.domain.numbers import magnitude_problem, quantize_or_none
 from boardloop.report import render_html, render_json, render_markdown
-from tests.test_report import closed, initiative, pp_target, section
 
 EXTREME_MOVEMENTS = ["1e400", "1e25", "1e30", "-1e25"]
 

@@ -7,8 +7,10 @@ from decimal import Decimal
 import pytest
 from tests.test_report import closed, initiative, pp_target, section
 
-from boardloop.domain.model import OutcomeResult, Status
+from boardloop.domain.fiscal import FiscalCalendar
+from boardloop.domain.model import OutcomeResult, Status, Unit
 from boardloop.domain.numbers import magnitude_problem, quantize_or_none
+from boardloop.domain.targets import parse_target
 from boardloop.report import render_html, render_json, render_markdown
 
 EXTREME_MOVEMENTS = ["1e400", "1e25", "1e30", "-1e25"]
@@ -63,11 +65,38 @@ def test_quantize_or_none_bounds() -> None:
     ],
 )
 def test_magnitude_problem_rejects(text: str, problem: str) -> None:
-    message = magnitude_problem(Decimal(text))
+    message = magnitude_problem(Decimal(text), Unit.PP)
     assert message is not None
     assert problem in message
 
 
 @pytest.mark.parametrize("text", ["1000000", "-1e6", "0.000001", "3.2", "1.5000000"])
 def test_magnitude_problem_accepts(text: str) -> None:
-    assert magnitude_problem(Decimal(text)) is None
+    assert magnitude_problem(Decimal(text), Unit.PP) is None
+
+
+def test_magnitude_problem_money_bound_wider() -> None:
+    assert magnitude_problem(Decimal("2e6"), Unit.CURRENCY) is None
+    assert magnitude_problem(Decimal("2e6"), None) is None
+    assert magnitude_problem(Decimal("2e6"), Unit.PP) is not None
+    assert magnitude_problem(Decimal("2e12"), Unit.COUNT) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("+0.0000000000000000000000001pp GRR by 2027-12-31", "amount '1E-25'"),
+        ("+10000000000000000000000000pp GRR by 2027-12-31", "beyond the bound"),
+        ("GRR 5000000% by 2027-12-31", "level '5000000'"),
+    ],
+)
+def test_target_amount_out_of_range(text: str, problem: str) -> None:
+    target = parse_target(text, calendar=FiscalCalendar())
+    assert target.amount is None
+    assert target.level is None
+    assert any(problem in line for line in target.problems)
+
+
+def test_target_money_amount_in_range() -> None:
+    target = parse_target("+2000000 USD ARR by 2027-12-31", calendar=FiscalCalendar())
+    assert target.amount == Decimal(2000000)

@@ -5,9 +5,11 @@ checked against a magnitude bound and `MAX_PLACES`. A rate, percentage or
 score stays within ±`MAX_MAGNITUDE` (one million). Money and counts, such as
 ARR in USD, stay within ±`MAX_AMOUNT_MAGNITUDE` (one trillion), which is also
 the bound when the unit is not known. Those bounds sit far beyond any real
-customer-success figure, so a value past them is a typo or an attack. Values stored before the check existed
-still reach the reports, which is why every display rounds with
-`quantize_or_none` and shows "n/a" where the rounded number would not fit.
+customer-success figure, so a value past them is a typo or an attack.
+
+Values stored before the check existed still reach the reports, so every
+display rounds with `quantize_or_none` and shows "n/a" or scientific notation
+where the rounded number would not fit the decimal precision.
 """
 
 from __future__ import annotations

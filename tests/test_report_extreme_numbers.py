@@ -5,13 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from tests.test_report import closed, initiative, pp_target, section
 
 from boardloop.domain.fiscal import FiscalCalendar
 from boardloop.domain.model import OutcomeResult, Status, Unit
 from boardloop.domain.numbers import magnitude_problem, quantize_or_none
 from boardloop.domain.targets import parse_target
 from boardloop.report import render_html, render_json, render_markdown
+from test_report import closed, initiative, pp_target, section
 
 EXTREME_MOVEMENTS = ["1e400", "1e25", "1e30", "-1e25"]
 

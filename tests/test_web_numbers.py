@@ -143,3 +143,48 @@ def test_correction_accepts_hint_syntax(web_world: WebWorld) -> None:
     assert response.status_code == 303, response.text
     outcome = stored(web_world, "correct-hint")[1].outcome  # type: ignore[attr-defined]
     assert str(outcome.actual_movement) == "-1.2"
+
+
+@pytest.mark.parametrize("movement", ["1E+400", "1E+25"])
+def test_pages_render_stored_huge_movement(web_world: WebWorld, movement: str) -> None:
+    """A movement stored before the bounds existed still renders every page."""
+    import datetime as dt
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from boardloop.domain.model import Event
+    from test_web_support import COMPANY, register_path
+
+    key = f"stored-huge-{len(movement)}-{movement[-2:]}"
+    close_as_achieved(web_world, key)
+    current = web_world.store.get_initiative(COMPANY, key)
+    outcome = current.initiative.outcome
+    assert outcome is not None
+    huge = replace(outcome, actual_movement=Decimal(movement))
+    web_world.store.apply_edit(
+        COMPANY,
+        replace(current.initiative, outcome=huge),
+        expected_version=current.version,
+        event=Event(
+            at=dt.datetime(2026, 12, 21, tzinfo=dt.UTC),
+            actor="ada",
+            kind="outcome-corrected",
+            reason="A value from before the number bounds.",
+        ),
+    )
+    browser = web_world.signed_in("eli")
+    register = register_path()
+    paths = [
+        "/",
+        register,
+        initiative_path(key),
+        register + "/board",
+        register + "/downloads/board-section.md",
+        register + "/downloads/board-section.json",
+    ]
+
+    for path in paths:
+        response = browser.get(path)
+        assert response.status_code == 200, (path, response.text[:2000])
+    board = browser.get(register + "/downloads/board-section.md").text
+    assert "attainment out of range" in board

@@ -91,9 +91,7 @@ def test_baseline_out_of_range_is_422(edit_world: ApiWorld, onboarding: str) -> 
     assert response.status_code == 422, response.text
 
 
-def test_correction_in_range_accepted(
-    edit_world: ApiWorld, onboarding: str
-) -> None:
+def test_correction_in_range_accepted(edit_world: ApiWorld, onboarding: str) -> None:
     closed_etag = close_as_achieved(edit_world, onboarding)
     response = send(
         edit_world,

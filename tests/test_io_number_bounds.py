@@ -40,7 +40,7 @@ def test_yaml_movement_out_of_range(tmp_path: Path, movement: str) -> None:
     notices = [n for n in result.summary.dropped if "actual_movement" in n.what]
     assert len(notices) == 1
     assert notices[0].location.endswith("register.yaml:3")
-    # YAML reads 1e400 as a float infinity, so that notice says "not a finite number".
+    # YAML reads 1e400 as a float infinity, reported as "not a finite number".
     reasons = ("bound", "decimal places", "finite")
     assert any(reason in notices[0].what for reason in reasons)
 

@@ -33,8 +33,8 @@ RequiredReason = Field(
 def _check_range(value: Decimal) -> Decimal:
     """Reject a number beyond the wider, unit-free typed-number bound (422).
 
-    The edit operation checks the narrower bound of a rate or score once it
-    knows the unit, and answers 400.
+    The edit operation checks the narrower bound of a rate or score once the
+    unit is known, and returns 400.
     """
     problem = magnitude_problem(value)
     if problem is not None:

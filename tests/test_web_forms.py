@@ -419,7 +419,7 @@ def test_close_with_outcome(web_world: WebWorld) -> None:
         data={
             **fields,
             "result": "partially-achieved",
-            "actual_movement": "1,5",
+            "actual_movement": "+1.5pp",
             "lesson": "Start with the largest accounts",
             "closed_on": "2026-12-20",
             "reason": "quarter ended",

@@ -6,9 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from boardloop.domain.model import OutcomeResult, Status, Unit
+from boardloop.domain.numbers import RANGE_HINT, magnitude_problem
 
 __all__ = [
     "BaselineIn",
@@ -29,6 +30,22 @@ RequiredReason = Field(
 )
 
 
+def _check_range(value: Decimal) -> Decimal:
+    """Reject a number beyond the wider, unit-free typed-number bound (422).
+
+    The edit operation checks the narrower bound of a rate or score once the
+    unit is known, and returns 400.
+    """
+    problem = magnitude_problem(value)
+    if problem is not None:
+        raise ValueError(f"{value} {problem}; {RANGE_HINT}")
+    return value
+
+
+# A typed KPI number: finite, within ±1e12 and with at most 6 decimal places.
+BoundedDecimal = Annotated[Decimal, AfterValidator(_check_range)]
+
+
 class StrictBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -36,7 +53,9 @@ class StrictBody(BaseModel):
 class BaselineIn(StrictBody):
     """The KPI value the target starts from; lint wants its as-of date too (TG202)."""
 
-    value: Decimal = Field(description="The KPI value, in the KPI's unit.")
+    value: BoundedDecimal = Field(
+        description="The KPI value, in the KPI's unit; at most 6 decimal places."
+    )
     as_of: dt.date | None = Field(None, description="Date the value was measured.")
     source: str | None = Field(None, max_length=300, description="Where it is from.")
 
@@ -117,10 +136,11 @@ class CloseIn(StrictBody):
     """The outcome of an initiative that closes."""
 
     result: OutcomeResult
-    actual_movement: Decimal | None = Field(
+    actual_movement: BoundedDecimal | None = Field(
         None,
         description="Signed measured movement, in actual_unit; required unless "
-        "the result is abandoned.",
+        "the result is abandoned. Within ±1,000,000 for pp, % and pts, "
+        "±1,000,000,000,000 otherwise, with at most 6 decimal places.",
     )
     actual_unit: Unit | None = Field(None, description="Default: the target's unit.")
     lesson: str = Field("", max_length=5000)
@@ -139,10 +159,11 @@ class OutcomeCorrectionIn(StrictBody):
     """A corrected outcome of a closed initiative; the unit and closing date stay."""
 
     result: OutcomeResult
-    actual_movement: Decimal | None = Field(
+    actual_movement: BoundedDecimal | None = Field(
         None,
         description="Signed measured movement, in the outcome's unit; required "
-        "unless the result is abandoned.",
+        "unless the result is abandoned. Within ±1,000,000 for pp, % and pts, "
+        "±1,000,000,000,000 otherwise, with at most 6 decimal places.",
     )
     lesson: str = Field("", max_length=5000)
     reason: str = RequiredReason

@@ -31,6 +31,7 @@ from boardloop.domain._target_words import (
 )
 from boardloop.domain.deadlines import read_deadlines
 from boardloop.domain.model import Direction, LevelBound, Target, Unit
+from boardloop.domain.numbers import RANGE_HINT, magnitude_problem
 from boardloop.domain.units import Quantity, decimal_to_json, format_quantity
 
 if TYPE_CHECKING:
@@ -109,6 +110,7 @@ def _build_target(text: str, draft: Draft) -> Target:
     elif is_count_kpi(kpi_id, kpi_label):
         _give_bare_numbers(draft, Unit.COUNT)
     movement = _settle_movement(draft)
+    _drop_out_of_range(draft, movement)
     return Target(
         text=text,
         kpi_id=kpi_id,
@@ -227,6 +229,19 @@ def _settle_movement(draft: Draft) -> _Movement:
     movement.direction = _settle_direction(draft)
     _settle_bound(draft, movement, level)
     return movement
+
+
+def _drop_out_of_range(draft: Draft, movement: _Movement) -> None:
+    """Turn an amount or level beyond the typed-number bounds into a problem."""
+    for name in ("amount", "level", "start_level"):
+        value = getattr(movement, name)
+        if value is None:
+            continue
+        problem = magnitude_problem(value, movement.unit)
+        if problem is not None:
+            label = name.replace("_", " ")
+            draft.problems.append(f"{label} '{value}' {problem}; {RANGE_HINT}")
+            setattr(movement, name, None)
 
 
 def _single(draft: Draft, items: list[_T], name: str) -> _T | None:

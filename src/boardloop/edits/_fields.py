@@ -13,7 +13,7 @@ from boardloop.edits._errors import InvalidEditError
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from boardloop.domain.model import Initiative
+    from boardloop.domain.model import Initiative, Target, Unit
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -22,7 +22,9 @@ __all__ = [
     "check_baseline",
     "check_date",
     "check_guardrails",
+    "check_magnitude",
     "check_number",
+    "check_target_range",
     "check_text",
     "required_text",
 ]
@@ -90,7 +92,32 @@ def check_number(key: str, field: str, value: object) -> Decimal | None:
             )
     if number is None or not number.is_finite():
         raise InvalidEditError(key, field, value, "give a finite number, such as 87.5")
+    check_magnitude(key, field, value, number)
     return number
+
+
+def check_magnitude(
+    key: str, field: str, value: object, number: Decimal, unit: Unit | None = None
+) -> None:
+    """Raise when `number` is beyond the typed-number bounds for `unit`.
+
+    The bounds are those of `boardloop.domain.numbers`. Without a unit, the
+    wider bound for money and counts applies.
+    """
+    from boardloop.domain.numbers import RANGE_HINT, magnitude_problem
+
+    problem = magnitude_problem(number, unit)
+    if problem is not None:
+        raise InvalidEditError(key, field, value, f"the value {problem}; {RANGE_HINT}")
+
+
+def check_target_range(key: str, target: Target) -> None:
+    """Raise when the target phrase has an amount or level beyond the bounds."""
+    from boardloop.domain.numbers import RANGE_HINT
+
+    for problem in target.problems:
+        if problem.endswith(RANGE_HINT):
+            raise InvalidEditError(key, "target", target.text, problem)
 
 
 def check_baseline(key: str, value: object) -> Baseline | None:

@@ -30,6 +30,8 @@ from boardloop.domain.model import (
     OutcomeResult,
     Owner,
     Status,
+    Target,
+    Unit,
     transition,
 )
 from boardloop.edits._errors import (
@@ -38,7 +40,14 @@ from boardloop.edits._errors import (
     PermissionDeniedError,
     StatusChangeError,
 )
-from boardloop.edits._fields import NO_NUL, apply_fields, check_text, required_text
+from boardloop.edits._fields import (
+    NO_NUL,
+    apply_fields,
+    check_magnitude,
+    check_target_range,
+    check_text,
+    required_text,
+)
 from boardloop.edits._kpis import kpi_resolver, parse_company_target
 from boardloop.store import (
     StaleVersionError,
@@ -136,7 +145,9 @@ def create_initiative(
             person=check_text(key, "owner_person", draft.owner_person),
             function=check_text(key, "owner_function", draft.owner_function),
         ),
-        target=parse_company_target(store, company, draft.target.strip(), at, catalog),
+        target=_parse_target_in_range(
+            store, company, key, draft.target.strip(), at, catalog
+        ),
         status=status,
         program=check_text(key, "program", draft.program),
         created_on=at.date(),
@@ -324,7 +335,7 @@ def close_initiative(
             if missing
             else "correct its outcome with a reason instead",
         )
-    check_outcome(key, outcome)
+    check_outcome(key, outcome, before.target.unit)
     reason = required_reason(key, reason)
     final = replace(
         outcome,
@@ -381,12 +392,29 @@ def revise_target(
     before = stored.initiative
     reject_closed(before, "a target revision")
     text = required_text(key, "target", target)
-    target_value = parse_company_target(store, company, text, at, catalog)
+    target_value = _parse_target_in_range(store, company, key, text, at, catalog)
     after = replace(before, target=target_value)
     return save(store, company, stored, after, principal, at, "target-revised", reason)
 
 
 # --- steps ------------------------------------------------------------------------
+
+
+def _parse_target_in_range(
+    store: Store,
+    company: str,
+    key: str,
+    text: str,
+    at: dt.datetime,
+    catalog: Catalog | None,
+) -> Target:
+    """Parse a target phrase, raising when its amount or level is out of bounds.
+
+    Other problems of the phrase are kept for lint, as an import keeps them.
+    """
+    target = parse_company_target(store, company, text, at, catalog)
+    check_target_range(key, target)
+    return target
 
 
 def load_for_edit(
@@ -469,8 +497,12 @@ def reject_implausible_dates(before: Initiative | None, after: Initiative) -> No
             )
 
 
-def check_outcome(key: str, outcome: Outcome) -> None:
-    """Raise unless the outcome has a result, and a movement unless abandoned."""
+def check_outcome(key: str, outcome: Outcome, target_unit: Unit | None = None) -> None:
+    """Raise unless the outcome has a result, and a movement unless abandoned.
+
+    The movement must also be within the typed-number bounds of its unit,
+    which is the target's unit when the outcome names none.
+    """
     if outcome.result is None:
         raise InvalidEditError(
             key,
@@ -491,6 +523,14 @@ def check_outcome(key: str, outcome: Outcome) -> None:
     if outcome.actual_movement is not None and not outcome.actual_movement.is_finite():
         raise InvalidEditError(
             key, "actual movement", str(outcome.actual_movement), "give a finite number"
+        )
+    if outcome.actual_movement is not None:
+        check_magnitude(
+            key,
+            "actual movement",
+            str(outcome.actual_movement),
+            outcome.actual_movement,
+            outcome.actual_unit or target_unit,
         )
     if "\x00" in outcome.lesson:
         raise InvalidEditError(key, "lesson", outcome.lesson, NO_NUL)

@@ -79,7 +79,7 @@ def correct_outcome(
         actual_movement=actual_movement,
         lesson=check_text(key, "lesson", lesson) or "",
     )
-    check_outcome(key, corrected)
+    check_outcome(key, corrected, before.target.unit)
     if corrected == before.outcome:
         return stored
     event = Event(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from boardloop.domain.model import Direction, LevelBound, Unit
+from boardloop.domain.numbers import quantize_or_none
 
 __all__ = ["change", "level", "magnitude", "share", "target_change", "target_level"]
 
@@ -66,5 +67,7 @@ def target_level(
 
 def share(value: Decimal) -> str:
     """Format a fraction as a whole percent: 0.64 -> 64%, and -0.001 -> 0%."""
-    percent = (value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    percent = quantize_or_none(value * 100, Decimal(1), ROUND_HALF_UP)
+    if percent is None:
+        return "n/a"
     return f"{percent + 0:.0f}%"

@@ -18,6 +18,7 @@ from boardloop.domain.model import (
     Target,
     Unit,
 )
+from boardloop.domain.numbers import RANGE_HINT, magnitude_problem
 from boardloop.io._dates import date_problem
 from boardloop.io._fields import (
     DateOrder,
@@ -34,6 +35,7 @@ from boardloop.io._table_checkpoints import CHECKPOINTS_EXAMPLE, parse_checkpoin
 
 if TYPE_CHECKING:
     import datetime as dt
+    from decimal import Decimal
 
     from boardloop.io._fields import ReadContext
 
@@ -384,6 +386,24 @@ class TableReader:
                 )
         return target
 
+    def _out_of_bounds(
+        self,
+        name: str,
+        text: str,
+        value: Decimal,
+        line: int | None,
+        invalid: dict[str, str],
+    ) -> bool:
+        """Drop a number beyond the typed-number bounds, noting its line."""
+        problem = magnitude_problem(value)
+        if problem is None:
+            return False
+        invalid[name] = text
+        self.ctx.summary.drop(
+            line, f"{name} '{text}' {problem}; kept in extra['invalid']", RANGE_HINT
+        )
+        return True
+
     def _baseline(
         self, values: dict[str, str], invalid: dict[str, str]
     ) -> Baseline | None:
@@ -401,6 +421,8 @@ class TableReader:
                 f"baseline '{text}' is not a number; kept in extra['invalid']",
                 "write the KPI value, such as 91.5",
             )
+            return None
+        if self._out_of_bounds("baseline", text, value, line, invalid):
             return None
         as_of = self._date("baseline_as_of", values, invalid)
         return Baseline(value=value, as_of=as_of, source=values.get("baseline_source"))
@@ -434,6 +456,10 @@ class TableReader:
                     f"actual movement '{values['actual_movement']}' is not a number; "
                     "kept in extra['invalid']",
                 )
+            elif self._out_of_bounds(
+                "actual_movement", values["actual_movement"], movement, line, invalid
+            ):
+                movement = None
         return Outcome(
             result=result,
             actual_movement=movement,

@@ -19,6 +19,7 @@ from boardloop.domain.model import (
     Status,
     Target,
 )
+from boardloop.domain.numbers import RANGE_HINT, magnitude_problem
 from boardloop.io._dates import date_problem
 from boardloop.io._fields import parse_date, parse_decimal, parse_owner, slugify
 from boardloop.io._summary import ReadError
@@ -276,6 +277,16 @@ class ItemReader:
             self.ctx.summary.drop(
                 line, f"{name} '{value}' is not a number; kept in extra['invalid']"
             )
+            return None
+        problem = magnitude_problem(number)
+        if problem is not None:
+            self.invalid[name] = str(value)
+            self.ctx.summary.drop(
+                line,
+                f"{name} '{value}' {problem}; kept in extra['invalid']",
+                RANGE_HINT,
+            )
+            return None
         return number
 
     def _baseline(self) -> Baseline | None:

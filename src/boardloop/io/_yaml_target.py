@@ -76,7 +76,8 @@ class StructuredTarget:
         line = self.reader.key_line(key, self.mapping) if key in self.mapping else 0
         number = self.reader._number(value, f"target.{key}", line)
         if value is not None and number is None:
-            self.problems.append(f"{key} '{value}' is not a number")
+            reason = _bound_problem(value) or "is not a number"
+            self.problems.append(f"{key} '{value}' {reason}")
         return number
 
     def _window(self) -> int | None:
@@ -117,3 +118,22 @@ class StructuredTarget:
             line, f"target amount {target.amount} read as a decrease", "no direction"
         )
         return replace(target, amount=-target.amount, direction=Direction.DECREASE)
+
+
+def _bound_problem(value: object) -> str | None:
+    """Return why a value that reads as a number is out of bounds, else None."""
+    from decimal import Decimal, InvalidOperation
+
+    from boardloop.domain.numbers import magnitude_problem
+    from boardloop.io._fields import parse_decimal
+
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        try:
+            number: Decimal | None = Decimal(str(value))
+        except InvalidOperation:
+            return None
+    else:
+        number, _ = parse_decimal(str(value))
+    return None if number is None else magnitude_problem(number)

@@ -16,6 +16,7 @@ from boardloop.domain.model import (
     Status,
     Target,
 )
+from boardloop.domain.numbers import quantize_or_none
 from boardloop.report._changes import build_changes
 from boardloop.report._chart import SeriesValue, build_chart
 from boardloop.report._findings import build_findings
@@ -420,6 +421,16 @@ def _finite(value: Decimal | None) -> Decimal | None:
     return value
 
 
+def _json_number(value: Decimal | None) -> Decimal | None:
+    """Drop a number beyond the float range, which a JSON number cannot carry.
+
+    The movement label still shows such a number, in scientific notation.
+    """
+    if value is None or not math.isfinite(float(value)):
+        return None
+    return value
+
+
 def _signed_target(target: Target) -> Decimal | None:
     if target.amount is None or target.direction is None:
         return None
@@ -448,8 +459,9 @@ def _closed_view(
         and target_amount != 0
         and actual_unit == target.unit
     ):
-        attainment = (actual / target_amount).quantize(
-            _ATTAINMENT_STEP, rounding=ROUND_HALF_UP
+        # None when the ratio is too large to round, as 1e25 against 5pp is.
+        attainment = quantize_or_none(
+            actual / target_amount, _ATTAINMENT_STEP, ROUND_HALF_UP
         )
     result = outcome.result if outcome else None
 
@@ -460,9 +472,9 @@ def _closed_view(
         owner=_owner_view(initiative),
         outcome=str(result) if result else None,
         outcome_label=_OUTCOME_LABELS[result] if result else "No outcome recorded",
-        actual_movement=actual,
+        actual_movement=_json_number(actual),
         actual_unit=str(actual_unit) if actual_unit else None,
-        target_amount=target_amount,
+        target_amount=_json_number(target_amount),
         target_unit=str(target.unit) if target.unit else None,
         attainment=attainment,
         movement_label=_movement_label(actual, actual_unit, target, attainment),
@@ -499,6 +511,8 @@ def _movement_label(
         return f"{actual_text} {against}: {percent_label(attainment)} attained"
     if target_amount is not None and actual_unit != target.unit:
         return f"{actual_text} {against}: units differ, attainment not computed"
+    if target_amount:
+        return f"{actual_text} {against}: attainment out of range, not computed"
     return f"{actual_text} {against}: attainment not computed"
 
 

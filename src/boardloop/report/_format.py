@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from boardloop.domain.model import Unit
+from boardloop.domain.numbers import quantize_or_none
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -35,10 +36,14 @@ def decimal_text(
     """Round half up to `places` and never use an exponent.
 
     Trailing zeros are dropped unless `fixed` is set, which keeps exactly
-    `places` decimals, so that numbers in one column line up.
+    `places` decimals, so that numbers in one column line up. A value too
+    large to round within the decimal precision, which only data stored before
+    input bounds existed can hold, is shown in scientific notation instead.
     """
     step = Decimal(1).scaleb(-places)
-    rounded = value.quantize(step, rounding=ROUND_HALF_UP)
+    rounded = quantize_or_none(value, step, ROUND_HALF_UP)
+    if rounded is None:
+        return f"{value:.2E}"
     if rounded.is_zero():
         rounded = abs(rounded)
     text = f"{rounded:,f}" if grouped else f"{rounded:f}"

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from boardloop.domain.model import Unit
+from boardloop.domain.numbers import RANGE_HINT, magnitude_problem
+
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from starlette.datastructures import FormData
 
 __all__ = [
@@ -15,6 +21,7 @@ __all__ = [
     "FormState",
     "optional_date",
     "optional_decimal",
+    "parse_number",
     "required_version",
     "text_field",
 ]
@@ -95,20 +102,60 @@ def optional_date(form: FormData, name: str, label: str) -> dt.date | None:
         raise FormInputError(label, text, "write the date as YYYY-MM-DD") from None
 
 
-def optional_decimal(form: FormData, name: str, label: str) -> Decimal | None:
-    """Read a signed decimal number; a blank field is None. A decimal comma is read."""
-    text = text_field(form, name).strip().replace(",", ".").replace("\u2212", "-")
-    if not text:
+# A plain signed decimal with a point, then an optional unit suffix.
+_NUMBER = re.compile(r"([+-]?)(\d+(?:\.\d+)?|\.\d+)\s*([a-z%]*)", re.IGNORECASE)
+# The suffix a person may type after a number in each unit.
+UNIT_SUFFIXES = {Unit.PP: "pp", Unit.PERCENT: "%", Unit.PTS: "pts"}
+
+
+def optional_decimal(
+    form: FormData, name: str, label: str, unit: Unit | None = None
+) -> Decimal | None:
+    """Read a number field with `parse_number`; a blank field is None."""
+    return parse_number(text_field(form, name), label, unit)
+
+
+def parse_number(
+    text: str, label: str, unit: Unit | None = None, suffixes: Iterable[str] = ()
+) -> Decimal | None:
+    """Read a signed decimal written with a point, such as "3.2", "-1" or "+3.2pp".
+
+    This is the one number syntax of every web form field. The number may end
+    in the suffix of `unit` ("pp", "%" or "pts") or in one of `suffixes`. A
+    comma, an exponent or another unit raises, and so does a value beyond the
+    typed-number bounds of `unit`. Errors quote the text as typed. A blank
+    field is None.
+    """
+    typed = text.strip()
+    if not typed:
         return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
+    if "," in typed:
         raise FormInputError(
-            label, text, "write a signed number such as 3.5 or -1.2"
-        ) from None
-    if not number.is_finite():
-        raise FormInputError(label, text, "write a finite number")
+            label, typed, "write it with a decimal point, such as 1.234"
+        )
+    match = _NUMBER.fullmatch(typed.replace("\u2212", "-"))
+    allowed = set(suffixes)
+    if unit in UNIT_SUFFIXES:
+        allowed.add(UNIT_SUFFIXES[unit])
+    if match is None:
+        raise FormInputError(label, typed, _number_example(unit))
+    sign, digits, suffix = match.groups()
+    if suffix and suffix.casefold() not in allowed:
+        raise FormInputError(label, typed, _number_example(unit))
+    number = Decimal(sign + digits)
+    problem = magnitude_problem(number, unit)
+    if problem is not None:
+        raise FormInputError(label, typed, f"the value {problem}; {RANGE_HINT}")
     return number
+
+
+def _number_example(unit: Unit | None) -> str:
+    suffix = UNIT_SUFFIXES.get(unit) if unit is not None else None
+    if suffix is None:
+        return "write a signed number with a decimal point, such as 3.5 or -1.2"
+    return (
+        f"write a signed number with a decimal point, such as 3.5, -1.2 or +3.2{suffix}"
+    )
 
 
 def required_version(form: FormData) -> int:

@@ -15,7 +15,13 @@ if TYPE_CHECKING:
 
     from boardloop.domain.model import Initiative
 
-__all__ = ["MEASURE_FIELDS", "baseline_change", "measure_changes", "measure_values"]
+__all__ = [
+    "BASELINE_FIELDS",
+    "MEASURE_FIELDS",
+    "baseline_change",
+    "measure_changes",
+    "measure_values",
+]
 
 MEASURE_FIELDS = (
     "baseline_value",
@@ -45,12 +51,19 @@ def measure_values(initiative: Initiative) -> dict[str, str]:
     }
 
 
-def baseline_change(values: Mapping[str, str]) -> dict[str, str | None] | None:
-    """Return the baseline the three fields give, or None when all are blank."""
+def baseline_change(values: Mapping[str, str]) -> dict[str, object] | None:
+    """Return the baseline the three fields give, or None when all are blank.
+
+    The value is read with the forms' one number syntax, so "91.5" and "91.5%"
+    are read and "91,5" raises FormInputError.
+    """
+    from boardloop.web._forms import parse_number
+
     value, as_of, source = (values.get(name, "").strip() for name in BASELINE_FIELDS)
     if not (value or as_of or source):
         return None
-    return {"value": value, "as_of": as_of or None, "source": source or None}
+    number = parse_number(value, "baseline value", suffixes=("%", "pts"))
+    return {"value": number, "as_of": as_of or None, "source": source or None}
 
 
 def measure_changes(values: Mapping[str, str]) -> dict[str, object]:

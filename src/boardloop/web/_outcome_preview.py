@@ -20,7 +20,13 @@ if TYPE_CHECKING:
     from boardloop.api import ApiState
     from boardloop.domain.model import Finding, Initiative
 
-__all__ = ["OUTCOME_FIELDS", "closure_findings", "draft_outcome"]
+__all__ = [
+    "OUTCOME_FIELDS",
+    "closure_findings",
+    "draft_outcome",
+    "movement_error",
+    "read_movement",
+]
 
 # Fields of a draft outcome that the closure rules read.
 OUTCOME_FIELDS = ("result", "actual_movement", "actual_unit", "lesson", "closed_on")
@@ -51,20 +57,48 @@ def closure_findings(
     return tuple(item for item in findings if item.rule_id in rule_ids)
 
 
+def read_movement(initiative: Initiative, fields: Mapping[str, str]) -> Decimal | None:
+    """Read the movement field as both the live preview and the save read it.
+
+    The unit is the one picked on the form, else the stored outcome's, else
+    the target's, and the number may end in that unit's suffix ("+3.2pp").
+    """
+    from boardloop.web._forms import parse_number
+
+    unit_text = fields.get("actual_unit", "")
+    stored_unit = initiative.outcome.actual_unit if initiative.outcome else None
+    unit = (
+        Unit(unit_text)
+        if unit_text in {item.value for item in Unit}
+        else stored_unit or initiative.target.unit
+    )
+    return parse_number(fields.get("actual_movement", ""), "movement", unit)
+
+
+def movement_error(initiative: Initiative, fields: Mapping[str, str]) -> str | None:
+    """Return the save's error for the draft's movement, or None when it reads."""
+    from boardloop.web._forms import FormInputError
+
+    try:
+        read_movement(initiative, fields)
+    except FormInputError as error:
+        return str(error)
+    return None
+
+
 def draft_outcome(
     initiative: Initiative, fields: Mapping[str, str], today: dt.date
 ) -> Outcome:
     """Read the draft outcome; a value the save would reject is left out."""
-    from boardloop.edits import InvalidEditError, check_date, check_number
+    from boardloop.edits import InvalidEditError, check_date
+    from boardloop.web._forms import FormInputError
 
     stored = initiative.outcome or Outcome()
     result_text = fields.get("result", "")
     unit_text = fields.get("actual_unit", "")
     try:
-        movement: Decimal | None = check_number(
-            initiative.id, "actual movement", fields.get("actual_movement")
-        )
-    except InvalidEditError:
+        movement = read_movement(initiative, fields)
+    except FormInputError:
         movement = None
     try:
         closed_on = check_date(

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from boardloop.domain.model import Initiative, Register, Status
-from boardloop.web._measure import measure_changes
+from boardloop.web._forms import FormInputError
+from boardloop.web._measure import BASELINE_FIELDS, measure_changes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -142,7 +143,12 @@ def draft_initiative(
     }
     if changes.get("next_checkpoint") == "":
         changes["next_checkpoint"] = None
-    changes.update(measure_changes(fields))
+    try:
+        changes.update(measure_changes(fields))
+    except FormInputError:
+        # The baseline value does not read, so the preview lints the rest.
+        readable = {k: v for k, v in fields.items() if k not in BASELINE_FIELDS}
+        changes.update(measure_changes(readable))
     for name, value in changes.items():
         try:
             draft = apply_fields(draft, {name: value}, kpi_id)

@@ -19,12 +19,11 @@ from boardloop.web._forms import (
     FormInputError,
     FormState,
     optional_date,
-    optional_decimal,
     required_version,
     text_field,
 )
 from boardloop.web._initiative import current_fields
-from boardloop.web._outcome_preview import closure_findings
+from boardloop.web._outcome_preview import closure_findings, read_movement
 from boardloop.web._posting import (
     INITIATIVE,
     Form,
@@ -114,9 +113,16 @@ def close(request: Request, company: str, key: str, form: Form) -> Response:
         unit = text_field(form, "actual_unit")
         if unit and unit not in {item.value for item in Unit}:
             raise FormInputError("unit", unit, "pick one of the listed units")
+        movement = read_movement(
+            load(state, company, key).initiative,
+            {
+                "actual_movement": text_field(form, "actual_movement"),
+                "actual_unit": unit,
+            },
+        )
         outcome = Outcome(
             result=OutcomeResult(result),
-            actual_movement=optional_decimal(form, "actual_movement", "movement"),
+            actual_movement=movement,
             actual_unit=Unit(unit) if unit else None,
             lesson=text_field(form, "lesson"),
             closed_on=optional_date(form, "closed_on", "closing date"),

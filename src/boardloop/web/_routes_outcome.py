@@ -20,12 +20,16 @@ from boardloop.web._forms import (
     MAX_LENGTHS,
     FormInputError,
     FormState,
-    optional_decimal,
     required_version,
     text_field,
 )
 from boardloop.web._initiative import current_fields, outcome_missing
-from boardloop.web._outcome_preview import OUTCOME_FIELDS, closure_findings
+from boardloop.web._outcome_preview import (
+    OUTCOME_FIELDS,
+    closure_findings,
+    movement_error,
+    read_movement,
+)
 from boardloop.web._posting import (
     INITIATIVE,
     Form,
@@ -124,6 +128,10 @@ def correct(request: Request, company: str, key: str, form: Form) -> Response:
     state = state_of(request)
     require_on(state, post, Action.EDIT, company, key)
     try:
+        movement = read_movement(
+            load(state, company, key).initiative,
+            {"actual_movement": text_field(form, "actual_movement")},
+        )
         edits.correct_outcome(
             state.workspace.store,
             post.user.principal,
@@ -131,7 +139,7 @@ def correct(request: Request, company: str, key: str, form: Form) -> Response:
             key,
             expected_version=required_version(form),
             result=outcome_result(text_field(form, "result")),
-            actual_movement=optional_decimal(form, "actual_movement", "movement"),
+            actual_movement=movement,
             lesson=text_field(form, "lesson"),
             reason=text_field(form, "reason"),
             at=now(),
@@ -189,6 +197,10 @@ def outcome_fragment(
         for name in OUTCOME_FIELDS
         if name in values
     }
-    findings = closure_findings(state_of(request), company, key, fields)
-    context = {"findings": findings}
+    state = state_of(request)
+    initiative = load(state, company, key).initiative
+    context = {
+        "findings": closure_findings(state, company, key, fields),
+        "input_error": movement_error(initiative, fields),
+    }
     return render(request, "_outcome_preview.html.j2", context, user=user)

@@ -263,7 +263,9 @@ def correct_outcome(
 
     The target, the unit and the closing date stay as closed. A closed
     initiative without an outcome gets its outcome recorded here, with the
-    target's unit and its closing day. An open initiative gets 409 (`not_closed`).
+    target's unit, dated the day its history records the close (the day of the
+    request when the history has none). An open initiative gets 409
+    (`not_closed`).
     """
     from boardloop import edits
 

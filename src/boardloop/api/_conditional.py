@@ -111,7 +111,7 @@ def cached_response(
     request_headers: Mapping[str, str],
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """Answer a GET with 304 when the client has the body, else with the body.
+    """Return 304 to a GET when the client has the body, else return the body.
 
     The body goes out gzip-coded when the client accepts gzip. `Cache-Control:
     no-cache` makes a client or proxy revalidate before reusing a copy, because

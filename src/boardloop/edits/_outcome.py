@@ -56,7 +56,7 @@ def correct_outcome(
 
     The values are checked as when closing: a result, and a movement unless the
     result is `abandoned`. A correction that changes nothing stores nothing. A
-    closed initiative without a result gets one, as the module docstring says.
+    closed initiative without a result gets one, as the module docstring describes.
     """
     at = at or now_utc()
     stored = load_for_edit(

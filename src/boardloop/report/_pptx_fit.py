@@ -2,8 +2,8 @@
 
 python-pptx cannot measure text, and the presentation program lays the text
 out only when the deck is opened. These functions estimate the wrap from the
-box width and the font size with an average character width, so a table can
-grow its rows into the room it has, use a smaller font, and cut a text at a
+box width and the font size with an average character width. A table can then
+grow its rows into the room it has and use a smaller font. A text is cut at a
 word boundary only when even that is not enough.
 """
 
